@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Conventions shared by every hostcaps call.
+ *
+ * Errors: every call that can fail returns 0 (or a non-negative count) on
+ * success and a negative errno-style value on failure. Out-parameters
+ * (ret_*) are written only on success. After a failure, hostcaps_error_message()
+ * returns a human-readable message for the calling thread that names the file
+ * and the value at fault (for example
+ * "sys/devices/system/cpu/online: invalid CPU list '3-1': range is reversed").
+ * The library never prints.
+ *
+ * Objects: every object is opaque, immutable once handed out and
+ * reference-counted with atomic counts, so it can be shared across threads.
+ * *_unref() accepts NULL and returns NULL: `x = hostcaps_x_unref(x);`.
+ * Strings and arrays returned by accessors belong to the object and live as
+ * long as the caller holds a reference to it.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(HOSTCAPS_BUILDING) && defined(__GNUC__)
+#define HOSTCAPS_EXPORT __attribute__((visibility("default")))
+#else
+#define HOSTCAPS_EXPORT
+#endif
+
+/* Sections: the parts of a host's description a caller can ask for. */
+typedef enum hostcaps_section {
+        HOSTCAPS_SECTION_CPU = 1u << 0,     /* host CPU identity, features, topology counts */
+        HOSTCAPS_SECTION_NUMA = 1u << 1,    /* NUMA cells, distances, CPUs and their ids */
+        HOSTCAPS_SECTION_MEMORY = 1u << 2,  /* free memory and hugepages per cell (volatile) */
+        HOSTCAPS_SECTION_CACHE = 1u << 3,   /* cache banks of every level */
+        HOSTCAPS_SECTION_RESCTRL = 1u << 4, /* cache / memory bandwidth allocation, monitoring */
+        HOSTCAPS_SECTION_HOST = 1u << 5,    /* uuid, power management, IOMMU */
+        HOSTCAPS_SECTION_ALL = (1u << 6) - 1,
+} hostcaps_section;
+
+/* Flags accepted by every get call. Unknown bits are rejected with -EINVAL. */
+enum {
+        /* Serve the memoized object without any I/O (a section never probed
+         * before is probed once). The volatile memory-state section is
+         * re-read anyway on a live host. */
+        HOSTCAPS_FLAG_CACHED = 1u << 0,
+        /* Probe again, whatever is memoized. */
+        HOSTCAPS_FLAG_REFRESH = 1u << 1,
+};
+
+typedef enum hostcaps_format {
+        HOSTCAPS_FORMAT_XML = 0,  /* libvirt-compatible <capabilities> document */
+        HOSTCAPS_FORMAT_JSON = 1, /* JSON document */
+        HOSTCAPS_FORMAT_TEXT = 2, /* human-readable summary */
+} hostcaps_format;
+
+/* The message describing the last failure of a hostcaps call on this thread,
+ * or NULL if none failed yet. Valid until the next failing call on this thread. */
+HOSTCAPS_EXPORT const char *hostcaps_error_message(void);
+
+/* "cpu", "numa", ... for a single section flag; NULL for anything else. */
+HOSTCAPS_EXPORT const char *hostcaps_section_to_string(unsigned int section);
+/* The flag of a section name, or 0 if the name is unknown. */
+HOSTCAPS_EXPORT unsigned int hostcaps_section_from_string(const char *name);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <hostcaps/node.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The host CPU section (HOSTCAPS_SECTION_CPU): identity, features, topology
+ * counts, page sizes. */
+typedef struct hostcaps_cpu hostcaps_cpu;
+
+/* A new reference to the node's CPU object, probed if needed. */
+HOSTCAPS_EXPORT int hostcaps_node_get_cpu(hostcaps_node *node, unsigned int flags,
+                                          hostcaps_cpu **ret);
+HOSTCAPS_EXPORT hostcaps_cpu *hostcaps_cpu_ref(hostcaps_cpu *cpu);
+HOSTCAPS_EXPORT hostcaps_cpu *hostcaps_cpu_unref(hostcaps_cpu *cpu);
+
+/* "x86_64", "aarch64", "ppc64", "s390x", ... */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_arch(const hostcaps_cpu *cpu);
+/* Vendor as libvirt spells it ("Intel", "AMD", "Hygon", "IBM", "ARM", ...);
+ * NULL when unknown. */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_vendor(const hostcaps_cpu *cpu);
+/* The raw vendor identification ("GenuineIntel", "AuthenticAMD", ...); NULL when unknown. */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_vendor_id(const hostcaps_cpu *cpu);
+/* Brand / model name string; NULL when unknown. */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_brand(const hostcaps_cpu *cpu);
+/* libvirt's CPU model name; NULL when not determined. */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_model(const hostcaps_cpu *cpu);
+
+/* x86 signature as libvirt computes it (family and model include the
+ * extended fields). Returns false where the architecture has none. */
+HOSTCAPS_EXPORT bool hostcaps_cpu_signature(const hostcaps_cpu *cpu, unsigned int *ret_family,
+                                            unsigned int *ret_model, unsigned int *ret_stepping);
+/* Microcode revision; false when unknown. */
+HOSTCAPS_EXPORT bool hostcaps_cpu_microcode(const hostcaps_cpu *cpu, uint64_t *ret);
+/* TSC frequency in Hz; 0 when the host does not expose it. */
+HOSTCAPS_EXPORT uint64_t hostcaps_cpu_tsc_frequency(const hostcaps_cpu *cpu);
+/* Maximum physical address bits; 0 when unknown. */
+HOSTCAPS_EXPORT unsigned int hostcaps_cpu_phys_addr_bits(const hostcaps_cpu *cpu);
+
+/* Topology, counted from sysfs over the online CPUs: the whole host has
+ * sockets * dies * clusters * cores * threads logical CPUs when the topology
+ * is uniform. dies are per socket, clusters per die, cores per cluster,
+ * threads per core (the largest seen). Unlike libvirt, whose counts are per
+ * NUMA node, these are true host counts. */
+typedef struct hostcaps_cpu_topology {
+        unsigned int sockets;
+        unsigned int dies;
+        unsigned int clusters;
+        unsigned int cores;
+        unsigned int threads;
+        unsigned int online_cpus;   /* logical CPUs online */
+        unsigned int possible_cpus; /* logical CPUs the kernel can bring online */
+} hostcaps_cpu_topology;
+HOSTCAPS_EXPORT void hostcaps_cpu_topology_get(const hostcaps_cpu *cpu, hostcaps_cpu_topology *ret);
+
+/* Features, named as libvirt names them, in a stable order. */
+HOSTCAPS_EXPORT size_t hostcaps_cpu_n_features(const hostcaps_cpu *cpu);
+HOSTCAPS_EXPORT const char *hostcaps_cpu_feature(const hostcaps_cpu *cpu, size_t i);
+HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const char *name);
+/* Where the feature names came from: "cpu_map" (libvirt's installed map),
+ * "builtin" (hostcaps' own table), "cpuinfo" (/proc/cpuinfo flags). */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_feature_source(const hostcaps_cpu *cpu);
+
+/* Page sizes in KiB, ascending: the base page size then the hugepage sizes. */
+HOSTCAPS_EXPORT size_t hostcaps_cpu_n_page_sizes(const hostcaps_cpu *cpu);
+HOSTCAPS_EXPORT uint64_t hostcaps_cpu_page_size(const hostcaps_cpu *cpu, size_t i);
+
+/* Hybrid core kinds ("core", "atom"), from /sys/devices/cpu_core, cpu_atom.
+ * Zero kinds on a non-hybrid host. */
+HOSTCAPS_EXPORT size_t hostcaps_cpu_n_core_kinds(const hostcaps_cpu *cpu);
+HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_name(const hostcaps_cpu *cpu, size_t i);
+/* The kind's CPUs as a kernel CPU list ("0-7,16"). */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_cpus(const hostcaps_cpu *cpu, size_t i);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <hostcaps/node.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The host section (HOSTCAPS_SECTION_HOST): identity and platform support. */
+typedef struct hostcaps_host hostcaps_host;
+
+HOSTCAPS_EXPORT int hostcaps_node_get_host(hostcaps_node *node, unsigned int flags,
+                                           hostcaps_host **ret);
+HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_ref(hostcaps_host *host);
+HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_unref(hostcaps_host *host);
+
+/* The host UUID (lower case, 36 characters): DMI product_uuid, else derived
+ * from /etc/machine-id; NULL when neither is readable. */
+HOSTCAPS_EXPORT const char *hostcaps_host_uuid(const hostcaps_host *host);
+/* "dmi", "machine-id" or NULL: where the UUID came from. */
+HOSTCAPS_EXPORT const char *hostcaps_host_uuid_source(const hostcaps_host *host);
+
+/* Power management targets, as libvirt names them. */
+enum {
+        HOSTCAPS_PM_SUSPEND_MEM = 1u << 0,    /* "mem" in /sys/power/state */
+        HOSTCAPS_PM_SUSPEND_DISK = 1u << 1,   /* "disk" in /sys/power/state, a mode in /sys/power/disk */
+        HOSTCAPS_PM_SUSPEND_HYBRID = 1u << 2, /* "suspend" among /sys/power/disk modes */
+};
+HOSTCAPS_EXPORT unsigned int hostcaps_host_power_management(const hostcaps_host *host);
+
+/* Whether the kernel has IOMMU groups (/sys/kernel/iommu_groups non-empty). */
+HOSTCAPS_EXPORT bool hostcaps_host_iommu(const hostcaps_host *host);
+
+#ifdef __cplusplus
+}
+#endif

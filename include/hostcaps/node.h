@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <hostcaps/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A host: the live one, or a recorded sysroot. Sections are probed on demand,
+ * independently of each other, and memoized in the node. A node may be used
+ * from many threads at once. */
+typedef struct hostcaps_node hostcaps_node;
+
+/* Open a node. root NULL or "/" is this live host; any other directory is a
+ * recorded sysroot (sys/..., proc/... laid out as on a live host), and then
+ * nothing is read from the live machine. flags must be 0.
+ * Returns 0, or -ENOENT/-ENOTDIR/-EACCES for a bad root, -EINVAL for bad flags. */
+HOSTCAPS_EXPORT int hostcaps_node_open(hostcaps_node **ret, const char *root, unsigned int flags);
+HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_ref(hostcaps_node *node);
+HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_unref(hostcaps_node *node);
+
+/* True for the live host, false for a recorded sysroot. */
+HOSTCAPS_EXPORT bool hostcaps_node_is_live(const hostcaps_node *node);
+/* The root this node reads: "/" for the live host. */
+HOSTCAPS_EXPORT const char *hostcaps_node_root(const hostcaps_node *node);
+/* The machine architecture in libvirt's spelling ("x86_64", "aarch64", ...).
+ * Always known: uname on a live host; in a sysroot the recorded value, else
+ * what its proc/cpuinfo implies. */
+HOSTCAPS_EXPORT const char *hostcaps_node_arch(hostcaps_node *node);
+
+/* Take x86 CPUID from a dump (libvirt's <cpudata arch='x86'> format or
+ * libcpuid's raw format) instead of executing CPUID or reading the root's
+ * recorded dump. `path` is a path of this machine, not of the root. Call it
+ * before the CPU section is first probed: -EBUSY after. NULL resets. */
+HOSTCAPS_EXPORT int hostcaps_node_set_cpuid_file(hostcaps_node *node, const char *path);
+
+/* Format the requested sections as one document, malloc()ed into *ret_doc (the
+ * caller frees it with free()). Only the sections in `sections` are probed.
+ * flags: HOSTCAPS_FLAG_*. Returns 0 or a negative errno; -EOPNOTSUPP for a
+ * format not built into this version. */
+HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned int sections,
+                                                   unsigned int flags, hostcaps_format format,
+                                                   char **ret_doc);
+
+#ifdef __cplusplus
+}
+#endif

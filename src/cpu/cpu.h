@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The CPU section's object and the pieces its probe is made of. */
+
+#include "host/section.h"
+#include "hostcaps/cpu.h"
+
+typedef struct hostcaps_core_kind {
+        char *name; /* "core", "atom" */
+        char *cpus; /* kernel CPU list */
+} hostcaps_core_kind;
+
+struct hostcaps_cpu {
+        hostcaps_object obj;
+        const char *arch; /* points into arch_buf */
+        char arch_buf[32];
+        char *vendor, *vendor_id, *brand, *model;
+        bool has_signature;
+        unsigned int family, model_number, stepping;
+        bool has_microcode;
+        uint64_t microcode;
+        uint64_t tsc_hz;
+        unsigned int phys_bits;
+        hostcaps_cpu_topology topo;
+        char **features; /* NULL-terminated */
+        size_t n_features;
+        const char *feature_source;
+        uint64_t *page_sizes; /* KiB */
+        size_t n_page_sizes;
+        hostcaps_core_kind *kinds;
+        size_t n_kinds;
+};
+
+/* topology.c: counts from sysfs, page sizes, hybrid kinds. */
+int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu);
+int hostcaps_cpu_probe_page_sizes(hostcaps_reader *r, uint64_t base_page_size, hostcaps_cpu *cpu);
+int hostcaps_cpu_probe_core_kinds(hostcaps_reader *r, hostcaps_cpu *cpu);
+
+/* cpuinfo.c: identity from /proc/cpuinfo (every non-x86 architecture, and
+ * x86 sysroots without a CPUID dump). */
+int hostcaps_cpu_probe_cpuinfo(hostcaps_reader *r, const char *arch, hostcaps_cpu *cpu);
+
+/* x86.c: identity and features from CPUID (live, or a recorded dump). */
+int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu);
+/* Record this CPU's CPUID dump into a snapshot directory. */
+int hostcaps_cpu_snapshot_x86(const hostcaps_probe_ctx *ctx, int dirfd);
+
+/* Append a feature name (copied) unless present. */
+int hostcaps_cpu_add_feature(hostcaps_cpu *cpu, const char *name, size_t *allocated);

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* CPU identity from /proc/cpuinfo: aarch64/arm, ppc64, s390x, and x86 when
+ * no CPUID source is at hand (a sysroot recorded without a dump). */
+#include <ctype.h>
+#include <stdio.h>
+
+#include "cpu.h"
+#include "host/error.h"
+#include "host/parse.h"
+
+/* The value of `key` in the first block that has it ("key\t: value"); keys
+ * are matched whole, ignoring the tabs and spaces before the colon. */
+static const char *cpuinfo_get(char *const *lines, size_t n, const char *key) {
+        size_t kl = strlen(key);
+        for (size_t i = 0; i < n; i++) {
+                const char *l = lines[i];
+                if (strncmp(l, key, kl) != 0)
+                        continue;
+                l += kl;
+                while (*l == ' ' || *l == '\t')
+                        l++;
+                if (*l != ':')
+                        continue;
+                l++;
+                while (*l == ' ' || *l == '\t')
+                        l++;
+                return l;
+        }
+        return NULL;
+}
+
+static int split_lines(char *s, char ***ret, size_t *ret_n) {
+        char **lines = NULL;
+        size_t n = 0, allocated = 0;
+        for (char *l = s, *next; l; l = next) {
+                next = strchr(l, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (GROW(lines, allocated, n + 1) < 0) {
+                        free(lines);
+                        return -ENOMEM;
+                }
+                lines[n++] = l;
+        }
+        *ret = lines;
+        *ret_n = n;
+        return 0;
+}
+
+static int set_str(char **field, const char *value) {
+        _cleanup_free_ char *t = NULL;
+        char *c;
+        if (!value)
+                return 0;
+        if (!(t = strdup(value)))
+                return -ENOMEM;
+        c = hostcaps_strstrip(t);
+        if (!*c)
+                return 0;
+        if (!(c = strdup(c)))
+                return -ENOMEM;
+        free(*field);
+        *field = c;
+        return 0;
+}
+
+static int add_feature_words(hostcaps_cpu *cpu, const char *list, size_t *allocated) {
+        char word[128];
+        for (const char *p = list; p && *p;) {
+                while (*p == ' ' || *p == '\t')
+                        p++;
+                size_t l = strcspn(p, " \t");
+                if (l == 0)
+                        break;
+                if (l < sizeof(word)) {
+                        memcpy(word, p, l);
+                        word[l] = '\0';
+                        int e = hostcaps_cpu_add_feature(cpu, word, allocated);
+                        if (e < 0)
+                                return e;
+                }
+                p += l;
+        }
+        return 0;
+}
+
+static int parse_num(const char *path, const char *key, const char *v, unsigned *ret) {
+        uint32_t x;
+        if (hostcaps_parse_u32(v, &x) < 0)
+                return hostcaps_error(EINVAL, "%s: invalid '%s' value '%.64s'", path, key, v);
+        *ret = x;
+        return 0;
+}
+
+/* libvirt's vendor names for ARM implementer codes (MIDR_EL1 bits 31:24);
+ * the same table as libvirt's arm_vendors.xml. */
+static const char *arm_vendor(unsigned code) {
+        static const struct {
+                unsigned code;
+                const char *name;
+        } vendors[] = {
+                {0x41, "ARM"},      {0x42, "Broadcom"},  {0x43, "Cavium"},  {0x44, "DigitalEquipment"},
+                {0x46, "Fujitsu"},  {0x48, "HiSilicon"}, {0x49, "Infineon"}, {0x4d, "Freescale"},
+                {0x4e, "NVIDIA"},   {0x50, "APM"},       {0x51, "Qualcomm"}, {0x56, "Marvell"},
+                {0x69, "Intel"},    {0x70, "Phytium"},   {0x61, "Apple"},    {0xc0, "Ampere"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(vendors); i++)
+                if (vendors[i].code == code)
+                        return vendors[i].name;
+        return NULL;
+}
+
+static int probe_x86(const char *path, char *const *lines, size_t n, hostcaps_cpu *cpu) {
+        static const struct {
+                const char *id, *name;
+        } vendors[] = {
+                {"GenuineIntel", "Intel"}, {"AuthenticAMD", "AMD"}, {"HygonGenuine", "Hygon"},
+                {"CentaurHauls", "Centaur"}, {"  Shanghai  ", "Zhaoxin"},
+        };
+        const char *v;
+        size_t allocated = cpu->n_features;
+        int e;
+
+        if ((e = set_str(&cpu->vendor_id, cpuinfo_get(lines, n, "vendor_id"))) < 0 ||
+            (e = set_str(&cpu->brand, cpuinfo_get(lines, n, "model name"))) < 0)
+                return e;
+        for (size_t i = 0; cpu->vendor_id && i < ELEMENTSOF(vendors); i++)
+                if (strcmp(cpu->vendor_id, vendors[i].id) == 0 && !(cpu->vendor = strdup(vendors[i].name)))
+                        return -ENOMEM;
+        /* "cpu family", "model" and "stepping" are already the display values
+         * (extended family and model folded in), which is what libvirt prints. */
+        const char *fam = cpuinfo_get(lines, n, "cpu family"), *mod = cpuinfo_get(lines, n, "model"),
+                   *step = cpuinfo_get(lines, n, "stepping");
+        if (fam && mod && step) {
+                if ((e = parse_num(path, "cpu family", fam, &cpu->family)) < 0 ||
+                    (e = parse_num(path, "model", mod, &cpu->model_number)) < 0 ||
+                    (e = parse_num(path, "stepping", step, &cpu->stepping)) < 0)
+                        return e;
+                cpu->has_signature = true;
+        }
+        /* "microcode : 0x1000065" (hex since 4.x; some old kernels print decimal). */
+        if ((v = cpuinfo_get(lines, n, "microcode"))) {
+                if (hostcaps_parse_u64(v, &cpu->microcode) < 0)
+                        return hostcaps_error(EINVAL, "%s: invalid 'microcode' value '%.64s'", path, v);
+                cpu->has_microcode = true;
+        }
+        /* "address sizes : 48 bits physical, 48 bits virtual" */
+        if ((v = cpuinfo_get(lines, n, "address sizes"))) {
+                unsigned bits;
+                if (sscanf(v, "%u bits physical", &bits) == 1 && bits > 0 && bits <= 64)
+                        cpu->phys_bits = bits;
+        }
+        if ((v = cpuinfo_get(lines, n, "flags"))) {
+                e = add_feature_words(cpu, v, &allocated);
+                cpu->feature_source = "cpuinfo";
+        }
+        return e;
+}
+
+static int probe_arm(const char *path, char *const *lines, size_t n, hostcaps_cpu *cpu) {
+        const char *v;
+        size_t allocated = cpu->n_features;
+        int e = 0;
+        if ((v = cpuinfo_get(lines, n, "CPU implementer"))) {
+                uint32_t code;
+                if (hostcaps_parse_u32(v, &code) < 0)
+                        return hostcaps_error(EINVAL, "%s: invalid 'CPU implementer' value '%.64s'", path, v);
+                const char *name = arm_vendor(code);
+                if (name && !(cpu->vendor = strdup(name)))
+                        return -ENOMEM;
+                if (!(cpu->vendor_id = hostcaps_strdup_printf("0x%02x", code)))
+                        return -ENOMEM;
+        }
+        /* 32-bit kernels: "Processor : ARMv6-compatible processor rev 7 (v6l)";
+         * 64-bit ones may have "model name". */
+        if ((e = set_str(&cpu->brand, cpuinfo_get(lines, n, "model name"))) < 0 ||
+            (!cpu->brand && (e = set_str(&cpu->brand, cpuinfo_get(lines, n, "Processor"))) < 0))
+                return e;
+        if ((v = cpuinfo_get(lines, n, "Features"))) {
+                e = add_feature_words(cpu, v, &allocated);
+                cpu->feature_source = "cpuinfo";
+        }
+        return e;
+}
+
+static int probe_ppc(char *const *lines, size_t n, hostcaps_cpu *cpu) {
+        int e;
+        /* "cpu : POWER8E (raw), altivec supported"; the model is the first word. */
+        if ((e = set_str(&cpu->brand, cpuinfo_get(lines, n, "cpu"))) < 0)
+                return e;
+        if (!(cpu->vendor = strdup("IBM")))
+                return -ENOMEM;
+        return 0;
+}
+
+static int probe_s390(char *const *lines, size_t n, hostcaps_cpu *cpu) {
+        const char *v;
+        size_t allocated = cpu->n_features;
+        int e;
+        if ((e = set_str(&cpu->vendor_id, cpuinfo_get(lines, n, "vendor_id"))) < 0)
+                return e;
+        if (!(cpu->vendor = strdup("IBM")))
+                return -ENOMEM;
+        /* "processor 0: version = 00,  identification = 145F07,  machine = 2964" */
+        if ((v = cpuinfo_get(lines, n, "processor 0"))) {
+                const char *m = strstr(v, "machine = ");
+                if (m && (e = set_str(&cpu->brand, m + strlen("machine = "))) < 0)
+                        return e;
+        }
+        if ((v = cpuinfo_get(lines, n, "features"))) {
+                e = add_feature_words(cpu, v, &allocated);
+                cpu->feature_source = "cpuinfo";
+        }
+        return e;
+}
+
+int hostcaps_cpu_probe_cpuinfo(hostcaps_reader *r, const char *arch, hostcaps_cpu *cpu) {
+        static const char path[] = "proc/cpuinfo";
+        _cleanup_free_ char *s = NULL;
+        _cleanup_free_ char **lines = NULL;
+        size_t n;
+        int e;
+
+        e = hostcaps_read_file(r, path, &s, NULL);
+        if (e == -ENOENT) {
+                /* A recording without cpuinfo: identity unknown, not an error. */
+                hostcaps_error_reset();
+                return 0;
+        }
+        if (e < 0)
+                return e;
+        e = split_lines(s, &lines, &n);
+        if (e < 0)
+                return e;
+        if (strcmp(arch, "x86_64") == 0 || strcmp(arch, "i686") == 0)
+                return probe_x86(path, lines, n, cpu);
+        if (strcmp(arch, "aarch64") == 0 || startswith(arch, "arm"))
+                return probe_arm(path, lines, n, cpu);
+        if (startswith(arch, "ppc"))
+                return probe_ppc(lines, n, cpu);
+        if (startswith(arch, "s390"))
+                return probe_s390(lines, n, cpu);
+        return 0;
+}

@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* x86 identity and features from CPUID. Live: the leaves are executed on the
+ * calling CPU, one at a time (never cpu_identify_all, which can crash and
+ * leaves the thread pinned in libcpuid 0.6.2; the caller's affinity is never
+ * touched). Recorded: a dump in the sysroot or named by the caller. */
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <pthread.h>
+#include <stdio.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+#ifdef HAVE_LIBCPUID
+#include <libcpuid/libcpuid.h>
+#endif
+
+#include "cpu.h"
+#include "host/error.h"
+#include "host/parse.h"
+#include "x86.h"
+
+/* ---- CPUID sources ---------------------------------------------------- */
+
+int hostcaps_cpuid_new_live(hostcaps_cpuid **ret) {
+#if defined(__x86_64__) || defined(__i386__)
+        hostcaps_cpuid *c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        c->live = true;
+        *ret = c;
+        return 0;
+#else
+        return hostcaps_error(EOPNOTSUPP, "CPUID is not available on this architecture");
+#endif
+}
+
+hostcaps_cpuid *hostcaps_cpuid_free(hostcaps_cpuid *c) {
+        if (c) {
+                free(c->leaves);
+                free(c);
+        }
+        return NULL;
+}
+
+static void exec_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
+#ifdef HAVE_LIBCPUID
+        regs[0] = leaf;
+        regs[1] = 0;
+        regs[2] = subleaf;
+        regs[3] = 0;
+        cpu_exec_cpuid_ext(regs);
+#elif defined(__x86_64__) || defined(__i386__)
+        __cpuid_count(leaf, subleaf, regs[0], regs[1], regs[2], regs[3]);
+#else
+        memset(regs, 0, 4 * sizeof(uint32_t));
+#endif
+}
+
+static const hostcaps_cpuid_leaf *find_leaf(const hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf) {
+        size_t lo = 0, hi = c->n_leaves;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                const hostcaps_cpuid_leaf *l = &c->leaves[mid];
+                if (l->leaf == leaf && l->subleaf == subleaf)
+                        return l;
+                if (l->leaf < leaf || (l->leaf == leaf && l->subleaf < subleaf))
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return NULL;
+}
+
+void hostcaps_cpuid_get(const hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
+        memset(regs, 0, 4 * sizeof(uint32_t));
+        if (c->live) {
+                uint32_t max[4];
+                /* Leaves above the range's maximum return garbage (the highest
+                 * basic leaf on Intel): treat them as zero. */
+                exec_cpuid(leaf & 0xffff0000u, 0, max);
+                if (leaf > max[0] || (leaf & 0xffff0000u) != (max[0] & 0xffff0000u))
+                        return;
+                exec_cpuid(leaf, subleaf, regs);
+                return;
+        }
+        const hostcaps_cpuid_leaf *l = find_leaf(c, leaf, subleaf);
+        if (l)
+                memcpy(regs, l->regs, sizeof(l->regs));
+}
+
+static int cmp_leaf(const void *a, const void *b) {
+        const hostcaps_cpuid_leaf *x = a, *y = b;
+        if (x->leaf != y->leaf)
+                return x->leaf < y->leaf ? -1 : 1;
+        return x->subleaf < y->subleaf ? -1 : x->subleaf > y->subleaf;
+}
+
+static int add_leaf(hostcaps_cpuid *c, size_t *allocated, uint32_t leaf, uint32_t subleaf,
+                    const uint32_t regs[4]) {
+        if (GROW(c->leaves, *allocated, c->n_leaves + 1) < 0)
+                return -ENOMEM;
+        hostcaps_cpuid_leaf *l = &c->leaves[c->n_leaves++];
+        l->leaf = leaf;
+        l->subleaf = subleaf;
+        memcpy(l->regs, regs, 4 * sizeof(uint32_t));
+        return 0;
+}
+
+static int attr_u32(xmlNodePtr n, const char *name, bool required, uint32_t *ret, const char *path) {
+        xmlChar *v = xmlGetProp(n, BAD_CAST name);
+        int e = 0;
+        if (!v) {
+                if (required)
+                        e = hostcaps_error(EINVAL, "%s:%d: <%s> lacks attribute '%s'", path,
+                                           (int) xmlGetLineNo(n), (const char *) n->name, name);
+                else
+                        *ret = 0;
+                return e;
+        }
+        if (hostcaps_parse_u32((const char *) v, ret) < 0)
+                e = hostcaps_error(EINVAL, "%s:%d: invalid %s='%.32s'", path, (int) xmlGetLineNo(n), name,
+                                   (const char *) v);
+        xmlFree(v);
+        return e;
+}
+
+/* Parse untrusted XML: no network, no entity substitution, no DTD loading. */
+static xmlDocPtr parse_xml(const char *data, size_t len, const char *path) {
+        xmlDocPtr doc = xmlReadMemory(data, (int) len, path, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        if (!doc) {
+                const xmlError *err = xmlGetLastError();
+                hostcaps_error(EINVAL, "%s:%d: malformed XML: %s", path, err ? err->line : 0,
+                               err && err->message ? hostcaps_strstrip(err->message) : "parse error");
+        }
+        return doc;
+}
+
+/* libvirt's <cpudata arch='x86'><cpuid eax_in ecx_in eax ebx ecx edx/>... */
+static int load_cpudata(const char *data, size_t len, const char *path, hostcaps_cpuid *c) {
+        xmlDocPtr doc = parse_xml(data, len, path);
+        size_t allocated = 0;
+        int e = 0;
+        if (!doc)
+                return -EINVAL;
+        xmlNodePtr root = xmlDocGetRootElement(doc);
+        if (!root || !xmlStrEqual(root->name, BAD_CAST "cpudata")) {
+                xmlFreeDoc(doc);
+                return hostcaps_error(EINVAL, "%s: root element is not <cpudata>", path);
+        }
+        for (xmlNodePtr n = root->children; n && e >= 0; n = n->next) {
+                if (n->type != XML_ELEMENT_NODE)
+                        continue;
+                if (xmlStrEqual(n->name, BAD_CAST "cpuid")) {
+                        uint32_t leaf, sub, regs[4];
+                        if ((e = attr_u32(n, "eax_in", true, &leaf, path)) < 0 ||
+                            (e = attr_u32(n, "ecx_in", false, &sub, path)) < 0 ||
+                            (e = attr_u32(n, "eax", true, &regs[0], path)) < 0 ||
+                            (e = attr_u32(n, "ebx", true, &regs[1], path)) < 0 ||
+                            (e = attr_u32(n, "ecx", true, &regs[2], path)) < 0 ||
+                            (e = attr_u32(n, "edx", true, &regs[3], path)) < 0)
+                                break;
+                        e = add_leaf(c, &allocated, leaf, sub, regs);
+                } else if (xmlStrEqual(n->name, BAD_CAST "msr")) {
+                        uint32_t index, eax, edx;
+                        if ((e = attr_u32(n, "index", true, &index, path)) < 0 ||
+                            (e = attr_u32(n, "eax", true, &eax, path)) < 0 ||
+                            (e = attr_u32(n, "edx", true, &edx, path)) < 0)
+                                break;
+                        if (index == 0x10a) {
+                                c->has_msr_10a = true;
+                                c->msr_10a = (uint64_t) edx << 32 | eax;
+                        }
+                }
+        }
+        xmlFreeDoc(doc);
+        return e;
+}
+
+/* libcpuid's raw format, via libcpuid itself. Its record holds subleaf 0 of
+ * most leaves only (no 7.1 or 0xd.1), so features of those subleaves are
+ * missing from such dumps; hostcaps' own snapshots use libvirt's format. */
+static int load_libcpuid(hostcaps_reader *r, const char *path, hostcaps_cpuid *c) {
+#ifdef HAVE_LIBCPUID
+        struct cpu_raw_data_t raw;
+        size_t allocated = 0;
+        int e = 0;
+        /* libcpuid reads by file name; in a sysroot the reader checks the path
+         * first so a dump outside the root is never read. */
+        _cleanup_close_ int fd = hostcaps_reader_open(r, path, 0);
+        char fdpath[64];
+        if (fd < 0)
+                return hostcaps_error(-fd, "%s: %s", path, strerror(-fd));
+        snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+        if (cpuid_deserialize_raw_data(&raw, fdpath) != 0)
+                return hostcaps_error(EINVAL, "%s: not a libcpuid raw dump: %s", path, cpuid_error());
+        for (uint32_t i = 0; i < MAX_CPUID_LEVEL && e >= 0; i++)
+                if (i <= raw.basic_cpuid[0][0])
+                        e = add_leaf(c, &allocated, i, 0, raw.basic_cpuid[i]);
+        for (uint32_t i = 0; i < MAX_EXT_CPUID_LEVEL && e >= 0; i++)
+                if (0x80000000u + i <= raw.ext_cpuid[0][0])
+                        e = add_leaf(c, &allocated, 0x80000000u + i, 0, raw.ext_cpuid[i]);
+        return e;
+#else
+        return hostcaps_error(EOPNOTSUPP, "%s: reading libcpuid dumps needs libcpuid", path);
+#endif
+}
+
+int hostcaps_cpuid_load(hostcaps_reader *r, const char *path, hostcaps_cpuid **ret) {
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+        hostcaps_cpuid *c;
+        int e = hostcaps_read_file(r, path, &data, &len);
+        if (e < 0)
+                return e;
+        if (!(c = calloc(1, sizeof(*c))))
+                return -ENOMEM;
+        const char *p = data;
+        while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+                p++;
+        e = *p == '<' ? load_cpudata(data, len, path, c) : load_libcpuid(r, path, c);
+        if (e >= 0 && c->n_leaves == 0)
+                e = hostcaps_error(EINVAL, "%s: no CPUID leaves", path);
+        if (e < 0) {
+                hostcaps_cpuid_free(c);
+                return e;
+        }
+        qsort(c->leaves, c->n_leaves, sizeof(*c->leaves), cmp_leaf);
+        *ret = c;
+        return 0;
+}
+
+/* Subleaf counts of the leaves that have subleaves (Intel SDM, AMD APM). */
+static uint32_t n_subleaves(const hostcaps_cpuid *c, uint32_t leaf) {
+        uint32_t regs[4];
+        switch (leaf) {
+        case 0x4: case 0x8000001d: /* cache parameters: until type 0 */
+                for (uint32_t i = 0; i < 16; i++) {
+                        hostcaps_cpuid_get(c, leaf, i, regs);
+                        if ((regs[0] & 0x1f) == 0)
+                                return i + 1;
+                }
+                return 16;
+        case 0x7: case 0x14: case 0x17: case 0x18: case 0x1d: case 0x24:
+                hostcaps_cpuid_get(c, leaf, 0, regs); /* eax: highest subleaf */
+                return regs[0] < 16 ? regs[0] + 1 : 16;
+        case 0xb: case 0x1f: /* topology: until level type 0 */
+                for (uint32_t i = 0; i < 8; i++) {
+                        hostcaps_cpuid_get(c, leaf, i, regs);
+                        if (((regs[2] >> 8) & 0xff) == 0)
+                                return i + 1;
+                }
+                return 8;
+        case 0xd: return 64;  /* xsave components */
+        case 0xf: case 0x10: case 0x12: return 4;
+        default: return 1;
+        }
+}
+
+char *hostcaps_cpuid_format_xml(const hostcaps_cpuid *c) {
+        hostcaps_buf b = {0};
+        uint32_t regs[4], max;
+        static const uint32_t ranges[] = {0, 0x40000000u, 0x80000000u};
+
+        hostcaps_buf_puts(&b, "<cpudata arch='x86'>\n");
+        for (size_t k = 0; k < ELEMENTSOF(ranges); k++) {
+                hostcaps_cpuid_get(c, ranges[k], 0, regs);
+                max = regs[0];
+                if (max < ranges[k] || max - ranges[k] > 0xff)
+                        max = ranges[k] ? ranges[k] - 1 : 0;
+                if (k == 0 && max > 0xff)
+                        max = 0xff;
+                for (uint32_t leaf = ranges[k]; leaf <= max && leaf >= ranges[k]; leaf++)
+                        for (uint32_t sub = 0, n = n_subleaves(c, leaf); sub < n; sub++) {
+                                hostcaps_cpuid_get(c, leaf, sub, regs);
+                                if (sub > 0 && !regs[0] && !regs[1] && !regs[2] && !regs[3])
+                                        continue;
+                                hostcaps_buf_printf(&b,
+                                                    "  <cpuid eax_in='0x%08x' ecx_in='0x%02x' eax='0x%08x' "
+                                                    "ebx='0x%08x' ecx='0x%08x' edx='0x%08x'/>\n",
+                                                    leaf, sub, regs[0], regs[1], regs[2], regs[3]);
+                        }
+        }
+        if (c->has_msr_10a)
+                hostcaps_buf_printf(&b, "  <msr index='0x10a' edx='0x%08x' eax='0x%08x'/>\n",
+                                    (uint32_t) (c->msr_10a >> 32), (uint32_t) c->msr_10a);
+        hostcaps_buf_puts(&b, "</cpudata>\n");
+        return hostcaps_buf_steal(&b);
+}
+
+/* ---- identity --------------------------------------------------------- */
+
+static int x86_identify(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
+        static const struct {
+                const char *id, *name;
+        } vendors[] = {
+                /* libvirt's x86_vendors.xml names, and two it does not list. */
+                {"GenuineIntel", "Intel"}, {"AuthenticAMD", "AMD"}, {"HygonGenuine", "Hygon"},
+                {"CentaurHauls", "Centaur"}, {"  Shanghai  ", "Zhaoxin"},
+        };
+        uint32_t r[4];
+        char id[13], brand[49];
+
+        hostcaps_cpuid_get(c, 0, 0, r);
+        memcpy(id, &r[1], 4);
+        memcpy(id + 4, &r[3], 4);
+        memcpy(id + 8, &r[2], 4);
+        id[12] = '\0';
+        if (!(cpu->vendor_id = strdup(id)))
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(vendors); i++)
+                if (strcmp(id, vendors[i].id) == 0 && !(cpu->vendor = strdup(vendors[i].name)))
+                        return -ENOMEM;
+
+        /* Signature as libvirt computes it: extended family and model always
+         * added to the base fields. */
+        hostcaps_cpuid_get(c, 1, 0, r);
+        cpu->family = ((r[0] >> 8) & 0xf) + ((r[0] >> 20) & 0xff);
+        cpu->model_number = ((r[0] >> 4) & 0xf) + ((r[0] >> 12) & 0xf0);
+        cpu->stepping = r[0] & 0xf;
+        cpu->has_signature = true;
+
+        /* Brand string: leaves 0x80000002..4, 48 bytes, padded with spaces. */
+        hostcaps_cpuid_get(c, 0x80000000u, 0, r);
+        if (r[0] >= 0x80000004u) {
+                for (uint32_t i = 0; i < 3; i++) {
+                        hostcaps_cpuid_get(c, 0x80000002u + i, 0, r);
+                        memcpy(brand + 16 * i, r, 16);
+                }
+                brand[48] = '\0';
+                char *s = hostcaps_strstrip(brand);
+                if (*s && !(cpu->brand = strdup(s)))
+                        return -ENOMEM;
+        }
+        /* Physical address bits: 0x80000008 eax[7:0]. */
+        hostcaps_cpuid_get(c, 0x80000000u, 0, r);
+        if (r[0] >= 0x80000008u) {
+                hostcaps_cpuid_get(c, 0x80000008u, 0, r);
+                cpu->phys_bits = r[0] & 0xff;
+        }
+        /* TSC: leaf 0x15 (crystal clock * ebx / eax) where the crystal is
+         * enumerated; under a hypervisor, leaf 0x40000010 eax is the TSC in kHz
+         * (the VMware/KVM timing leaf). */
+        hostcaps_cpuid_get(c, 0, 0, r);
+        if (r[0] >= 0x15) {
+                hostcaps_cpuid_get(c, 0x15, 0, r);
+                if (r[0] && r[1] && r[2])
+                        cpu->tsc_hz = (uint64_t) r[2] * r[1] / r[0];
+        }
+        hostcaps_cpuid_get(c, 1, 0, r);
+        if (!cpu->tsc_hz && (r[2] & (1u << 31))) {
+                hostcaps_cpuid_get(c, 0x40000000u, 0, r);
+                if (r[0] >= 0x40000010u && r[0] < 0x40000100u) {
+                        hostcaps_cpuid_get(c, 0x40000010u, 0, r);
+                        cpu->tsc_hz = (uint64_t) r[0] * 1000;
+                }
+        }
+        return 0;
+}
+
+/* ---- features ---------------------------------------------------------- */
+
+typedef struct feature_table {
+        hostcaps_x86_feature *features;
+        size_t n;
+        char *error; /* why the map could not be used, for the section to report */
+} feature_table;
+
+static feature_table map_table;
+static pthread_once_t map_once = PTHREAD_ONCE_INIT;
+
+const char *hostcaps_cpu_map_dir(void) {
+        const char *d = secure_getenv("HOSTCAPS_CPU_MAP_DIR");
+        return d && *d ? d : "/usr/share/libvirt/cpu_map";
+}
+
+static int parse_feature(xmlNodePtr f, const char *path, hostcaps_x86_feature *out) {
+        xmlChar *name = xmlGetProp(f, BAD_CAST "name");
+        int e = 0;
+        if (!name)
+                return hostcaps_error(EINVAL, "%s:%d: <feature> lacks a name", path, (int) xmlGetLineNo(f));
+        memset(out, 0, sizeof(*out));
+        out->name = strdup((const char *) name);
+        xmlFree(name);
+        if (!out->name)
+                return -ENOMEM;
+        for (xmlNodePtr n = f->children; n && e >= 0; n = n->next) {
+                if (n->type != XML_ELEMENT_NODE)
+                        continue;
+                static const char *const regs[4] = {"eax", "ebx", "ecx", "edx"};
+                if (xmlStrEqual(n->name, BAD_CAST "cpuid")) {
+                        if ((e = attr_u32(n, "eax_in", true, &out->leaf, path)) < 0 ||
+                            (e = attr_u32(n, "ecx_in", false, &out->subleaf, path)) < 0)
+                                break;
+                        for (int k = 0; k < 4 && e >= 0; k++)
+                                e = attr_u32(n, regs[k], false, &out->mask[k], path);
+                } else if (xmlStrEqual(n->name, BAD_CAST "msr")) {
+                        if ((e = attr_u32(n, "index", true, &out->msr_index, path)) < 0 ||
+                            (e = attr_u32(n, "eax", false, &out->mask[0], path)) < 0 ||
+                            (e = attr_u32(n, "edx", false, &out->mask[3], path)) < 0)
+                                break;
+                }
+        }
+        return e;
+}
+
+static void load_map(void) {
+        _cleanup_free_ char *path = hostcaps_strdup_printf("%s/x86_features.xml", hostcaps_cpu_map_dir());
+        _cleanup_free_ char *data = NULL;
+        hostcaps_reader *r = NULL;
+        xmlDocPtr doc = NULL;
+        size_t len, allocated = 0;
+        int e;
+
+        if (!path)
+                return;
+        /* The map is data of the libvirt installed where hostcaps runs, read
+         * through a reader of its own; never from the probed root. */
+        e = hostcaps_reader_new(&r, "/");
+        if (e >= 0)
+                e = hostcaps_read_file(r, path, &data, &len);
+        if (e >= 0 && !(doc = parse_xml(data, len, path)))
+                e = -EINVAL;
+        xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+        if (e >= 0 && (!root || !xmlStrEqual(root->name, BAD_CAST "cpus")))
+                e = hostcaps_error(EINVAL, "%s: root element is not <cpus>", path);
+        for (xmlNodePtr f = root ? root->children : NULL; e >= 0 && f; f = f->next) {
+                if (f->type != XML_ELEMENT_NODE || !xmlStrEqual(f->name, BAD_CAST "feature"))
+                        continue;
+                if ((e = GROW(map_table.features, allocated, map_table.n + 1)) < 0)
+                        break;
+                e = parse_feature(f, path, &map_table.features[map_table.n]);
+                if (map_table.features[map_table.n].name)
+                        map_table.n++;
+        }
+        if (e >= 0 && map_table.n == 0)
+                e = hostcaps_error(EINVAL, "%s: no features", path);
+        if (e < 0) {
+                const char *m = hostcaps_error_message();
+                map_table.error = strdup(e == -ENOENT ? "libvirt's cpu_map is not installed"
+                                                      : (m ? m : "cpu_map unreadable"));
+                for (size_t i = 0; i < map_table.n; i++)
+                        free((char *) map_table.features[i].name);
+                free(map_table.features);
+                map_table.features = NULL;
+                map_table.n = 0;
+        }
+        hostcaps_error_reset();
+        xmlFreeDoc(doc);
+        hostcaps_reader_free(r);
+}
+
+static bool feature_present(const hostcaps_cpuid *c, const hostcaps_x86_feature *f) {
+        uint32_t r[4];
+        if (f->msr_index) {
+                if (f->msr_index != 0x10a || !c->has_msr_10a)
+                        return false;
+                r[0] = (uint32_t) c->msr_10a;
+                r[3] = (uint32_t) (c->msr_10a >> 32);
+                return (r[0] & f->mask[0]) == f->mask[0] && (r[3] & f->mask[3]) == f->mask[3] &&
+                       (f->mask[0] | f->mask[3]);
+        }
+        if (!(f->mask[0] | f->mask[1] | f->mask[2] | f->mask[3]))
+                return false;
+        hostcaps_cpuid_get(c, f->leaf, f->subleaf, r);
+        for (int k = 0; k < 4; k++)
+                if ((r[k] & f->mask[k]) != f->mask[k])
+                        return false;
+        return true;
+}
+
+static int x86_features(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
+        const hostcaps_x86_feature *table;
+        size_t n, allocated = cpu->n_features;
+
+        pthread_once(&map_once, load_map);
+        if (map_table.n) {
+                table = map_table.features;
+                n = map_table.n;
+                cpu->feature_source = "cpu_map";
+        } else {
+                table = hostcaps_x86_builtin_features;
+                n = hostcaps_x86_n_builtin_features;
+                cpu->feature_source = "builtin";
+        }
+        for (size_t i = 0; i < n; i++)
+                if (feature_present(c, &table[i])) {
+                        int e = hostcaps_cpu_add_feature(cpu, table[i].name, &allocated);
+                        if (e < 0)
+                                return e;
+                }
+        return 0;
+}
+
+int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
+        hostcaps_cpuid *c = NULL;
+        int e;
+
+        if (ctx->cpuid_file) {
+                /* A dump the caller named: a path of the machine running hostcaps. */
+                hostcaps_reader *r;
+                e = hostcaps_reader_new(&r, "/");
+                if (e < 0)
+                        return e;
+                e = hostcaps_cpuid_load(r, ctx->cpuid_file, &c);
+                hostcaps_reader_free(r);
+        } else if (ctx->live)
+                e = hostcaps_cpuid_new_live(&c);
+        else {
+                e = hostcaps_cpuid_load(ctx->reader, HOSTCAPS_SNAPSHOT_CPUID, &c);
+                if (e == -ENOENT) {
+                        /* Recorded without a dump: /proc/cpuinfo tells what it can. */
+                        hostcaps_error_reset();
+                        return hostcaps_cpu_probe_cpuinfo(ctx->reader, ctx->arch, cpu);
+                }
+        }
+        if (e < 0)
+                return e;
+        e = x86_identify(c, cpu);
+        if (e >= 0)
+                e = x86_features(c, cpu);
+        hostcaps_cpuid_free(c);
+        return e;
+}
+
+int hostcaps_cpu_snapshot_x86(const hostcaps_probe_ctx *ctx, int dirfd) {
+        hostcaps_cpuid *c = NULL;
+        _cleanup_free_ char *xml = NULL;
+        int e = hostcaps_cpuid_new_live(&c), fd;
+        if (e < 0)
+                return e;
+        xml = hostcaps_cpuid_format_xml(c);
+        hostcaps_cpuid_free(c);
+        if (!xml)
+                return -ENOMEM;
+        fd = openat(dirfd, HOSTCAPS_SNAPSHOT_CPUID, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return hostcaps_error(errno, "snapshot: %s: %s", HOSTCAPS_SNAPSHOT_CPUID, strerror(errno));
+        size_t len = strlen(xml);
+        ssize_t n = write(fd, xml, len);
+        e = n == (ssize_t) len ? 0 : hostcaps_error(EIO, "snapshot: writing %s failed", HOSTCAPS_SNAPSHOT_CPUID);
+        close(fd);
+        return e;
+}

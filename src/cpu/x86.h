@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* x86 CPUID: where the leaves come from, and what they name. */
+
+#include "host/reader.h"
+
+enum { HOSTCAPS_EAX, HOSTCAPS_EBX, HOSTCAPS_ECX, HOSTCAPS_EDX };
+
+typedef struct hostcaps_cpuid_leaf {
+        uint32_t leaf, subleaf;
+        uint32_t regs[4]; /* eax, ebx, ecx, edx */
+} hostcaps_cpuid_leaf;
+
+/* A set of CPUID results: executed on this CPU (live), or recorded. */
+typedef struct hostcaps_cpuid {
+        bool live;
+        hostcaps_cpuid_leaf *leaves; /* recorded, sorted by leaf then subleaf */
+        size_t n_leaves;
+        /* MSR values where recorded (index 0x10a, arch-capabilities). */
+        bool has_msr_10a;
+        uint64_t msr_10a;
+} hostcaps_cpuid;
+
+int hostcaps_cpuid_new_live(hostcaps_cpuid **ret);
+/* A dump in libvirt's <cpudata arch='x86'> format or libcpuid's raw format
+ * (cpuid_tool --save), detected from its first bytes; read through `r`. */
+int hostcaps_cpuid_load(hostcaps_reader *r, const char *path, hostcaps_cpuid **ret);
+hostcaps_cpuid *hostcaps_cpuid_free(hostcaps_cpuid *c);
+/* The registers of a leaf; all zero for a leaf beyond the CPU's maximum. */
+void hostcaps_cpuid_get(const hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+/* Every leaf and subleaf worth recording, in libvirt's <cpudata> format. */
+char *hostcaps_cpuid_format_xml(const hostcaps_cpuid *c);
+
+/* The file a snapshot records the CPUID dump in, relative to the root. */
+#define HOSTCAPS_SNAPSHOT_CPUID "hostcaps-cpuid.xml"
+
+/* One feature: all of its conditions must hold. */
+typedef struct hostcaps_x86_feature {
+        const char *name;
+        uint32_t leaf, subleaf;
+        uint32_t mask[4];   /* bits that must be set, per register */
+        uint32_t msr_index; /* non-zero: an MSR feature (mask[0]=eax, mask[3]=edx) */
+} hostcaps_x86_feature;
+
+/* hostcaps' own table, used where libvirt's cpu_map is not installed. */
+extern const hostcaps_x86_feature hostcaps_x86_builtin_features[];
+extern const size_t hostcaps_x86_n_builtin_features;
+
+/* Where libvirt's cpu_map is read: $HOSTCAPS_CPU_MAP_DIR, else
+ * /usr/share/libvirt/cpu_map. */
+const char *hostcaps_cpu_map_dir(void);

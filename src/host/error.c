@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+
+#include "hostcaps/common.h"
+#include "error.h"
+
+/* One message per thread, like dlerror(): errors are returned as negative
+ * errno values; the message is for the human reading the caller's log. */
+static _Thread_local char error_message[1024];
+static _Thread_local bool error_set;
+
+static int error_vset(int err, const char *fmt, va_list ap) {
+        vsnprintf(error_message, sizeof(error_message), fmt, ap);
+        error_set = true;
+        return err > 0 ? -err : (err < 0 ? err : -EIO);
+}
+
+int hostcaps_error(int err, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        int r = error_vset(err, fmt, ap);
+        va_end(ap);
+        return r;
+}
+
+int hostcaps_error_keep(int err, const char *fmt, ...) {
+        if (error_set)
+                return err > 0 ? -err : (err < 0 ? err : -EIO);
+        va_list ap;
+        va_start(ap, fmt);
+        int r = error_vset(err, fmt, ap);
+        va_end(ap);
+        return r;
+}
+
+void hostcaps_error_reset(void) {
+        error_set = false;
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_error_message(void) {
+        return error_message[0] ? error_message : NULL;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "util.h"
+
+/* Record the calling thread's error message and return -err (err is a
+ * positive errno value), so that `return hostcaps_error(EINVAL, "...")` is the
+ * idiom for every failure a caller should read about. */
+int hostcaps_error(int err, const char *fmt, ...) _printf_(2, 3);
+/* Like hostcaps_error(), but keeps an already recorded, more precise message
+ * when one is set since hostcaps_error_reset(). */
+int hostcaps_error_keep(int err, const char *fmt, ...) _printf_(2, 3);
+void hostcaps_error_reset(void);

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "document.h"
+#include "error.h"
+#include "parse.h"
+#include "hostcaps/node.h"
+#include "node.h"
+#include "section.h"
+
+/* One memo slot per section. The lock serializes probes (so concurrent first
+ * requests probe once) and guards the swap of the published object; readers
+ * hold it only to take a reference. */
+typedef struct slot {
+        pthread_mutex_t lock;
+        hostcaps_object *obj;
+        uint64_t stamp;
+        atomic_uint n_probes;
+} slot;
+
+struct hostcaps_node {
+        atomic_uint n_ref;
+        hostcaps_reader *reader;
+        char *arch;
+        uint64_t page_size;
+        char *cpuid_file;
+        slot slots[HOSTCAPS_N_SECTIONS];
+};
+
+static const char *const section_names[HOSTCAPS_N_SECTIONS] = {
+        [HOSTCAPS_IDX_CPU] = "cpu",         [HOSTCAPS_IDX_NUMA] = "numa",
+        [HOSTCAPS_IDX_MEMORY] = "memory",   [HOSTCAPS_IDX_CACHE] = "cache",
+        [HOSTCAPS_IDX_RESCTRL] = "resctrl", [HOSTCAPS_IDX_HOST] = "host",
+};
+
+int hostcaps_section_index(unsigned int flag) {
+        if (flag == 0 || (flag & (flag - 1)) || flag > (1u << (HOSTCAPS_N_SECTIONS - 1)))
+                return -EINVAL;
+        return __builtin_ctz(flag);
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_section_to_string(unsigned int section) {
+        int i = hostcaps_section_index(section);
+        return i < 0 ? NULL : section_names[i];
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_section_from_string(const char *name) {
+        for (unsigned i = 0; name && i < HOSTCAPS_N_SECTIONS; i++)
+                if (strcmp(name, section_names[i]) == 0)
+                        return 1u << i;
+        return 0;
+}
+
+/* uname's machine in libvirt's spelling. */
+static const char *arch_from_machine(const char *m) {
+        static const struct {
+                const char *machine, *arch;
+        } map[] = {
+                {"i386", "i686"},   {"i486", "i686"},       {"i586", "i686"},
+                {"amd64", "x86_64"}, {"arm64", "aarch64"},  {"armv8l", "armv7l"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(map); i++)
+                if (strcmp(m, map[i].machine) == 0)
+                        return map[i].arch;
+        return m;
+}
+
+/* In a sysroot without a recorded arch, what its proc/cpuinfo implies. */
+static char *arch_from_cpuinfo(hostcaps_reader *r) {
+        _cleanup_free_ char *s = NULL;
+        const char *arch = NULL;
+        if (hostcaps_read_file(r, "proc/cpuinfo", &s, NULL) < 0) {
+                hostcaps_error_reset();
+                return NULL;
+        }
+        if (strstr(s, "vendor_id\t: IBM/S390") || strstr(s, "vendor_id       : IBM/S390"))
+                arch = "s390x";
+        else if (strstr(s, "\nflags") || strstr(s, "vendor_id"))
+                arch = strstr(s, " lm ") || strstr(s, " lm\n") ? "x86_64" : "i686";
+        else if (strstr(s, "CPU implementer")) {
+                /* 32-bit kernels name the processor "ARMv6/v7"; 64-bit ones list "asimd"/"fp". */
+                if (strstr(s, "(v6l)"))
+                        arch = "armv6l";
+                else if (strstr(s, "(v7l)"))
+                        arch = "armv7l";
+                else
+                        arch = "aarch64";
+        } else if (strstr(s, "\ncpu\t\t: POWER") || strstr(s, "platform\t: pSeries") ||
+                   strstr(s, "platform\t: PowerNV") || strstr(s, "\ncpu\t\t: PPC"))
+                arch = "ppc64";
+        return arch ? strdup(arch) : NULL;
+}
+
+/* The recorder writes these facts, which are not files on a live host, into
+ * a small key=value sidecar at the root of a snapshot. */
+int hostcaps_node_read_meta(hostcaps_node *node, const char *key, char **ret) {
+        _cleanup_free_ char *s = NULL;
+        size_t kl = strlen(key);
+        int r = hostcaps_read_file(node->reader, HOSTCAPS_SNAPSHOT_META, &s, NULL);
+        if (r < 0) {
+                if (r == -ENOENT)
+                        hostcaps_error_reset();
+                return r;
+        }
+        for (char *line = s, *next; line && *line; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (strncmp(line, key, kl) == 0 && line[kl] == '=') {
+                        *ret = strdup(hostcaps_strstrip(line + kl + 1));
+                        return *ret ? 0 : -ENOMEM;
+                }
+        }
+        return -ENOENT;
+}
+
+static int node_init_facts(hostcaps_node *node) {
+        if (hostcaps_reader_is_live(node->reader)) {
+                struct utsname u;
+                if (uname(&u) < 0)
+                        return hostcaps_error(errno, "uname: %s", strerror(errno));
+                node->arch = strdup(arch_from_machine(u.machine));
+                node->page_size = (uint64_t) sysconf(_SC_PAGESIZE);
+                return node->arch ? 0 : -ENOMEM;
+        }
+
+        _cleanup_free_ char *ps = NULL;
+        if (hostcaps_node_read_meta(node, "arch", &node->arch) < 0)
+                node->arch = arch_from_cpuinfo(node->reader);
+        if (!node->arch) {
+                /* Nothing recorded says: assume the build's own architecture. */
+#if defined(__x86_64__)
+                node->arch = strdup("x86_64");
+#elif defined(__aarch64__)
+                node->arch = strdup("aarch64");
+#elif defined(__powerpc64__)
+                node->arch = strdup("ppc64");
+#elif defined(__s390x__)
+                node->arch = strdup("s390x");
+#else
+                node->arch = strdup("x86_64");
+#endif
+        }
+        node->page_size = 4096;
+        if (hostcaps_node_read_meta(node, "page_size", &ps) == 0) {
+                uint64_t v;
+                if (hostcaps_parse_u64(ps, &v) < 0 || v < 1024 || (v & (v - 1)))
+                        return hostcaps_error(EINVAL, "%s: invalid page_size '%s'",
+                                              HOSTCAPS_SNAPSHOT_META, ps);
+                node->page_size = v;
+        }
+        hostcaps_error_reset();
+        return node->arch ? 0 : -ENOMEM;
+}
+
+HOSTCAPS_EXPORT int hostcaps_node_open(hostcaps_node **ret, const char *root, unsigned int flags) {
+        hostcaps_node *node;
+        int r;
+
+        if (!ret)
+                return hostcaps_error(EINVAL, "hostcaps_node_open: ret is NULL");
+        if (flags != 0)
+                return hostcaps_error(EINVAL, "hostcaps_node_open: unknown flags 0x%x", flags);
+        node = calloc(1, sizeof(*node));
+        if (!node)
+                return -ENOMEM;
+        atomic_init(&node->n_ref, 1);
+        for (size_t i = 0; i < HOSTCAPS_N_SECTIONS; i++)
+                pthread_mutex_init(&node->slots[i].lock, NULL);
+        r = hostcaps_reader_new(&node->reader, root);
+        if (r >= 0)
+                r = node_init_facts(node);
+        if (r < 0) {
+                hostcaps_node_unref(node);
+                return r;
+        }
+        *ret = node;
+        return 0;
+}
+
+HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_ref(hostcaps_node *node) {
+        if (node)
+                atomic_fetch_add_explicit(&node->n_ref, 1, memory_order_relaxed);
+        return node;
+}
+
+HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_unref(hostcaps_node *node) {
+        if (!node || atomic_fetch_sub_explicit(&node->n_ref, 1, memory_order_acq_rel) != 1)
+                return NULL;
+        for (size_t i = 0; i < HOSTCAPS_N_SECTIONS; i++) {
+                hostcaps_object_unref(node->slots[i].obj);
+                pthread_mutex_destroy(&node->slots[i].lock);
+        }
+        hostcaps_reader_free(node->reader);
+        free(node->arch);
+        free(node->cpuid_file);
+        free(node);
+        return NULL;
+}
+
+HOSTCAPS_EXPORT bool hostcaps_node_is_live(const hostcaps_node *node) {
+        return node && hostcaps_reader_is_live(node->reader);
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_node_root(const hostcaps_node *node) {
+        return node ? hostcaps_reader_root(node->reader) : NULL;
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_node_arch(hostcaps_node *node) {
+        return node ? node->arch : NULL;
+}
+
+hostcaps_reader *hostcaps_node_reader(hostcaps_node *node) {
+        return node->reader;
+}
+
+uint64_t hostcaps_node_page_size(const hostcaps_node *node) {
+        return node->page_size;
+}
+
+unsigned int hostcaps_node_n_probes(hostcaps_node *node, unsigned int section) {
+        int i = hostcaps_section_index(section);
+        return i < 0 ? 0 : atomic_load(&node->slots[i].n_probes);
+}
+
+HOSTCAPS_EXPORT int hostcaps_node_set_cpuid_file(hostcaps_node *node, const char *path) {
+        slot *s;
+        char *p;
+        if (!node)
+                return hostcaps_error(EINVAL, "invalid argument: node is NULL");
+        s = &node->slots[HOSTCAPS_IDX_CPU];
+        pthread_mutex_lock(&s->lock);
+        if (s->obj) {
+                pthread_mutex_unlock(&s->lock);
+                return hostcaps_error(EBUSY, "the CPU section was already probed");
+        }
+        p = path ? strdup(path) : NULL;
+        if (path && !p) {
+                pthread_mutex_unlock(&s->lock);
+                return -ENOMEM;
+        }
+        free(node->cpuid_file);
+        node->cpuid_file = p;
+        pthread_mutex_unlock(&s->lock);
+        return 0;
+}
+
+void hostcaps_node_probe_ctx(hostcaps_node *node, hostcaps_probe_ctx *ret) {
+        *ret = (hostcaps_probe_ctx){
+                .reader = node->reader,
+                .live = hostcaps_reader_is_live(node->reader),
+                .arch = node->arch,
+                .page_size = node->page_size,
+                .cpuid_file = node->cpuid_file,
+        };
+}
+
+static int probe(hostcaps_node *node, const hostcaps_section_ops *ops, unsigned idx,
+                 hostcaps_object **ret) {
+        hostcaps_probe_ctx ctx;
+        hostcaps_object *o = NULL;
+        int r;
+
+        hostcaps_node_probe_ctx(node, &ctx);
+        atomic_fetch_add(&node->slots[idx].n_probes, 1);
+        hostcaps_error_reset();
+        r = ops->probe(&ctx, &o);
+        if (r < 0) {
+                hostcaps_object_unref(o);
+                return r == -ENOMEM ? hostcaps_error_keep(ENOMEM, "out of memory probing %s", ops->name)
+                                    : hostcaps_error_keep(-r, "probing %s failed", ops->name);
+        }
+        *ret = o;
+        return 0;
+}
+
+int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned int flags,
+                             hostcaps_object **ret) {
+        const hostcaps_section_ops *ops;
+        uint64_t stamp = 0;
+        bool live, check_stamp;
+        int idx, r;
+        slot *s;
+
+        if (!node || !ret)
+                return hostcaps_error(EINVAL, "invalid argument: node or ret is NULL");
+        if (flags & ~(unsigned) (HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH))
+                return hostcaps_error(EINVAL, "unknown flags 0x%x",
+                                      flags & ~(unsigned) (HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH));
+        idx = hostcaps_section_index(section);
+        if (idx < 0)
+                return hostcaps_error(EINVAL, "invalid section 0x%x", section);
+        ops = hostcaps_sections[idx];
+        if (!ops)
+                return hostcaps_error(EOPNOTSUPP, "section '%s' is not implemented yet",
+                                      section_names[idx]);
+        s = &node->slots[idx];
+        live = hostcaps_reader_is_live(node->reader);
+
+        /* Volatile data on a live host is never served from memory. */
+        if (live && ops->volatile_data)
+                return probe(node, ops, (unsigned) idx, ret);
+
+        check_stamp = live && ops->stamp && !(flags & HOSTCAPS_FLAG_CACHED);
+        if (check_stamp) {
+                /* Taken before probing: a change during the probe shows at
+                 * the next request, never the other way round. */
+                stamp = hostcaps_stamp_init();
+                r = ops->stamp(node->reader, &stamp);
+                if (r < 0)
+                        return r;
+        }
+
+        pthread_mutex_lock(&s->lock);
+        if (s->obj && !(flags & HOSTCAPS_FLAG_REFRESH) && (!check_stamp || s->stamp == stamp)) {
+                *ret = hostcaps_object_ref(s->obj);
+                pthread_mutex_unlock(&s->lock);
+                return 0;
+        }
+        if (!check_stamp && live && ops->stamp) {
+                stamp = hostcaps_stamp_init();
+                r = ops->stamp(node->reader, &stamp);
+                if (r < 0) {
+                        pthread_mutex_unlock(&s->lock);
+                        return r;
+                }
+        }
+        hostcaps_object *o;
+        r = probe(node, ops, (unsigned) idx, &o);
+        if (r >= 0) {
+                hostcaps_object_unref(s->obj);
+                s->obj = o;
+                s->stamp = stamp;
+                *ret = hostcaps_object_ref(o);
+        }
+        pthread_mutex_unlock(&s->lock);
+        return r;
+}
+
+HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned int sections,
+                                                   unsigned int flags, hostcaps_format format,
+                                                   char **ret_doc) {
+        hostcaps_object *objs[HOSTCAPS_N_SECTIONS] = {0};
+        char *doc = NULL;
+        int r = 0;
+
+        if (!node || !ret_doc)
+                return hostcaps_error(EINVAL, "invalid argument: node or ret_doc is NULL");
+        if (sections & ~(unsigned) HOSTCAPS_SECTION_ALL)
+                return hostcaps_error(EINVAL, "unknown section bits 0x%x",
+                                      sections & ~(unsigned) HOSTCAPS_SECTION_ALL);
+        if (format != HOSTCAPS_FORMAT_XML && format != HOSTCAPS_FORMAT_JSON &&
+            format != HOSTCAPS_FORMAT_TEXT)
+                return hostcaps_error(EINVAL, "unknown format %d", (int) format);
+        if (flags & ~(unsigned) (HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH))
+                return hostcaps_error(EINVAL, "unknown flags 0x%x", flags);
+
+        for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS && r >= 0; i++)
+                if (sections & (1u << i))
+                        r = hostcaps_node_get_object(node, 1u << i, flags, &objs[i]);
+        if (r >= 0)
+                r = hostcaps_document_format(node->arch, (const hostcaps_object *const *) objs, format,
+                                             &doc);
+        for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
+                hostcaps_object_unref(objs[i]);
+        if (r < 0)
+                return r;
+        *ret_doc = doc;
+        return 0;
+}
+
+/* FNV-1a, 64 bit. */
+static uint64_t fnv(uint64_t h, const void *data, size_t len) {
+        const unsigned char *p = data;
+        for (size_t i = 0; i < len; i++) {
+                h ^= p[i];
+                h *= UINT64_C(0x100000001b3);
+        }
+        return h;
+}
+
+uint64_t hostcaps_stamp_init(void) {
+        return UINT64_C(0xcbf29ce484222325);
+}
+
+int hostcaps_stamp_add_file(hostcaps_reader *r, const char *path, uint64_t *stamp) {
+        char buf[4096];
+        int fd = hostcaps_reader_open(r, path, 0);
+        if (fd == -ENOENT || fd == -ENOTDIR) {
+                *stamp = fnv(*stamp, "\0missing", 8);
+                return 0;
+        }
+        if (fd < 0)
+                return hostcaps_error(-fd, "%s: %s", path, strerror(-fd));
+        for (;;) {
+                ssize_t n = read(fd, buf, sizeof(buf));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int err = errno;
+                        close(fd);
+                        return hostcaps_error(err, "%s: %s", path, strerror(err));
+                }
+                if (n == 0)
+                        break;
+                *stamp = fnv(*stamp, buf, (size_t) n);
+        }
+        close(fd);
+        *stamp = fnv(*stamp, "\n", 1);
+        return 0;
+}
+
+int hostcaps_stamp_add_stat(hostcaps_reader *r, const char *path, uint64_t *stamp) {
+        struct stat st;
+        int fd = hostcaps_reader_open(r, path, O_PATH);
+        if (fd == -ENOENT || fd == -ENOTDIR) {
+                *stamp = fnv(*stamp, "\0missing", 8);
+                return 0;
+        }
+        if (fd < 0)
+                return hostcaps_error(-fd, "%s: %s", path, strerror(-fd));
+        if (fstat(fd, &st) < 0) {
+                int err = errno;
+                close(fd);
+                return hostcaps_error(err, "%s: %s", path, strerror(err));
+        }
+        close(fd);
+        uint64_t id[4] = {(uint64_t) st.st_dev, (uint64_t) st.st_ino, (uint64_t) st.st_ctim.tv_sec,
+                          (uint64_t) st.st_ctim.tv_nsec};
+        *stamp = fnv(*stamp, id, sizeof(id));
+        return 0;
+}

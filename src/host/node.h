@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "hostcaps/node.h"
+#include "section.h"
+
+/* The sidecar a snapshot records at its root for facts that are not files
+ * on a live host: key=value lines (arch, page_size, kernel, hostcaps version). */
+#define HOSTCAPS_SNAPSHOT_META "hostcaps-snapshot.txt"
+
+int hostcaps_node_read_meta(hostcaps_node *node, const char *key, char **ret);
+uint64_t hostcaps_node_page_size(const hostcaps_node *node);
+void hostcaps_node_probe_ctx(hostcaps_node *node, hostcaps_probe_ctx *ret);

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "error.h"
+#include "parse.h"
+#include "reader.h"
+
+struct hostcaps_reader {
+        int root_fd;
+        char *root;
+        bool live;
+        bool have_openat2;
+        atomic_uint_fast64_t n_opened;
+
+        atomic_bool tracing;
+        pthread_mutex_t trace_lock;
+        char **trace;
+        size_t n_trace, n_trace_allocated;
+
+        hostcaps_reader_fault_fn fault;
+        void *fault_userdata;
+};
+
+int hostcaps_reader_new(hostcaps_reader **ret, const char *root) {
+        hostcaps_reader *r;
+        bool live = !root || !*root || strcmp(root, "/") == 0;
+
+        r = calloc(1, sizeof(*r));
+        if (!r)
+                return -ENOMEM;
+        r->live = live;
+        r->root = strdup(live ? "/" : root);
+        pthread_mutex_init(&r->trace_lock, NULL);
+        r->root_fd = open(r->root ? r->root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (!r->root || r->root_fd < 0) {
+                int err = r->root ? errno : ENOMEM;
+                hostcaps_reader_free(r);
+                return hostcaps_error(err, "cannot open root '%s': %s", root ? root : "/",
+                                      strerror(err));
+        }
+        r->have_openat2 = !live;
+        *ret = r;
+        return 0;
+}
+
+hostcaps_reader *hostcaps_reader_free(hostcaps_reader *r) {
+        if (!r)
+                return NULL;
+        if (r->root_fd >= 0)
+                close(r->root_fd);
+        free(r->root);
+        for (size_t i = 0; i < r->n_trace; i++)
+                free(r->trace[i]);
+        free(r->trace);
+        pthread_mutex_destroy(&r->trace_lock);
+        free(r);
+        return NULL;
+}
+
+bool hostcaps_reader_is_live(const hostcaps_reader *r) {
+        return r->live;
+}
+
+const char *hostcaps_reader_root(const hostcaps_reader *r) {
+        return r->root;
+}
+
+uint64_t hostcaps_reader_n_opened(const hostcaps_reader *r) {
+        return atomic_load(&((hostcaps_reader *) r)->n_opened);
+}
+
+void hostcaps_strv_free(char **v) {
+        for (size_t i = 0; v && v[i]; i++)
+                free(v[i]);
+        free(v);
+}
+
+void hostcaps_reader_trace_start(hostcaps_reader *r) {
+        pthread_mutex_lock(&r->trace_lock);
+        for (size_t i = 0; i < r->n_trace; i++)
+                free(r->trace[i]);
+        r->n_trace = 0;
+        atomic_store(&r->tracing, true);
+        pthread_mutex_unlock(&r->trace_lock);
+}
+
+char **hostcaps_reader_trace_stop(hostcaps_reader *r) {
+        char **v;
+        pthread_mutex_lock(&r->trace_lock);
+        atomic_store(&r->tracing, false);
+        v = calloc(r->n_trace + 1, sizeof(char *));
+        if (v) {
+                memcpy(v, r->trace, r->n_trace * sizeof(char *));
+                r->n_trace = 0;
+        }
+        pthread_mutex_unlock(&r->trace_lock);
+        return v;
+}
+
+void hostcaps_reader_set_fault(hostcaps_reader *r, hostcaps_reader_fault_fn fn, void *userdata) {
+        r->fault = fn;
+        r->fault_userdata = userdata;
+}
+
+/* Directory listings are recorded with a trailing '/'. */
+static void trace(hostcaps_reader *r, const char *path, bool dir) {
+        if (_likely_(!atomic_load_explicit(&r->tracing, memory_order_relaxed)))
+                return;
+        pthread_mutex_lock(&r->trace_lock);
+        if (GROW(r->trace, r->n_trace_allocated, r->n_trace + 1) == 0) {
+                char *p = hostcaps_strdup_printf("%s%s", path, dir ? "/" : "");
+                if (p)
+                        r->trace[r->n_trace++] = p;
+        }
+        pthread_mutex_unlock(&r->trace_lock);
+}
+
+static const char *relative(const char *path) {
+        while (*path == '/')
+                path++;
+        return *path ? path : ".";
+}
+
+/* Open relative to the root. In a sysroot, RESOLVE_IN_ROOT makes ".." and
+ * absolute symlinks stay inside it (kernel >= 5.6); older kernels fall back
+ * to openat(). */
+static int root_open(hostcaps_reader *r, const char *path, int flags, const char *op) {
+        int fd;
+        path = relative(path);
+        trace(r, path, strcmp(op, "opendir") == 0);
+        if (r->fault) {
+                int f = r->fault(r->fault_userdata, path, op);
+                if (f < 0)
+                        return f;
+        }
+        atomic_fetch_add_explicit(&r->n_opened, 1, memory_order_relaxed);
+        if (r->have_openat2) {
+                struct open_how how = {
+                        .flags = (uint64_t) (flags | O_CLOEXEC),
+                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+                };
+                fd = (int) syscall(SYS_openat2, r->root_fd, path, &how, sizeof(how));
+                if (fd >= 0 || errno != ENOSYS)
+                        return fd >= 0 ? fd : -errno;
+                r->have_openat2 = false;
+        }
+        fd = openat(r->root_fd, path, flags | O_CLOEXEC);
+        return fd >= 0 ? fd : -errno;
+}
+
+int hostcaps_reader_open(hostcaps_reader *r, const char *path, int flags) {
+        return root_open(r, path, O_RDONLY | flags, "open");
+}
+
+int hostcaps_read_exists(hostcaps_reader *r, const char *path) {
+        int fd;
+        if (r->live && !r->fault) {
+                path = relative(path);
+                trace(r, path, false);
+                atomic_fetch_add_explicit(&r->n_opened, 1, memory_order_relaxed);
+                if (faccessat(r->root_fd, path, F_OK, 0) == 0)
+                        return 1;
+                fd = -errno;
+        } else {
+                fd = root_open(r, path, O_PATH, "access");
+                if (fd >= 0) {
+                        close(fd);
+                        return 1;
+                }
+        }
+        if (fd == -ENOENT || fd == -ENOTDIR)
+                return 0;
+        return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+}
+
+static int vformat_path(char *buf, size_t size, const char *fmt, va_list ap) {
+        int n = vsnprintf(buf, size, fmt, ap);
+        if (n < 0 || (size_t) n >= size)
+                return hostcaps_error(ENAMETOOLONG, "path too long: %.64s...", fmt);
+        return 0;
+}
+
+#define WITH_PATH(fmt, call)                                                                       \
+        ({                                                                                         \
+                char _path[4096];                                                                  \
+                va_list _ap;                                                                       \
+                va_start(_ap, fmt);                                                                \
+                int _r = vformat_path(_path, sizeof(_path), fmt, _ap);                             \
+                va_end(_ap);                                                                       \
+                _r < 0 ? _r : (call);                                                              \
+        })
+
+int hostcaps_readf_exists(hostcaps_reader *r, const char *fmt, ...) {
+        return WITH_PATH(fmt, hostcaps_read_exists(r, _path));
+}
+
+int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t *ret_len) {
+        _cleanup_close_ int fd = root_open(r, path, O_RDONLY, "open");
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, cap = 0;
+
+        if (fd < 0)
+                return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+        for (;;) {
+                if (len + 1 >= cap) {
+                        size_t ncap = cap ? cap * 2 : 4096;
+                        if (ncap > HOSTCAPS_READ_MAX + 1)
+                                ncap = HOSTCAPS_READ_MAX + 1;
+                        if (len + 1 >= ncap)
+                                return hostcaps_error(EFBIG, "%s: larger than %u bytes",
+                                                      relative(path), HOSTCAPS_READ_MAX);
+                        char *nb = realloc(buf, ncap);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                        cap = ncap;
+                }
+                ssize_t n = read(fd, buf + len, cap - len - 1);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return hostcaps_error(errno, "%s: %s", relative(path), strerror(errno));
+                }
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        if (!buf && !(buf = malloc(1)))
+                return -ENOMEM;
+        buf[len] = '\0';
+        if (memchr(buf, '\0', len))
+                return hostcaps_error(EBADMSG, "%s: contains a NUL byte", relative(path));
+        *ret = TAKE_PTR(buf);
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
+int hostcaps_read_string(hostcaps_reader *r, const char *path, char **ret) {
+        size_t len;
+        char *s;
+        int e = hostcaps_read_file(r, path, &s, &len);
+        if (e < 0)
+                return e;
+        while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' ' || s[len - 1] == '\t' ||
+                           s[len - 1] == '\r'))
+                s[--len] = '\0';
+        *ret = s;
+        return 0;
+}
+
+int hostcaps_readf_string(hostcaps_reader *r, char **ret, const char *fmt, ...) {
+        return WITH_PATH(fmt, hostcaps_read_string(r, _path, ret));
+}
+
+/* Read a one-value file and run a parser over it; parse errors are prefixed
+ * with the path so the message names the file and the value. */
+#define READ_PARSED(r, path, parse, ret)                                                           \
+        ({                                                                                         \
+                _cleanup_free_ char *_s = NULL;                                                    \
+                int _e = hostcaps_read_string(r, path, &_s);                                       \
+                if (_e >= 0) {                                                                     \
+                        _e = parse(_s, ret);                                                       \
+                        if (_e < 0 && _e != -ENOMEM)                                               \
+                                hostcaps_error_prefix(relative(path));                             \
+                }                                                                                  \
+                _e;                                                                                \
+        })
+
+int hostcaps_read_u64(hostcaps_reader *r, const char *path, uint64_t *ret) {
+        return READ_PARSED(r, path, hostcaps_parse_u64, ret);
+}
+int hostcaps_readf_u64(hostcaps_reader *r, uint64_t *ret, const char *fmt, ...) {
+        return WITH_PATH(fmt, hostcaps_read_u64(r, _path, ret));
+}
+int hostcaps_read_s64(hostcaps_reader *r, const char *path, int64_t *ret) {
+        return READ_PARSED(r, path, hostcaps_parse_s64, ret);
+}
+int hostcaps_readf_s64(hostcaps_reader *r, int64_t *ret, const char *fmt, ...) {
+        return WITH_PATH(fmt, hostcaps_read_s64(r, _path, ret));
+}
+int hostcaps_read_size(hostcaps_reader *r, const char *path, uint64_t *ret) {
+        return READ_PARSED(r, path, hostcaps_parse_size, ret);
+}
+int hostcaps_readf_size(hostcaps_reader *r, uint64_t *ret, const char *fmt, ...) {
+        return WITH_PATH(fmt, hostcaps_read_size(r, _path, ret));
+}
+int hostcaps_read_cpulist(hostcaps_reader *r, const char *path, hostcaps_bitmap **ret) {
+        return READ_PARSED(r, path, hostcaps_parse_cpulist, ret);
+}
+int hostcaps_readf_cpulist(hostcaps_reader *r, hostcaps_bitmap **ret, const char *fmt, ...) {
+        return WITH_PATH(fmt, hostcaps_read_cpulist(r, _path, ret));
+}
+int hostcaps_read_cpumask(hostcaps_reader *r, const char *path, hostcaps_bitmap **ret) {
+        return READ_PARSED(r, path, hostcaps_parse_cpumask, ret);
+}
+int hostcaps_readf_cpumask(hostcaps_reader *r, hostcaps_bitmap **ret, const char *fmt, ...) {
+        return WITH_PATH(fmt, hostcaps_read_cpumask(r, _path, ret));
+}
+
+static int cmp_names(const void *a, const void *b) {
+        return strverscmp(*(char *const *) a, *(char *const *) b);
+}
+
+int hostcaps_read_dir(hostcaps_reader *r, const char *path, char ***ret, size_t *ret_n) {
+        int fd = root_open(r, path, O_RDONLY | O_DIRECTORY, "opendir");
+        char **names = NULL;
+        size_t n = 0, allocated = 0;
+        DIR *d;
+        struct dirent *de;
+
+        if (fd < 0)
+                return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+        d = fdopendir(fd);
+        if (!d) {
+                int err = errno;
+                close(fd);
+                return hostcaps_error(err, "%s: %s", relative(path), strerror(err));
+        }
+        while ((errno = 0, de = readdir(d))) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                if (n >= HOSTCAPS_BITMAP_MAX * 4) {
+                        closedir(d);
+                        hostcaps_strv_free(names);
+                        return hostcaps_error(E2BIG, "%s: too many entries", relative(path));
+                }
+                if (GROW(names, allocated, n + 2) < 0 || !(names[n] = strdup(de->d_name))) {
+                        closedir(d);
+                        hostcaps_strv_free(names);
+                        return -ENOMEM;
+                }
+                names[++n] = NULL;
+        }
+        closedir(d);
+        if (!names && !(names = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        qsort(names, n, sizeof(char *), cmp_names);
+        *ret = names;
+        if (ret_n)
+                *ret_n = n;
+        return 0;
+}
+
+int hostcaps_read_link(hostcaps_reader *r, const char *path, char **ret) {
+        _cleanup_close_ int fd = root_open(r, path, O_PATH | O_NOFOLLOW, "readlink");
+        char buf[4096];
+        ssize_t n;
+
+        if (fd < 0)
+                return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+        n = readlinkat(fd, "", buf, sizeof(buf) - 1);
+        if (n < 0)
+                return hostcaps_error(errno, "%s: %s", relative(path), strerror(errno));
+        buf[n] = '\0';
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What the core knows of a section: a table of functions. Each section's
+ * directory defines one `const hostcaps_section_ops hostcaps_<name>_ops`;
+ * src/host/sections.c lists them. Sections never call each other: where the
+ * document puts one section's data inside another's element (hugepage counts
+ * inside NUMA cells, resctrl controls inside cache banks), the core passes
+ * the call through the hooks below. */
+
+#include <json-c/json.h>
+#include <libxml/xmlwriter.h>
+
+#include "hostcaps/common.h"
+#include "buf.h"
+#include "object.h"
+#include "reader.h"
+
+enum {
+        HOSTCAPS_IDX_CPU,
+        HOSTCAPS_IDX_NUMA,
+        HOSTCAPS_IDX_MEMORY,
+        HOSTCAPS_IDX_CACHE,
+        HOSTCAPS_IDX_RESCTRL,
+        HOSTCAPS_IDX_HOST,
+        HOSTCAPS_N_SECTIONS,
+};
+
+typedef struct hostcaps_node hostcaps_node;
+
+/* What a probe gets: the reader of the node's root, and facts of the node
+ * that cost nothing. */
+typedef struct hostcaps_probe_ctx {
+        hostcaps_reader *reader;
+        bool live;
+        const char *arch;       /* libvirt spelling, always set */
+        uint64_t page_size;     /* base page size in bytes */
+        const char *cpuid_file; /* CPUID dump to use instead of the root's, or NULL */
+} hostcaps_probe_ctx;
+
+/* The places of libvirt's <host> element, in document order. Each section's
+ * xml() is called once per region and writes what belongs there. */
+typedef enum hostcaps_xml_region {
+        HOSTCAPS_XML_UUID,
+        HOSTCAPS_XML_CPU,
+        HOSTCAPS_XML_POWER_MANAGEMENT,
+        HOSTCAPS_XML_IOMMU,
+        HOSTCAPS_XML_TOPOLOGY,
+        HOSTCAPS_XML_CACHE,
+        HOSTCAPS_XML_MEMORY_BANDWIDTH,
+        HOSTCAPS_N_XML_REGIONS,
+} hostcaps_xml_region;
+
+/* The state of one XML document being written. */
+typedef struct hostcaps_xml {
+        xmlTextWriterPtr w;
+        const char *arch;
+        /* The objects of the requested sections, NULL for the others. */
+        const hostcaps_object *objs[HOSTCAPS_N_SECTIONS];
+} hostcaps_xml;
+
+/* Hooks the core dispatches between sections (see document.c). Each returns
+ * 0 when the other section was not requested. */
+int hostcaps_xml_cell_pages(hostcaps_xml *x, unsigned int cell);
+int hostcaps_xml_bank_controls(hostcaps_xml *x, unsigned int level, const char *type, uint64_t size);
+/* The CPUs of NUMA node `node` as a list string (caller frees); NULL when
+ * NUMA was not requested or has no such node. */
+char *hostcaps_xml_node_cpus(hostcaps_xml *x, unsigned int node);
+
+typedef struct hostcaps_section_ops {
+        const char *name;      /* "cpu" */
+        unsigned int flag;     /* HOSTCAPS_SECTION_CPU */
+        bool volatile_data;    /* re-read at every request on a live host */
+
+        /* Build a complete object, or fail with the error message set. */
+        int (*probe)(const hostcaps_probe_ctx *ctx, hostcaps_object **ret);
+        /* A cheap digest of what the object depends on (a few small files);
+         * NULL when it cannot change while the host runs. */
+        int (*stamp)(hostcaps_reader *r, uint64_t *ret);
+
+        /* Output. NULL: that format is not implemented for this section. */
+        int (*xml)(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region);
+        int (*json)(struct json_object *root, const hostcaps_object *o);
+        int (*text)(hostcaps_buf *b, const hostcaps_object *o);
+
+        /* Cross-section hooks, optional (see above). */
+        int (*xml_cell_pages)(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell);
+        int (*xml_bank_controls)(hostcaps_xml *x, const hostcaps_object *o, unsigned int level,
+                                 const char *type, uint64_t size);
+        char *(*node_cpus)(const hostcaps_object *o, unsigned int node);
+
+        /* Snapshot: record what is not a file (the CPUID dump) into the
+         * snapshot directory `dirfd`. Optional. */
+        int (*snapshot)(const hostcaps_probe_ctx *ctx, int dirfd);
+} hostcaps_section_ops;
+
+/* The table: index HOSTCAPS_IDX_*; NULL where a section is not built yet. */
+extern const hostcaps_section_ops *const hostcaps_sections[HOSTCAPS_N_SECTIONS];
+int hostcaps_section_index(unsigned int flag);
+
+/* Typed get shared by every hostcaps_node_get_<section>(): a new reference to
+ * the node's memoized object, probed when needed. */
+int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned int flags,
+                             hostcaps_object **ret);
+/* Internal: the node's reader (tests trace through it). */
+hostcaps_reader *hostcaps_node_reader(hostcaps_node *node);
+/* Internal: how many times a section was probed in this node (tests). */
+unsigned int hostcaps_node_n_probes(hostcaps_node *node, unsigned int section);
+
+/* Stamp helpers: a 64-bit FNV-1a digest of files' contents (a missing file
+ * digests differently from any content) or of a path's identity (device,
+ * inode, change time: a mount or unmount changes it). */
+uint64_t hostcaps_stamp_init(void);
+int hostcaps_stamp_add_file(hostcaps_reader *r, const char *path, uint64_t *stamp);
+int hostcaps_stamp_add_stat(hostcaps_reader *r, const char *path, uint64_t *stamp);
+
+/* XML writing helpers: 0 or -EIO with a message. */
+int hostcaps_xml_start(hostcaps_xml *x, const char *element);
+int hostcaps_xml_end(hostcaps_xml *x);
+int hostcaps_xml_attr(hostcaps_xml *x, const char *name, const char *value);
+int hostcaps_xml_attrf(hostcaps_xml *x, const char *name, const char *fmt, ...) _printf_(3, 4);
+int hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value);
+int hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ...) _printf_(3, 4);

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The host section: the host's UUID, power management targets, IOMMU. */
+#include <ctype.h>
+
+#include "host/error.h"
+#include "host/section.h"
+#include "hostcaps/host.h"
+
+struct hostcaps_host {
+        hostcaps_object obj;
+        char *uuid;
+        const char *uuid_source;
+        unsigned int pm;
+        bool iommu;
+};
+
+static void host_free(hostcaps_object *o) {
+        hostcaps_host *h = (hostcaps_host *) o;
+        free(h->uuid);
+}
+
+/* 32 hex digits, with or without dashes, as a lower-case 8-4-4-4-12 UUID.
+ * All-zero and all-ones (firmware placeholders) are rejected. */
+static char *uuid_normalize(const char *s) {
+        char hex[33];
+        size_t n = 0;
+        for (; *s && n < 33; s++) {
+                if (*s == '-')
+                        continue;
+                if (!isxdigit((unsigned char) *s))
+                        return NULL;
+                hex[n++] = (char) tolower((unsigned char) *s);
+        }
+        if (n != 32 || *s)
+                return NULL;
+        hex[32] = '\0';
+        if (strspn(hex, "0") == 32 || strspn(hex, "f") == 32)
+                return NULL;
+        return hostcaps_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+                                      hex + 20);
+}
+
+static int probe_uuid(hostcaps_reader *r, hostcaps_host *h) {
+        static const struct {
+                const char *path, *source;
+        } sources[] = {
+                /* product_uuid is readable by root only (mode 0400). */
+                {"sys/class/dmi/id/product_uuid", "dmi"},
+                /* 32 hex digits and a newline, systemd's machine-id(5). */
+                {"etc/machine-id", "machine-id"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(sources); i++) {
+                _cleanup_free_ char *s = NULL;
+                int e = hostcaps_read_string(r, sources[i].path, &s);
+                if (e == -ENOMEM)
+                        return e;
+                if (e < 0)
+                        continue; /* missing or unreadable: try the next source */
+                h->uuid = uuid_normalize(s);
+                if (h->uuid) {
+                        h->uuid_source = sources[i].source;
+                        return 0;
+                }
+        }
+        hostcaps_error_reset();
+        return 0;
+}
+
+/* Whether a space-separated list holds a word; sysfs marks the current
+ * choice in brackets ("[platform] shutdown reboot suspend"). */
+static bool has_word(const char *list, const char *word) {
+        size_t l = strlen(word);
+        for (const char *p = list; (p = strstr(p, word)); p += l) {
+                bool start = p == list || p[-1] == ' ' || p[-1] == '[';
+                bool end = p[l] == '\0' || p[l] == ' ' || p[l] == ']' || p[l] == '\n';
+                if (start && end)
+                        return true;
+        }
+        return false;
+}
+
+static int probe_pm(hostcaps_reader *r, hostcaps_host *h) {
+        _cleanup_free_ char *state = NULL, *disk = NULL;
+        /* "freeze mem disk" (since 2.6); "disk" is there when hibernation is configured. */
+        int e = hostcaps_read_string(r, "sys/power/state", &state);
+        if (e == -ENOMEM)
+                return e;
+        if (e < 0) {
+                hostcaps_error_reset();
+                return 0; /* no power management interface: no targets */
+        }
+        /* "[platform] shutdown reboot suspend test_resume"; "[disabled]" when
+         * hibernation is off. */
+        e = hostcaps_read_string(r, "sys/power/disk", &disk);
+        if (e == -ENOMEM)
+                return e;
+        hostcaps_error_reset();
+        if (has_word(state, "mem"))
+                h->pm |= HOSTCAPS_PM_SUSPEND_MEM;
+        if (has_word(state, "disk") && disk && !has_word(disk, "disabled")) {
+                h->pm |= HOSTCAPS_PM_SUSPEND_DISK;
+                if (has_word(disk, "suspend") && (h->pm & HOSTCAPS_PM_SUSPEND_MEM))
+                        h->pm |= HOSTCAPS_PM_SUSPEND_HYBRID;
+        }
+        return 0;
+}
+
+static int probe_iommu(hostcaps_reader *r, hostcaps_host *h) {
+        char **names = NULL;
+        size_t n = 0;
+        /* One directory per IOMMU group; empty (or missing) without an IOMMU. */
+        int e = hostcaps_read_dir(r, "sys/kernel/iommu_groups", &names, &n);
+        if (e == -ENOMEM)
+                return e;
+        hostcaps_error_reset();
+        h->iommu = e >= 0 && n > 0;
+        hostcaps_strv_free(names);
+        return 0;
+}
+
+static int host_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
+        hostcaps_host *h = calloc(1, sizeof(*h));
+        int r;
+        if (!h)
+                return -ENOMEM;
+        hostcaps_object_init(&h->obj, HOSTCAPS_SECTION_HOST, host_free);
+        r = probe_uuid(ctx->reader, h);
+        if (r >= 0)
+                r = probe_pm(ctx->reader, h);
+        if (r >= 0)
+                r = probe_iommu(ctx->reader, h);
+        if (r < 0) {
+                hostcaps_object_unref(&h->obj);
+                return r;
+        }
+        *ret = &h->obj;
+        return 0;
+}
+
+static int host_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+        const hostcaps_host *h = (const hostcaps_host *) o;
+        static const struct {
+                unsigned flag;
+                const char *element;
+        } pm[] = {
+                {HOSTCAPS_PM_SUSPEND_MEM, "suspend_mem"},
+                {HOSTCAPS_PM_SUSPEND_DISK, "suspend_disk"},
+                {HOSTCAPS_PM_SUSPEND_HYBRID, "suspend_hybrid"},
+        };
+        int r = 0;
+
+        switch (region) {
+        case HOSTCAPS_XML_UUID:
+                return h->uuid ? hostcaps_xml_text(x, "uuid", h->uuid) : 0;
+        case HOSTCAPS_XML_POWER_MANAGEMENT:
+                r = hostcaps_xml_start(x, "power_management");
+                for (size_t i = 0; r >= 0 && i < ELEMENTSOF(pm); i++)
+                        if (h->pm & pm[i].flag) {
+                                r = hostcaps_xml_start(x, pm[i].element);
+                                if (r >= 0)
+                                        r = hostcaps_xml_end(x);
+                        }
+                return r < 0 ? r : hostcaps_xml_end(x);
+        case HOSTCAPS_XML_IOMMU:
+                r = hostcaps_xml_start(x, "iommu");
+                if (r >= 0)
+                        r = hostcaps_xml_attr(x, "support", h->iommu ? "yes" : "no");
+                return r < 0 ? r : hostcaps_xml_end(x);
+        default:
+                return 0;
+        }
+}
+
+static int host_json(struct json_object *root, const hostcaps_object *o) {
+        const hostcaps_host *h = (const hostcaps_host *) o;
+        struct json_object *j = json_object_new_object(), *pm = json_object_new_array();
+        if (!j || !pm) {
+                json_object_put(j);
+                json_object_put(pm);
+                return -ENOMEM;
+        }
+        json_object_object_add(j, "uuid", h->uuid ? json_object_new_string(h->uuid) : NULL);
+        json_object_object_add(j, "uuid_source",
+                               h->uuid_source ? json_object_new_string(h->uuid_source) : NULL);
+        if (h->pm & HOSTCAPS_PM_SUSPEND_MEM)
+                json_object_array_add(pm, json_object_new_string("suspend_mem"));
+        if (h->pm & HOSTCAPS_PM_SUSPEND_DISK)
+                json_object_array_add(pm, json_object_new_string("suspend_disk"));
+        if (h->pm & HOSTCAPS_PM_SUSPEND_HYBRID)
+                json_object_array_add(pm, json_object_new_string("suspend_hybrid"));
+        json_object_object_add(j, "power_management", pm);
+        json_object_object_add(j, "iommu", json_object_new_boolean(h->iommu));
+        json_object_object_add(root, "host", j);
+        return 0;
+}
+
+static int host_text(hostcaps_buf *b, const hostcaps_object *o) {
+        const hostcaps_host *h = (const hostcaps_host *) o;
+        hostcaps_buf_printf(b, "%-24s %s%s%s%s\n", "Host UUID:", h->uuid ? h->uuid : "unknown",
+                            h->uuid_source ? " (" : "", h->uuid_source ? h->uuid_source : "",
+                            h->uuid_source ? ")" : "");
+        hostcaps_buf_printf(b, "%-24s %s%s%s%s\n", "Power management:",
+                            h->pm & HOSTCAPS_PM_SUSPEND_MEM ? "suspend_mem " : "",
+                            h->pm & HOSTCAPS_PM_SUSPEND_DISK ? "suspend_disk " : "",
+                            h->pm & HOSTCAPS_PM_SUSPEND_HYBRID ? "suspend_hybrid " : "",
+                            h->pm ? "" : "none");
+        hostcaps_buf_printf(b, "%-24s %s\n", "IOMMU:", h->iommu ? "yes" : "no");
+        return 0;
+}
+
+const hostcaps_section_ops hostcaps_host_ops = {
+        .name = "host",
+        .flag = HOSTCAPS_SECTION_HOST,
+        .probe = host_probe,
+        .stamp = NULL, /* none of it changes while the host runs */
+        .xml = host_xml,
+        .json = host_json,
+        .text = host_text,
+};
+
+HOSTCAPS_EXPORT int hostcaps_node_get_host(hostcaps_node *node, unsigned int flags, hostcaps_host **ret) {
+        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_HOST, flags, (hostcaps_object **) ret);
+}
+
+HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_ref(hostcaps_host *host) {
+        return (hostcaps_host *) hostcaps_object_ref(host ? &host->obj : NULL);
+}
+
+HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_unref(hostcaps_host *host) {
+        return (hostcaps_host *) hostcaps_object_unref(host ? &host->obj : NULL);
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_host_uuid(const hostcaps_host *host) {
+        return host ? host->uuid : NULL;
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_host_uuid_source(const hostcaps_host *host) {
+        return host ? host->uuid_source : NULL;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_host_power_management(const hostcaps_host *host) {
+        return host ? host->pm : 0;
+}
+
+HOSTCAPS_EXPORT bool hostcaps_host_iommu(const hostcaps_host *host) {
+        return host && host->iommu;
+}

@@ -1,0 +1,1 @@
+# numa section sources

@@ -1,0 +1,1 @@
+# resctrl section sources
