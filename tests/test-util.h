@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Helpers shared by the test binaries. */
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The shared fixtures folder ($HOSTCAPS_FIXTURES, else ../shared/fixtures
+ * beside the source tree), or NULL when it is not there. */
+static inline const char *test_fixtures_dir(void) {
+        static char path[4096];
+        struct stat st;
+        const char *env = getenv("HOSTCAPS_FIXTURES");
+        if (env && *env)
+                snprintf(path, sizeof(path), "%s", env);
+        else
+                snprintf(path, sizeof(path), "%s/../shared/fixtures", HOSTCAPS_SOURCE_DIR);
+        return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
+}
+
+/* Skip the current test, saying why, when the fixtures are missing. Criterion
+ * reports it as skipped, never as passed. */
+#define TEST_REQUIRE_FIXTURES(dir)                                                                 \
+        const char *dir = test_fixtures_dir();                                                     \
+        if (!dir) {                                                                                \
+                fprintf(stderr, "SKIP %s: ../shared/fixtures not found (set HOSTCAPS_FIXTURES)\n", \
+                        __func__);                                                                 \
+                cr_skip_test("shared fixtures not found");                                         \
+        }
+
+/* A fresh empty directory under $TMPDIR; the caller removes it with test_rm_rf(). */
+static inline char *test_mkdtemp(void) {
+        const char *tmp = getenv("TMPDIR");
+        char *p = NULL;
+        if (asprintf(&p, "%s/hostcaps-test-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+                return NULL;
+        return mkdtemp(p);
+}
+
+static inline void test_rm_rf(const char *dir) {
+        char *cmd = NULL;
+        if (dir && asprintf(&cmd, "rm -rf '%s'", dir) >= 0) {
+                int r = system(cmd);
+                (void) r;
+        }
+        free(cmd);
+}
+
+/* Write a file below `root`, creating its directories. */
+static inline void test_write(const char *root, const char *path, const char *content) {
+        char *full = NULL, *cmd = NULL;
+        cr_assert(asprintf(&full, "%s/%s", root, path) >= 0);
+        cr_assert(asprintf(&cmd, "mkdir -p \"$(dirname '%s')\"", full) >= 0);
+        cr_assert(system(cmd) == 0);
+        FILE *f = fopen(full, "w");
+        cr_assert(f, "cannot write %s", full);
+        fputs(content, f);
+        fclose(f);
+        free(full);
+        free(cmd);
+}
