@@ -25,6 +25,10 @@ typedef struct slot {
 struct hostcaps_node {
         atomic_uint n_ref;
         hostcaps_reader *reader;
+        /* The host can change under us: stamps are checked and volatile
+         * sections re-read. True for the live host; a recorded sysroot never
+         * changes, except in tests that open one with hostcaps_node_open_changing(). */
+        bool changing;
         char *arch;
         uint64_t page_size;
         char *cpuid_file;
@@ -157,14 +161,10 @@ static int node_init_facts(hostcaps_node *node) {
         return node->arch ? 0 : -ENOMEM;
 }
 
-HOSTCAPS_EXPORT int hostcaps_node_open(hostcaps_node **ret, const char *root, unsigned int flags) {
+static int node_open(hostcaps_node **ret, const char *root, bool changing) {
         hostcaps_node *node;
         int r;
 
-        if (!ret)
-                return hostcaps_error(EINVAL, "hostcaps_node_open: ret is NULL");
-        if (flags != 0)
-                return hostcaps_error(EINVAL, "hostcaps_node_open: unknown flags 0x%x", flags);
         node = calloc(1, sizeof(*node));
         if (!node)
                 return -ENOMEM;
@@ -178,8 +178,21 @@ HOSTCAPS_EXPORT int hostcaps_node_open(hostcaps_node **ret, const char *root, un
                 hostcaps_node_unref(node);
                 return r;
         }
+        node->changing = changing || hostcaps_reader_is_live(node->reader);
         *ret = node;
         return 0;
+}
+
+HOSTCAPS_EXPORT int hostcaps_node_open(hostcaps_node **ret, const char *root, unsigned int flags) {
+        if (!ret)
+                return hostcaps_error(EINVAL, "hostcaps_node_open: ret is NULL");
+        if (flags != 0)
+                return hostcaps_error(EINVAL, "hostcaps_node_open: unknown flags 0x%x", flags);
+        return node_open(ret, root, false);
+}
+
+int hostcaps_node_open_changing(hostcaps_node **ret, const char *root) {
+        return node_open(ret, root, true);
 }
 
 HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_ref(hostcaps_node *node) {
@@ -299,7 +312,7 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
                 return hostcaps_error(EOPNOTSUPP, "section '%s' is not implemented yet",
                                       section_names[idx]);
         s = &node->slots[idx];
-        live = hostcaps_reader_is_live(node->reader);
+        live = node->changing;
 
         /* Volatile data on a live host is never served from memory. */
         if (live && ops->volatile_data)

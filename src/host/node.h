@@ -11,3 +11,6 @@
 int hostcaps_node_read_meta(hostcaps_node *node, const char *key, char **ret);
 uint64_t hostcaps_node_page_size(const hostcaps_node *node);
 void hostcaps_node_probe_ctx(hostcaps_node *node, hostcaps_probe_ctx *ret);
+/* Tests: open a sysroot that is treated like a live host (stamps checked,
+ * volatile sections re-read), so a test can change files under a node. */
+int hostcaps_node_open_changing(hostcaps_node **ret, const char *root);
