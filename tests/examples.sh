@@ -1,0 +1,45 @@
+#!/bin/sh
+# Build every example against the *installed* library, through pkg-config,
+# as a consumer would, and run it. An example names extra libraries it
+# needs on a line "example-libs: -lnuma".
+set -eu
+src=$1
+build=$2
+prefix=$(mktemp -d "${TMPDIR:-/tmp}/hostcaps-examples-XXXXXX")
+trap 'rm -rf "$prefix"' EXIT
+
+cmake --install "$build" --prefix "$prefix" >/dev/null
+libdir=$(ls -d "$prefix"/lib*/ | head -n1)
+libdir=${libdir%/}
+export PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+pkg-config --exists hostcaps || { echo "FAIL: pkg-config does not find the installed hostcaps"; exit 1; }
+# Requires.private must name the implementation's dependencies.
+pkg-config --print-requires-private hostcaps | grep -q libxml-2.0 || { echo "FAIL: hostcaps.pc lacks Requires.private"; exit 1; }
+[ -f "$libdir/cmake/hostcaps/hostcapsConfig.cmake" ] || { echo "FAIL: CMake package not installed"; exit 1; }
+[ -x "$prefix/bin/hostcaps" ] || { echo "FAIL: the tool is not installed"; exit 1; }
+
+passed=0
+failed=0
+for ex in "$src"/examples/*.c; do
+        name=$(basename "$ex" .c)
+        extra=$(sed -n 's/.*example-libs: *//p' "$ex" | head -n1)
+        # shellcheck disable=SC2046,SC2086
+        if ! cc -std=c11 -Wall -Wextra -Werror -o "$prefix/$name" "$ex" $(pkg-config --cflags --libs hostcaps) $extra; then
+                echo "FAIL: $name does not build against the installed library"
+                failed=$((failed + 1))
+                continue
+        fi
+        if "$prefix/$name" >"$prefix/$name.out" 2>&1; then
+                echo "PASS: $name"
+                sed 's/^/    /' "$prefix/$name.out" | head -n 8
+                passed=$((passed + 1))
+        else
+                echo "FAIL: $name exited $?"
+                cat "$prefix/$name.out"
+                failed=$((failed + 1))
+        fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
