@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The synthetic sysroot generator: writes a directory tree holding sys/...,
+ * proc/... and etc/... exactly where a live host has them, for a host of any
+ * shape, and computes from the same shape the values a reader must find, so
+ * tests assert exact values.
+ *
+ * Shape conventions (what the expected-value functions below describe):
+ * - Physical cores are numbered socket-major (socket, die, cluster, core);
+ *   logical CPU = thread * n_cores + core_index, as Linux numbers x86 CPUs
+ *   (all first threads, then all second threads).
+ * - Ids: physical_package_id = socket; die_id = die within its socket;
+ *   cluster_id and core_id are unique within the socket (0..n-1 in order).
+ * - NUMA nodes, by index: first sockets * nodes_per_socket nodes with CPUs
+ *   (a socket's cores split evenly, in order, with all their threads), then
+ *   memory_only_nodes (memory-only node k belongs to socket k % sockets),
+ *   then cpuless_memless_nodes. Node ids are the index, or the i-th member
+ *   of node_ids. Nodes with neither CPUs nor memory are only "possible":
+ *   they have no nodeN directory and are not online, as on a real kernel.
+ * - Memory-only nodes are in has_memory but not has_normal_memory (CXL
+ *   memory is onlined as ZONE_MOVABLE).
+ * - Offline CPUs are in possible/present/offline only; every sibling list,
+ *   cache shared_cpu_list, node cpulist and cpuset default lists online CPUs.
+ * - hugepages == false writes a kernel without hugetlbfs: no hugepages-*
+ *   directories and no HugePages_* lines in any meminfo.
+ *
+ * All functions returning int return 0 or a negative errno (-EINVAL for a
+ * shape that cannot exist, e.g. nodes_per_socket not dividing the cores of a
+ * socket, more nodes than node_ids lists, resctrl without L3 cache ids). */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+        GEN_L3_PER_SOCKET,
+        GEN_L3_PER_DIE,
+        GEN_L3_PER_CORES, /* per l3_cores consecutive cores, e.g. an AMD CCX of 4 */
+        GEN_L3_NONE,
+} gen_l3_scope;
+
+typedef enum {
+        GEN_RESCTRL_NONE,
+        GEN_RESCTRL_INTEL,     /* L3 CAT + L3_MON (llc_occupancy, mbm_total_bytes, mbm_local_bytes) */
+        GEN_RESCTRL_INTEL_CDP, /* L3CODE + L3DATA + L3_MON */
+        GEN_RESCTRL_INTEL_MBA, /* L3 + MB (percent, granularity 10) + L3_MON */
+        GEN_RESCTRL_AMD,       /* L3 + MB in AMD's form (bandwidth_gran 1, min_bandwidth 0,
+                                  delay_linear 0) + L3_MON */
+} gen_resctrl;
+
+typedef struct gen_shape {
+        const char *arch; /* default "x86_64"; hostcaps-snapshot.txt gets arch=..., page_size=4096 */
+        /* Counts per parent; 0 means 1. */
+        unsigned sockets, dies_per_socket, clusters_per_die, cores_per_cluster, threads_per_core;
+        unsigned nodes_per_socket;      /* sub-NUMA clustering; 0 means 1 */
+        unsigned memory_only_nodes;     /* extra nodes with memory and no CPUs (CXL, memory tiers) */
+        unsigned cpuless_memless_nodes; /* extra nodes with neither (possible but empty) */
+        const char *node_ids;           /* optional cpulist of node ids to use in order, e.g. "0,2,5,7" */
+        bool asymmetric_distances;      /* 10 local, 20 + i + 2 * j remote (node indices); else 10 local,
+                                           21 remote, 17 between a memory-only node and its socket's nodes */
+        const char *offline_cpus;       /* cpulist of CPUs present but offline */
+        uint64_t node_memory_kib;       /* MemTotal per node with memory; 0 means 4 GiB */
+        bool hugepages;                 /* hugepages-2048kB and hugepages-1048576kB, per node and global */
+        unsigned l2_cores;              /* cores sharing one L2 (0 or 1: private); divides cores per die */
+        gen_l3_scope l3_scope;
+        unsigned l3_cores; /* GEN_L3_PER_CORES: cores per L3; divides cores per die */
+        bool no_cache_ids; /* omit cache/indexN/id (kernels before 4.10) */
+        gen_resctrl resctrl;
+        const char *cpuset_cpus, *cpuset_mems; /* proc/self/status *_allowed_list; default all online
+                                                  CPUs / all nodes with memory */
+        bool hybrid;       /* sys/devices/cpu_core/cpus (first half of each socket's cores, rounded up)
+                              and sys/devices/cpu_atom/cpus (the rest; absent when empty) */
+        bool no_cpu_lists; /* old kernels: topology has only physical_package_id, core_id,
+                              core_siblings(_list), thread_siblings(_list) */
+} gen_shape;
+
+/* Write the sysroot into dir (created if missing). Files of an earlier tree
+ * there are overwritten, not removed: use an empty directory for a new shape. */
+int gen_sysroot(const char *dir, const gen_shape *shape);
+
+/* 0 when the shape can be generated, else -EINVAL (gen_sysroot checks it too). */
+int gen_shape_check(const gen_shape *s);
+/* Why a shape cannot be generated (a static string), or NULL when it can. */
+const char *gen_shape_error(const gen_shape *s);
+
+/* ---- Expected values, computed from the shape ---- */
+
+/* Counts with defaults applied. */
+unsigned gen_n_sockets(const gen_shape *s);
+unsigned gen_dies_per_socket(const gen_shape *s);
+unsigned gen_clusters_per_die(const gen_shape *s);
+unsigned gen_cores_per_cluster(const gen_shape *s);
+unsigned gen_threads_per_core(const gen_shape *s);
+unsigned gen_cores_per_socket(const gen_shape *s);
+unsigned gen_n_cores(const gen_shape *s); /* physical cores of the host */
+
+unsigned gen_n_cpus(const gen_shape *s);   /* possible = present logical CPUs */
+unsigned gen_n_online(const gen_shape *s); /* online logical CPUs */
+bool gen_cpu_online(const gen_shape *s, unsigned cpu);
+
+unsigned gen_n_nodes(const gen_shape *s);             /* all possible nodes */
+unsigned gen_n_online_nodes(const gen_shape *s);      /* nodes with CPUs or memory: nodeN dirs */
+unsigned gen_node_id(const gen_shape *s, unsigned i); /* i-th node's id */
+/* The distance from node index i to node index j, as nodeN/distance says. */
+unsigned gen_distance(const gen_shape *s, unsigned i, unsigned j);
+
+enum {
+        GEN_KIND_NONE, /* not hybrid */
+        GEN_KIND_CORE, /* cpu_core */
+        GEN_KIND_ATOM, /* cpu_atom */
+};
+
+typedef struct gen_cpu {
+        bool online;
+        unsigned socket, die, cluster, core; /* the sysfs ids (see above) */
+        unsigned thread;                     /* index among its core's threads */
+        unsigned core_index;                 /* physical core 0..gen_n_cores()-1 */
+        unsigned node_index, node_id;
+        unsigned l2_id; /* cache/index2/id */
+        int l3_id;      /* cache/index3/id, -1 without L3 */
+        int kind;       /* GEN_KIND_* */
+} gen_cpu;
+/* -ERANGE when cpu >= gen_n_cpus(). */
+int gen_cpu_get(const gen_shape *s, unsigned cpu, gen_cpu *ret);
+
+typedef struct gen_node {
+        unsigned id;
+        bool online;                          /* has a nodeN directory */
+        bool has_cpus;                        /* in has_cpu: at least one online CPU */
+        bool has_memory;                      /* in has_memory */
+        bool memory_only;                     /* one of memory_only_nodes */
+        int socket;                           /* its socket, -1 for nodes with neither CPUs nor memory */
+        uint64_t mem_total_kib, mem_free_kib; /* nodeN/meminfo MemTotal / MemFree */
+} gen_node;
+/* -ERANGE when i >= gen_n_nodes(). */
+int gen_node_get(const gen_shape *s, unsigned i, gen_node *ret);
+
+/* Hugepages of node index i, or of the whole host (global) when i is
+ * GEN_GLOBAL, for a size of 2048 or 1048576 kB. -ENOENT when the tree has no
+ * such counts (no hugepages, or a node without memory). */
+#define GEN_GLOBAL (~0u)
+int gen_hugepages(const gen_shape *s, unsigned i, uint64_t size_kib, uint64_t *ret_nr, uint64_t *ret_free,
+                  uint64_t *ret_surplus);
+
+/* Lists in the kernel's cpulist format, malloc'ed (NULL on ENOMEM). */
+char *gen_online_cpulist(const gen_shape *s);
+char *gen_node_cpulist(const gen_shape *s, unsigned i); /* online CPUs of node index i */
+char *gen_cpuset_cpus(const gen_shape *s);              /* Cpus_allowed_list */
+char *gen_cpuset_mems(const gen_shape *s);              /* Mems_allowed_list */
+
+/* Caches, the same on every core. index0 L1 Data, index1 L1 Instruction,
+ * index2 L2 Unified, index3 L3 Unified (absent with GEN_L3_NONE). */
+#define GEN_CACHE_LINE 64u
+#define GEN_L1D_KIB    48u
+#define GEN_L1D_WAYS   12u
+#define GEN_L1I_KIB    32u
+#define GEN_L1I_WAYS   8u
+#define GEN_L2_KIB     2048u
+#define GEN_L2_WAYS    16u
+#define GEN_L3_KIB     32768u
+#define GEN_L3_WAYS    16u
+
+/* Cache banks of a level (1: L1d and L1i each, 2, 3), counted over all
+ * physical cores, including banks whose CPUs are all offline (the tree shows
+ * those nowhere). 0 for L3 with GEN_L3_NONE. */
+unsigned gen_n_cache_banks(const gen_shape *s, unsigned level);
+/* The k-th bank of a level: its id and its online CPUs (malloc'ed list,
+ * "" when all are offline). */
+int gen_cache_bank(const gen_shape *s, unsigned level, unsigned k, unsigned *ret_id, char **ret_cpulist);
+
+/* The CPU model written to proc/cpuinfo (x86) and cpu0/microcode/version. */
+typedef struct gen_cpu_model {
+        const char *vendor; /* "GenuineIntel", "AuthenticAMD" */
+        const char *name;   /* model name */
+        unsigned family, model, stepping;
+        uint64_t microcode;
+        unsigned phys_bits, virt_bits;
+} gen_cpu_model;
+/* AMD for GEN_RESCTRL_AMD, an Intel hybrid client for hybrid, else an Intel
+ * server; NULL when arch is not x86 (no cpuinfo identity, no microcode). */
+const gen_cpu_model *gen_cpu_model_get(const gen_shape *s);
+
+/* What sys/fs/resctrl/info says; all zero for GEN_RESCTRL_NONE. The domains
+ * of schemata, size and bit_usage are the ids of the L3 banks with an online
+ * CPU, ascending; the default group holds the full mask and mb_max. */
+typedef struct gen_resctrl_info {
+        bool cdp, mba, mon;
+        uint64_t cbm_mask;                  /* info/L3/cbm_mask (hex), also L3CODE/L3DATA */
+        unsigned min_cbm_bits, num_closids; /* L3 (each of L3CODE/L3DATA with CDP) */
+        uint64_t shareable_bits;
+        unsigned mb_num_closids, mb_bandwidth_gran, mb_min_bandwidth;
+        bool mb_delay_linear;
+        unsigned mb_max; /* MB value in schemata: 100 (percent) or 2048 (AMD) */
+        unsigned num_rmids;
+        uint64_t max_threshold_occupancy; /* bytes */
+} gen_resctrl_info;
+int gen_resctrl_get(const gen_shape *s, gen_resctrl_info *ret);
