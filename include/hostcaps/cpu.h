@@ -26,8 +26,13 @@ HOSTCAPS_EXPORT const char *hostcaps_cpu_vendor(const hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT const char *hostcaps_cpu_vendor_id(const hostcaps_cpu *cpu);
 /* Brand / model name string; NULL when unknown. */
 HOSTCAPS_EXPORT const char *hostcaps_cpu_brand(const hostcaps_cpu *cpu);
-/* libvirt's CPU model name; NULL when not determined. */
+/* libvirt's CPU model name, chosen from the cpu_map of the libvirt installed
+ * on this machine as libvirt chooses it (x86: CPUID against the models;
+ * ARM: MIDR implementer and part; POWER: PVR); NULL when there is none. */
 HOSTCAPS_EXPORT const char *hostcaps_cpu_model(const hostcaps_cpu *cpu);
+/* Why there is no model ("libvirt's cpu_map is not installed (...)", a
+ * malformed map file, no model fits); NULL when there is one. */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_model_reason(const hostcaps_cpu *cpu);
 
 /* x86 signature as libvirt computes it (family and model include the
  * extended fields). Returns false where the architecture has none. */
@@ -35,8 +40,12 @@ HOSTCAPS_EXPORT bool hostcaps_cpu_signature(const hostcaps_cpu *cpu, unsigned in
                                             unsigned int *ret_model, unsigned int *ret_stepping);
 /* Microcode revision; false when unknown. */
 HOSTCAPS_EXPORT bool hostcaps_cpu_microcode(const hostcaps_cpu *cpu, uint64_t *ret);
-/* TSC frequency in Hz; 0 when the host does not expose it. */
+/* Frequency in Hz of an invariant TSC, as CPUID states it; 0 when the TSC is
+ * not invariant or CPUID does not state its frequency. */
 HOSTCAPS_EXPORT uint64_t hostcaps_cpu_tsc_frequency(const hostcaps_cpu *cpu);
+/* Whether the hardware can scale the TSC for guests: 1 yes, 0 no, -1 unknown
+ * (or no TSC frequency). */
+HOSTCAPS_EXPORT int hostcaps_cpu_tsc_scaling(const hostcaps_cpu *cpu);
 /* Maximum physical address bits; 0 when unknown. */
 HOSTCAPS_EXPORT unsigned int hostcaps_cpu_phys_addr_bits(const hostcaps_cpu *cpu);
 
@@ -56,9 +65,15 @@ typedef struct hostcaps_cpu_topology {
 } hostcaps_cpu_topology;
 HOSTCAPS_EXPORT void hostcaps_cpu_topology_get(const hostcaps_cpu *cpu, hostcaps_cpu_topology *ret);
 
-/* Features, named as libvirt names them, in a stable order. */
+/* Features, named as libvirt names them, in the order libvirt lists them:
+ * with a model, those beyond the model (libvirt's <feature> list); without
+ * one, every feature. */
 HOSTCAPS_EXPORT size_t hostcaps_cpu_n_features(const hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT const char *hostcaps_cpu_feature(const hostcaps_cpu *cpu, size_t i);
+/* Every feature of the CPU, the model's included. */
+HOSTCAPS_EXPORT size_t hostcaps_cpu_n_all_features(const hostcaps_cpu *cpu);
+HOSTCAPS_EXPORT const char *hostcaps_cpu_all_feature(const hostcaps_cpu *cpu, size_t i);
+/* Whether the CPU has a feature, the model's included. */
 HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const char *name);
 /* Where the feature names came from: "cpu_map" (libvirt's installed map),
  * "builtin" (hostcaps' own table), "cpuinfo" (/proc/cpuinfo flags). */

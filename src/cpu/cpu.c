@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The CPU section: probe, object, accessors and formatting. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cpu.h"
 #include "host/error.h"
 #include "host/parse.h"
 
-static void cpu_free(hostcaps_object *o) {
+void hostcaps_cpu_free_fields(hostcaps_object *o) {
         hostcaps_cpu *cpu = (hostcaps_cpu *) o;
         free(cpu->vendor);
         free(cpu->vendor_id);
         free(cpu->brand);
         free(cpu->model);
-        for (size_t i = 0; i < cpu->n_features; i++)
-                free(cpu->features[i]);
-        free(cpu->features);
+        hostcaps_strv_free(cpu->features);
+        hostcaps_strv_free(cpu->all_features);
+        free(cpu->model_reason);
         free(cpu->page_sizes);
         for (size_t i = 0; i < cpu->n_kinds; i++) {
                 free(cpu->kinds[i].name);
@@ -23,14 +24,50 @@ static void cpu_free(hostcaps_object *o) {
         free(cpu->kinds);
 }
 
-int hostcaps_cpu_add_feature(hostcaps_cpu *cpu, const char *name, size_t *allocated) {
-        if (hostcaps_cpu_has_feature(cpu, name))
+static bool strv_contains(char *const *v, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(v[i], name) == 0)
+                        return true;
+        return false;
+}
+
+static int strv_add(char ***v, size_t *n, size_t *allocated, const char *name) {
+        if (strv_contains(*v, *n, name))
                 return 0;
-        if (GROW(cpu->features, *allocated, cpu->n_features + 2) < 0)
+        if (GROW(*v, *allocated, *n + 2) < 0)
                 return -ENOMEM;
-        if (!(cpu->features[cpu->n_features] = strdup(name)))
+        if (!((*v)[*n] = strdup(name)))
                 return -ENOMEM;
-        cpu->features[++cpu->n_features] = NULL;
+        (*v)[++*n] = NULL;
+        return 0;
+}
+
+int hostcaps_cpu_add_feature(hostcaps_cpu *cpu, const char *name, size_t *allocated) {
+        return strv_add(&cpu->features, &cpu->n_features, allocated, name);
+}
+
+int hostcaps_cpu_add_all_feature(hostcaps_cpu *cpu, const char *name, size_t *allocated) {
+        return strv_add(&cpu->all_features, &cpu->n_all_features, allocated, name);
+}
+
+int hostcaps_cpu_set_model_reason(hostcaps_cpu *cpu, const char *reason) {
+        if (cpu->model_reason)
+                return 0;
+        cpu->model_reason = strdup(reason);
+        return cpu->model_reason ? 0 : -ENOMEM;
+}
+
+/* Where no probe named every feature apart (no model), the listed ones are
+ * all of them. */
+static int complete_features(hostcaps_cpu *cpu) {
+        size_t allocated = 0;
+        if (cpu->all_features)
+                return 0;
+        for (size_t i = 0; i < cpu->n_features; i++) {
+                int e = hostcaps_cpu_add_all_feature(cpu, cpu->features[i], &allocated);
+                if (e < 0)
+                        return e;
+        }
         return 0;
 }
 
@@ -38,14 +75,60 @@ static bool is_x86(const char *arch) {
         return strcmp(arch, "x86_64") == 0 || strcmp(arch, "i686") == 0;
 }
 
-/* "0x1000065\n" (sysfs, hex since 4.x). Absent in VMs without a microcode
- * driver and on non-x86. */
+/* The "microcode" line of the first CPU in /proc/cpuinfo, as libvirt reads
+ * it ("microcode\t: 0x1000065"). It comes before the long flags line, so
+ * the first few KiB hold it: the rest of a large host's cpuinfo is not read. */
+static int microcode_from_cpuinfo(hostcaps_reader *r, hostcaps_cpu *cpu) {
+        char buf[8192], *line, *v;
+        size_t len = 0;
+        int fd = hostcaps_reader_open(r, "proc/cpuinfo", 0);
+
+        if (fd == -ENOENT || fd == -EACCES)
+                return 0;
+        if (fd < 0)
+                return hostcaps_error(-fd, "proc/cpuinfo: %s", strerror(-fd));
+        while (len < sizeof(buf) - 1) {
+                ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                len += (size_t) n;
+        }
+        close(fd);
+        buf[len] = '\0';
+        for (line = buf; line && *line; line = v) {
+                v = strchr(line, '\n');
+                if (v)
+                        *v++ = '\0';
+                else if (len == sizeof(buf) - 1)
+                        break; /* a cut line */
+                if (*line == '\0')
+                        break; /* end of the first CPU's block */
+                const char *p = startswith(line, "microcode");
+                if (!p || (*p != ' ' && *p != '\t' && *p != ':'))
+                        continue;
+                p += strspn(p, " \t");
+                if (*p++ != ':')
+                        continue;
+                if (hostcaps_parse_u64(p, &cpu->microcode) < 0)
+                        return hostcaps_error(EINVAL, "proc/cpuinfo: invalid 'microcode' value '%.32s'", p);
+                cpu->has_microcode = true;
+                break;
+        }
+        return 0;
+}
+
+/* sysfs: "0x1000065\n" (hex since 4.x), one file, cheap. Absent in VMs
+ * without a microcode driver: then the cpuinfo line libvirt reads, which
+ * guests often have (the hypervisor's value). */
 static int probe_microcode(hostcaps_reader *r, hostcaps_cpu *cpu) {
         uint64_t v;
         int e = hostcaps_read_u64(r, "sys/devices/system/cpu/cpu0/microcode/version", &v);
         if (e == -ENOENT || e == -EACCES) {
                 hostcaps_error_reset();
-                return 0;
+                /* A sysroot's cpuinfo may have been read already. */
+                return cpu->has_microcode ? 0 : microcode_from_cpuinfo(r, cpu);
         }
         if (e < 0)
                 return e;
@@ -60,13 +143,14 @@ static int cpu_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
 
         if (!cpu)
                 return -ENOMEM;
-        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU, cpu_free);
+        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU, hostcaps_cpu_free_fields);
         snprintf(cpu->arch_buf, sizeof(cpu->arch_buf), "%s", ctx->arch);
+        cpu->tsc_scaling = -1;
         cpu->arch = cpu->arch_buf;
 
         if (is_x86(ctx->arch)) {
                 e = hostcaps_cpu_probe_x86(ctx, cpu);
-                if (e >= 0 && !cpu->has_microcode)
+                if (e >= 0)
                         e = probe_microcode(ctx->reader, cpu);
         } else
                 e = hostcaps_cpu_probe_cpuinfo(ctx->reader, ctx->arch, cpu);
@@ -76,6 +160,10 @@ static int cpu_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
                 e = hostcaps_cpu_probe_page_sizes(ctx->reader, ctx->page_size, cpu);
         if (e >= 0)
                 e = hostcaps_cpu_probe_core_kinds(ctx->reader, cpu);
+        if (e >= 0)
+                e = complete_features(cpu);
+        if (e >= 0 && !cpu->model && !cpu->model_reason)
+                e = hostcaps_cpu_set_model_reason(cpu, "libvirt names no CPU model for this architecture");
         if (e < 0) {
                 hostcaps_object_unref(&cpu->obj);
                 return e;
@@ -136,14 +224,12 @@ static int cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_regio
                         return e;
         }
         if (cpu->tsc_hz) {
-                /* scaling: whether the CPU can scale the TSC for guests, as far as
-                 * CPUID tells (AMD's tsc-scale; Intel's is an MSR, not read). */
+                /* scaling is optional in libvirt's schema: left out when unknown. */
                 snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long) cpu->tsc_hz);
                 if ((e = xml_empty(x, "counter",
-                                   (const char *const[]){"name", "tsc", "frequency", a[0], "scaling",
-                                                         hostcaps_cpu_has_feature(cpu, "tsc-scale") ? "yes"
-                                                                                                     : "no",
-                                                         NULL})) < 0)
+                                   (const char *const[]){"name", "tsc", "frequency", a[0],
+                                                         cpu->tsc_scaling >= 0 ? "scaling" : NULL,
+                                                         cpu->tsc_scaling > 0 ? "yes" : "no", NULL})) < 0)
                         return e;
         }
         if (cpu->topo.sockets) {
@@ -188,6 +274,7 @@ static int cpu_json(struct json_object *root, const hostcaps_object *o) {
         json_object_object_add(j, "vendor_id", json_str(cpu->vendor_id));
         json_object_object_add(j, "brand", json_str(cpu->brand));
         json_object_object_add(j, "model", json_str(cpu->model));
+        json_object_object_add(j, "model_reason", json_str(cpu->model ? NULL : cpu->model_reason));
         if (cpu->has_signature) {
                 t = json_object_new_object();
                 json_object_object_add(t, "family", json_object_new_int64(cpu->family));
@@ -200,6 +287,9 @@ static int cpu_json(struct json_object *root, const hostcaps_object *o) {
                                cpu->has_microcode ? json_object_new_int64((int64_t) cpu->microcode) : NULL);
         json_object_object_add(j, "tsc_frequency_hz",
                                cpu->tsc_hz ? json_object_new_int64((int64_t) cpu->tsc_hz) : NULL);
+        json_object_object_add(j, "tsc_scaling",
+                               cpu->tsc_hz && cpu->tsc_scaling >= 0 ? json_object_new_boolean(cpu->tsc_scaling)
+                                                                    : NULL);
         json_object_object_add(j, "phys_addr_bits",
                                cpu->phys_bits ? json_object_new_int64(cpu->phys_bits) : NULL);
         t = json_object_new_object();
@@ -215,6 +305,10 @@ static int cpu_json(struct json_object *root, const hostcaps_object *o) {
         for (size_t i = 0; i < cpu->n_features; i++)
                 json_object_array_add(a, json_object_new_string(cpu->features[i]));
         json_object_object_add(j, "features", a);
+        a = json_object_new_array();
+        for (size_t i = 0; i < cpu->n_all_features; i++)
+                json_object_array_add(a, json_object_new_string(cpu->all_features[i]));
+        json_object_object_add(j, "all_features", a);
         json_object_object_add(j, "feature_source", json_str(cpu->feature_source));
         a = json_object_new_array();
         for (size_t i = 0; i < cpu->n_page_sizes; i++)
@@ -241,13 +335,16 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
                 LINE("Model name", "%s", cpu->brand);
         if (cpu->model)
                 LINE("libvirt model", "%s", cpu->model);
+        else if (cpu->model_reason)
+                LINE("libvirt model", "none: %s", cpu->model_reason);
         if (cpu->has_signature)
                 LINE("Signature", "family %u, model %u, stepping %u", cpu->family, cpu->model_number,
                      cpu->stepping);
         if (cpu->has_microcode)
                 LINE("Microcode", "0x%llx", (unsigned long long) cpu->microcode);
         if (cpu->tsc_hz)
-                LINE("TSC frequency", "%llu Hz", (unsigned long long) cpu->tsc_hz);
+                LINE("TSC frequency", "%llu Hz%s", (unsigned long long) cpu->tsc_hz,
+                     cpu->tsc_scaling > 0 ? ", scaling" : cpu->tsc_scaling == 0 ? ", no scaling" : "");
         if (cpu->phys_bits)
                 LINE("Physical address bits", "%u", cpu->phys_bits);
         LINE("CPUs online/possible", "%u/%u", cpu->topo.online_cpus, cpu->topo.possible_cpus);
@@ -261,7 +358,7 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
         hostcaps_buf_printf(b, "%-24s", "Page sizes:");
         for (size_t i = 0; i < cpu->n_page_sizes; i++)
                 hostcaps_buf_printf(b, " %llu KiB", (unsigned long long) cpu->page_sizes[i]);
-        hostcaps_buf_printf(b, "\n%-24s", "Features:");
+        hostcaps_buf_printf(b, "\n%-24s", cpu->model ? "Features beyond model:" : "Features:");
         for (size_t i = 0; i < cpu->n_features; i++)
                 hostcaps_buf_printf(b, " %s", cpu->features[i]);
         hostcaps_buf_puts(b, "\n");
@@ -272,6 +369,9 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
 const hostcaps_section_ops hostcaps_cpu_ops = {
         .name = "cpu",
         .flag = HOSTCAPS_SECTION_CPU,
+        .object_size = sizeof(hostcaps_cpu),
+        .free_object = hostcaps_cpu_free_fields,
+        .from_xml = hostcaps_cpu_from_xml,
         .probe = cpu_probe,
         .stamp = cpu_stamp,
         .xml = cpu_xml,
@@ -335,6 +435,10 @@ HOSTCAPS_EXPORT uint64_t hostcaps_cpu_tsc_frequency(const hostcaps_cpu *cpu) {
         return cpu ? cpu->tsc_hz : 0;
 }
 
+HOSTCAPS_EXPORT int hostcaps_cpu_tsc_scaling(const hostcaps_cpu *cpu) {
+        return cpu && cpu->tsc_hz ? cpu->tsc_scaling : -1;
+}
+
 HOSTCAPS_EXPORT unsigned int hostcaps_cpu_phys_addr_bits(const hostcaps_cpu *cpu) {
         return cpu ? cpu->phys_bits : 0;
 }
@@ -353,10 +457,19 @@ HOSTCAPS_EXPORT const char *hostcaps_cpu_feature(const hostcaps_cpu *cpu, size_t
 }
 
 HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const char *name) {
-        for (size_t i = 0; cpu && name && i < cpu->n_features; i++)
-                if (strcmp(cpu->features[i], name) == 0)
-                        return true;
-        return false;
+        return cpu && name && strv_contains(cpu->all_features, cpu->n_all_features, name);
+}
+
+HOSTCAPS_EXPORT size_t hostcaps_cpu_n_all_features(const hostcaps_cpu *cpu) {
+        return cpu ? cpu->n_all_features : 0;
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_cpu_all_feature(const hostcaps_cpu *cpu, size_t i) {
+        return cpu && i < cpu->n_all_features ? cpu->all_features[i] : NULL;
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_cpu_model_reason(const hostcaps_cpu *cpu) {
+        return cpu && !cpu->model ? cpu->model_reason : NULL;
 }
 
 HOSTCAPS_EXPORT const char *hostcaps_cpu_feature_source(const hostcaps_cpu *cpu) {

@@ -21,16 +21,25 @@ struct hostcaps_cpu {
         bool has_microcode;
         uint64_t microcode;
         uint64_t tsc_hz;
+        int tsc_scaling; /* 1 yes, 0 no, -1 unknown */
         unsigned int phys_bits;
         hostcaps_cpu_topology topo;
-        char **features; /* NULL-terminated */
+        char **features; /* listed beside the model (all without a model); NULL-terminated */
         size_t n_features;
+        char **all_features; /* every feature, the model's included; NULL-terminated */
+        size_t n_all_features;
+        char *model_reason; /* why there is no model, NULL with one */
         const char *feature_source;
         uint64_t *page_sizes; /* KiB */
         size_t n_page_sizes;
         hostcaps_core_kind *kinds;
         size_t n_kinds;
 };
+
+/* Free the fields of a CPU object (the section's free_object). */
+void hostcaps_cpu_free_fields(hostcaps_object *o);
+/* load.c: the CPU section from a saved document (the section's from_xml). */
+int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret);
 
 /* topology.c: counts from sysfs, page sizes, hybrid kinds. */
 int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu);
@@ -46,5 +55,14 @@ int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu);
 /* Record this CPU's CPUID dump into a snapshot directory. */
 int hostcaps_cpu_snapshot_x86(const hostcaps_probe_ctx *ctx, int dirfd);
 
-/* Append a feature name (copied) unless present. */
+/* Append a feature name (copied) unless present, to the listed features. */
 int hostcaps_cpu_add_feature(hostcaps_cpu *cpu, const char *name, size_t *allocated);
+/* Append to every feature. Where a probe adds none, the listed ones are all. */
+int hostcaps_cpu_add_all_feature(hostcaps_cpu *cpu, const char *name, size_t *allocated);
+/* Remember why no model was found (copied; the first reason stays). */
+int hostcaps_cpu_set_model_reason(hostcaps_cpu *cpu, const char *reason);
+
+/* cpuinfo.c / x86.c: the model from libvirt's map for ARM (implementer and
+ * part of MIDR) and POWER (PVR). */
+int hostcaps_cpu_arm_model(hostcaps_cpu *cpu, uint32_t implementer, uint32_t part);
+int hostcaps_cpu_ppc64_model(hostcaps_cpu *cpu, uint32_t pvr);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cpu.h"
+#include "cpumap.h"
 #include "host/error.h"
 #include "host/parse.h"
 
@@ -157,12 +158,55 @@ static int probe_x86(const char *path, char *const *lines, size_t n, hostcaps_cp
         return e;
 }
 
+int hostcaps_cpu_arm_model(hostcaps_cpu *cpu, uint32_t implementer, uint32_t part) {
+        const char *reason = NULL, *vendor, *model;
+        const hostcaps_cpumap *map = hostcaps_cpumap_get(&reason);
+        if (!map)
+                return hostcaps_cpu_set_model_reason(cpu, reason);
+        if ((vendor = hostcaps_cpumap_arm_vendor(map, implementer)) &&
+            (!cpu->vendor || strcmp(cpu->vendor, vendor) != 0)) {
+                free(cpu->vendor);
+                if (!(cpu->vendor = strdup(vendor)))
+                        return -ENOMEM;
+        }
+        model = hostcaps_cpumap_arm_model(map, implementer, part);
+        if (!model) {
+                char why[96];
+                snprintf(why, sizeof(why), "libvirt's cpu_map has no model for implementer 0x%02x part 0x%03x",
+                         implementer, part);
+                return hostcaps_cpu_set_model_reason(cpu, why);
+        }
+        cpu->model = strdup(model);
+        return cpu->model ? 0 : -ENOMEM;
+}
+
+int hostcaps_cpu_ppc64_model(hostcaps_cpu *cpu, uint32_t pvr) {
+        const char *reason = NULL, *vendor = NULL, *model;
+        const hostcaps_cpumap *map = hostcaps_cpumap_get(&reason);
+        if (!map)
+                return hostcaps_cpu_set_model_reason(cpu, reason);
+        model = hostcaps_cpumap_ppc64_model(map, pvr, &vendor);
+        if (!model) {
+                char why[96];
+                snprintf(why, sizeof(why), "libvirt's cpu_map has no model for PVR 0x%08x", pvr);
+                return hostcaps_cpu_set_model_reason(cpu, why);
+        }
+        if (vendor && (!cpu->vendor || strcmp(cpu->vendor, vendor) != 0)) {
+                free(cpu->vendor);
+                if (!(cpu->vendor = strdup(vendor)))
+                        return -ENOMEM;
+        }
+        cpu->model = strdup(model);
+        return cpu->model ? 0 : -ENOMEM;
+}
+
 static int probe_arm(const char *path, char *const *lines, size_t n, hostcaps_cpu *cpu) {
         const char *v;
         size_t allocated = cpu->n_features;
+        uint32_t code = 0, part = 0;
+        bool have_code = false, have_part = false;
         int e = 0;
         if ((v = cpuinfo_get(lines, n, "CPU implementer"))) {
-                uint32_t code;
                 if (hostcaps_parse_u32(v, &code) < 0)
                         return hostcaps_error(EINVAL, "%s: invalid 'CPU implementer' value '%.64s'", path, v);
                 const char *name = arm_vendor(code);
@@ -170,7 +214,20 @@ static int probe_arm(const char *path, char *const *lines, size_t n, hostcaps_cp
                         return -ENOMEM;
                 if (!(cpu->vendor_id = hostcaps_strdup_printf("0x%02x", code)))
                         return -ENOMEM;
+                have_code = true;
         }
+        /* "CPU part\t: 0xd0c": MIDR_EL1 bits 15:4, the implementer's part number. */
+        if ((v = cpuinfo_get(lines, n, "CPU part"))) {
+                if (hostcaps_parse_u32(v, &part) < 0)
+                        return hostcaps_error(EINVAL, "%s: invalid 'CPU part' value '%.64s'", path, v);
+                have_part = true;
+        }
+        if (have_code && have_part)
+                e = hostcaps_cpu_arm_model(cpu, code, part);
+        else
+                e = hostcaps_cpu_set_model_reason(cpu, "proc/cpuinfo names no CPU implementer and part");
+        if (e < 0)
+                return e;
         /* 32-bit kernels: "Processor : ARMv6-compatible processor rev 7 (v6l)";
          * 64-bit ones may have "model name". */
         if ((e = set_str(&cpu->brand, cpuinfo_get(lines, n, "model name"))) < 0 ||
@@ -183,14 +240,24 @@ static int probe_arm(const char *path, char *const *lines, size_t n, hostcaps_cp
         return e;
 }
 
-static int probe_ppc(char *const *lines, size_t n, hostcaps_cpu *cpu) {
+static int probe_ppc(const char *path, char *const *lines, size_t n, hostcaps_cpu *cpu) {
+        const char *v;
+        unsigned hi, lo;
         int e;
         /* "cpu : POWER8E (raw), altivec supported"; the model is the first word. */
         if ((e = set_str(&cpu->brand, cpuinfo_get(lines, n, "cpu"))) < 0)
                 return e;
         if (!(cpu->vendor = strdup("IBM")))
                 return -ENOMEM;
-        return 0;
+        /* "revision : 2.1 (pvr 004b 0201)": the processor version register,
+         * version and revision halves in hex. */
+        v = cpuinfo_get(lines, n, "revision");
+        const char *p = v ? strstr(v, "(pvr ") : NULL;
+        if (!p)
+                return hostcaps_cpu_set_model_reason(cpu, "proc/cpuinfo states no PVR");
+        if (sscanf(p, "(pvr %4x %4x)", &hi, &lo) != 2)
+                return hostcaps_error(EINVAL, "%s: invalid 'revision' value '%.64s'", path, v);
+        return hostcaps_cpu_ppc64_model(cpu, (uint32_t) hi << 16 | lo);
 }
 
 static int probe_s390(char *const *lines, size_t n, hostcaps_cpu *cpu) {
@@ -237,7 +304,7 @@ int hostcaps_cpu_probe_cpuinfo(hostcaps_reader *r, const char *arch, hostcaps_cp
         if (strcmp(arch, "aarch64") == 0 || startswith(arch, "arm"))
                 return probe_arm(path, lines, n, cpu);
         if (startswith(arch, "ppc"))
-                return probe_ppc(lines, n, cpu);
+                return probe_ppc(path, lines, n, cpu);
         if (startswith(arch, "s390"))
                 return probe_s390(lines, n, cpu);
         return 0;

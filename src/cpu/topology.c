@@ -22,12 +22,14 @@ static int read_level(hostcaps_reader *r, unsigned cpu, const char *const *names
                 if (e < 0)
                         return e;
                 hostcaps_bitmap_and(b, online);
-                /* A CPU always belongs to its own group; a recording that says
-                 * otherwise is broken. */
-                if (!hostcaps_bitmap_test(b, cpu)) {
+                /* A CPU always belongs to its own group. Hand-edited
+                 * recordings that leave it out exist (libvirt's test1 has
+                 * cpu1's thread siblings as "0"); libvirt counts the list's
+                 * bits there, and so the CPU is added, not refused. */
+                e = hostcaps_bitmap_set(b, cpu);
+                if (e < 0) {
                         hostcaps_bitmap_free(b);
-                        return hostcaps_error(EINVAL, CPU_DIR "/cpu%u/topology/%s: does not list cpu%u",
-                                              cpu, *names, cpu);
+                        return e;
                 }
                 *ret = b;
                 return 0;
@@ -45,15 +47,17 @@ static const char *const die_names[] = {"die_cpus_list", NULL};
 static const char *const cluster_names[] = {"cluster_cpus_list", NULL};
 static const char *const core_names[] = {"core_cpus_list", "thread_siblings_list", NULL};
 static const char *const *const level_names[] = {package_names, die_names, cluster_names, core_names};
-/* Older kernels and some recordings have only the per-CPU ids. */
-static const char *const level_ids[] = {"physical_package_id", "die_id", "cluster_id", "core_id"};
+/* Older kernels and some recordings have only the per-CPU ids (a core is
+ * never grouped by its id: see level_group()). */
+static const char *const level_ids[] = {"physical_package_id", "die_id", "cluster_id"};
 
 typedef struct topo_walk {
         hostcaps_reader *r;
         const hostcaps_bitmap *online;
         unsigned max[5]; /* groups per parent at each level; [4]: threads per core */
-        int64_t *ids[4]; /* per-CPU id cache for levels read by id; -2 = not read */
+        int64_t *ids[3]; /* per-CPU id cache for levels read by id; -2 = not read */
         size_t n_ids;
+        bool no_clusters; /* the kernel knows no clusters: one per die */
 } topo_walk;
 
 /* The id of `cpu` at `level`; -ENOENT when the id file is missing too. */
@@ -82,16 +86,29 @@ static int level_group(topo_walk *w, unsigned level, unsigned cpu, const hostcap
                        hostcaps_bitmap **ret) {
         _cleanup_bitmap_ hostcaps_bitmap *g = NULL;
         int64_t id, other;
-        int e = read_level(w->r, cpu, level_names[level], w->online, &g);
+        int e;
+        if (level == 2 && w->no_clusters) {
+                *ret = hostcaps_bitmap_dup(left);
+                return *ret ? 0 : -ENOMEM;
+        }
+        e = read_level(w->r, cpu, level_names[level], w->online, &g);
         if (e != -ENOENT)
                 goto done;
         hostcaps_error_reset();
         if (!(g = hostcaps_bitmap_new()))
                 return -ENOMEM;
+        /* Without a thread sibling list a CPU is its own core, as libvirt
+         * assumes: core_id alone cannot group threads, because it repeats
+         * across the dies of a package where the recording has no die level
+         * (AMD Magny-Cours: core ids 0-5 on each of two dies). */
+        if (level == 3) {
+                e = hostcaps_bitmap_set(g, cpu);
+                goto done;
+        }
         e = level_id(w, level, cpu, &id);
         if (e == -ENOENT) {
                 hostcaps_error_reset();
-                e = level == 3 ? hostcaps_bitmap_set(g, cpu) : hostcaps_bitmap_or(g, left);
+                e = hostcaps_bitmap_or(g, left);
                 goto done;
         }
         if (e < 0)
@@ -113,6 +130,25 @@ done:
                 return e;
         hostcaps_bitmap_and(g, left);
         *ret = TAKE_PTR(g);
+        return 0;
+}
+
+/* cluster_id (5.16+) is -1 where the platform describes no clusters (arm64
+ * without them in the firmware tables) and 65535 on x86 when the L2 cache
+ * that defines a cluster there is unknown (BAD_APICID in the kernel); then
+ * cluster_cpus_list holds a placeholder and the level is left out, as lscpu
+ * and libvirt leave it out. One read, of the first online CPU. */
+static int clusters_unknown(hostcaps_reader *r, unsigned cpu, bool *ret) {
+        int64_t id;
+        int e = hostcaps_readf_s64(r, &id, CPU_DIR "/cpu%u/topology/cluster_id", cpu);
+        if (e == -ENOENT) {
+                hostcaps_error_reset();
+                *ret = false;
+                return 0;
+        }
+        if (e < 0)
+                return e;
+        *ret = id < 0 || id == 65535;
         return 0;
 }
 
@@ -152,6 +188,8 @@ int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu) {
         e = hostcaps_read_online_cpus(r, &online);
         if (e < 0)
                 return e;
+        if (hostcaps_bitmap_is_empty(online))
+                return hostcaps_error(EINVAL, CPU_DIR "/online: no CPU is online");
         /* "0-N" like online; missing in some recordings: then what is online. */
         e = hostcaps_read_cpulist(r, CPU_DIR "/possible", &possible);
         if (e == -ENOENT) {
@@ -169,6 +207,9 @@ int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu) {
 
         w.online = online;
         w.n_ids = (size_t) hostcaps_bitmap_last(online) + 1;
+        e = clusters_unknown(r, (unsigned) hostcaps_bitmap_next(online, 0), &w.no_clusters);
+        if (e < 0)
+                return e;
         e = count_level(&w, online, 0);
         for (size_t i = 0; i < ELEMENTSOF(w.ids); i++)
                 free(w.ids[i]);

@@ -14,10 +14,15 @@
 #ifdef HAVE_LIBCPUID
 #include <libcpuid/libcpuid.h>
 #endif
+#if defined(__linux__) && (defined(__x86_64__) || defined(__i386__))
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#endif
 
 #include "cpu.h"
 #include "host/error.h"
 #include "host/parse.h"
+#include "cpumap.h"
 #include "x86.h"
 
 /* ---- CPUID sources ---------------------------------------------------- */
@@ -87,6 +92,27 @@ void hostcaps_cpuid_get(const hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf
         const hostcaps_cpuid_leaf *l = find_leaf(c, leaf, subleaf);
         if (l)
                 memcpy(regs, l->regs, sizeof(l->regs));
+}
+
+int hostcaps_cpuid_set_msr(hostcaps_cpuid *c, uint32_t index, uint64_t value) {
+        size_t i;
+        for (i = 0; i < c->n_msrs && c->msrs[i].index != index; i++)
+                ;
+        if (i == HOSTCAPS_CPUID_MAX_MSRS)
+                return -E2BIG;
+        c->msrs[i] = (hostcaps_cpuid_msr){.index = index, .value = value};
+        if (i == c->n_msrs)
+                c->n_msrs++;
+        return 0;
+}
+
+bool hostcaps_cpuid_get_msr(const hostcaps_cpuid *c, uint32_t index, uint64_t *ret) {
+        for (size_t i = 0; i < c->n_msrs; i++)
+                if (c->msrs[i].index == index) {
+                        *ret = c->msrs[i].value;
+                        return true;
+                }
+        return false;
 }
 
 static int cmp_leaf(const void *a, const void *b) {
@@ -168,10 +194,10 @@ static int load_cpudata(const char *data, size_t len, const char *path, hostcaps
                             (e = attr_u32(n, "eax", true, &eax, path)) < 0 ||
                             (e = attr_u32(n, "edx", true, &edx, path)) < 0)
                                 break;
-                        if (index == 0x10a) {
-                                c->has_msr_10a = true;
-                                c->msr_10a = (uint64_t) edx << 32 | eax;
-                        }
+                        e = hostcaps_cpuid_set_msr(c, index, (uint64_t) edx << 32 | eax);
+                        if (e == -E2BIG)
+                                e = hostcaps_error(E2BIG, "%s:%d: too many <msr> elements", path,
+                                                   (int) xmlGetLineNo(n));
                 }
         }
         xmlFreeDoc(doc);
@@ -282,9 +308,9 @@ char *hostcaps_cpuid_format_xml(const hostcaps_cpuid *c) {
                                                     leaf, sub, regs[0], regs[1], regs[2], regs[3]);
                         }
         }
-        if (c->has_msr_10a)
-                hostcaps_buf_printf(&b, "  <msr index='0x10a' edx='0x%08x' eax='0x%08x'/>\n",
-                                    (uint32_t) (c->msr_10a >> 32), (uint32_t) c->msr_10a);
+        for (size_t i = 0; i < c->n_msrs; i++)
+                hostcaps_buf_printf(&b, "  <msr index='0x%x' edx='0x%08x' eax='0x%08x'/>\n", c->msrs[i].index,
+                                    (uint32_t) (c->msrs[i].value >> 32), (uint32_t) c->msrs[i].value);
         hostcaps_buf_puts(&b, "</cpudata>\n");
         return hostcaps_buf_steal(&b);
 }
@@ -339,15 +365,27 @@ static int x86_identify(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
                 hostcaps_cpuid_get(c, 0x80000008u, 0, r);
                 cpu->phys_bits = r[0] & 0xff;
         }
-        /* TSC: leaf 0x15 (crystal clock * ebx / eax) where the crystal is
-         * enumerated; under a hypervisor, leaf 0x40000010 eax is the TSC in kHz
-         * (the VMware/KVM timing leaf). */
-        hostcaps_cpuid_get(c, 0, 0, r);
-        if (r[0] >= 0x15) {
-                hostcaps_cpuid_get(c, 0x15, 0, r);
-                if (r[0] && r[1] && r[2])
-                        cpu->tsc_hz = (uint64_t) r[2] * r[1] / r[0];
-        }
+        return 0;
+}
+
+/* The <counter name='tsc'>: libvirt reports it only for an invariant TSC
+ * (CPUID.80000007H:EDX[8]); a TSC that stops or changes rate is no clock to
+ * hand a guest. libvirt asks KVM for the frequency (KVM_GET_TSC_KHZ on a
+ * throw-away VM); hostcaps creates no VM and reads what CPUID states: leaf
+ * 0x15 (crystal clock * ebx / eax) where the crystal is enumerated, else,
+ * under a hypervisor, leaf 0x40000010 eax (the TSC in kHz, VMware's timing
+ * leaf that KVM and others copy). No stated frequency: no counter. */
+static void x86_tsc(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
+        uint32_t r[4];
+        uint64_t lo, hi;
+
+        cpu->tsc_scaling = -1;
+        hostcaps_cpuid_get(c, 0x80000007u, 0, r);
+        if (!(r[3] & (1u << 8)))
+                return;
+        hostcaps_cpuid_get(c, 0x15, 0, r);
+        if (r[0] && r[1] && r[2])
+                cpu->tsc_hz = (uint64_t) r[2] * r[1] / r[0];
         hostcaps_cpuid_get(c, 1, 0, r);
         if (!cpu->tsc_hz && (r[2] & (1u << 31))) {
                 hostcaps_cpuid_get(c, 0x40000000u, 0, r);
@@ -356,19 +394,90 @@ static int x86_identify(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
                         cpu->tsc_hz = (uint64_t) r[0] * 1000;
                 }
         }
-        return 0;
+        if (!cpu->tsc_hz)
+                return;
+        /* scaling: whether the hardware can run a guest's TSC at another rate
+         * (libvirt asks KVM's KVM_CAP_TSC_CONTROL, which is true exactly when
+         * the hardware can). AMD: SVM's TSC rate MSR, CPUID.8000000AH:EDX[4].
+         * Intel: "use TSC scaling", allowed-1 bit 25 of the secondary
+         * processor-based controls (MSR 48BH), present when bit 63 of MSR 482H
+         * allows secondary controls. Unread MSRs leave it unknown. */
+        hostcaps_cpuid_get(c, 0x80000001u, 0, r);
+        if (r[2] & (1u << 2)) { /* svm */
+                hostcaps_cpuid_get(c, 0x8000000au, 0, r);
+                cpu->tsc_scaling = !!(r[3] & (1u << 4));
+                return;
+        }
+        hostcaps_cpuid_get(c, 1, 0, r);
+        if (!(r[2] & (1u << 5))) { /* no vmx: no hardware virtualization */
+                cpu->tsc_scaling = 0;
+                return;
+        }
+        if (!hostcaps_cpuid_get_msr(c, 0x482, &lo))
+                return;
+        if (!(lo & (UINT64_C(1) << 63)))
+                cpu->tsc_scaling = 0;
+        else if (hostcaps_cpuid_get_msr(c, 0x48b, &hi))
+                cpu->tsc_scaling = !!(hi & (UINT64_C(1) << (32 + 25)));
+}
+
+/* One MSR of CPU 0, as libvirt reads it: the msr driver's device (root and
+ * the msr module), else KVM's feature-MSR ioctl on /dev/kvm (Linux 4.17+),
+ * which answers with what KVM offers its guests. Best effort: an MSR that
+ * cannot be read is simply not known. */
+static bool read_live_msr(hostcaps_reader *r, uint32_t index, uint64_t *ret) {
+        int fd = hostcaps_reader_open(r, "dev/cpu/0/msr", 0);
+        if (fd >= 0) {
+                uint64_t v;
+                ssize_t n = pread(fd, &v, sizeof(v), index);
+                close(fd);
+                if (n == (ssize_t) sizeof(v)) {
+                        *ret = v;
+                        return true;
+                }
+                if (n < 0 && errno == EIO) /* the CPU has no such MSR */
+                        return false;
+        }
+#if defined(__linux__) && (defined(__x86_64__) || defined(__i386__))
+        fd = hostcaps_reader_open(r, "dev/kvm", 0);
+        if (fd >= 0) {
+                struct {
+                        struct kvm_msrs hdr;
+                        struct kvm_msr_entry entry;
+                } m = {.hdr.nmsrs = 1, .entry.index = index};
+                int n = ioctl(fd, KVM_GET_MSRS, &m);
+                close(fd);
+                if (n == 1) {
+                        *ret = m.entry.data;
+                        return true;
+                }
+        }
+#endif
+        return false;
+}
+
+/* The MSRs the section decodes, read from this host: arch-capabilities where
+ * CPUID enumerates it (as libvirt does), and the VMX controls that tell TSC
+ * scaling, only where they matter. */
+static void read_live_msrs(hostcaps_reader *r, hostcaps_cpuid *c) {
+        uint32_t regs[4];
+        uint64_t v;
+
+        hostcaps_cpuid_get(c, 7, 0, regs);
+        if ((regs[3] & (1u << 29)) && read_live_msr(r, 0x10a, &v))
+                (void) hostcaps_cpuid_set_msr(c, 0x10a, v);
+        hostcaps_cpuid_get(c, 0x80000007u, 0, regs);
+        if (!(regs[3] & (1u << 8)))
+                return;
+        hostcaps_cpuid_get(c, 1, 0, regs);
+        if (!(regs[2] & (1u << 5)) || !read_live_msr(r, 0x482, &v))
+                return;
+        (void) hostcaps_cpuid_set_msr(c, 0x482, v);
+        if ((v & (UINT64_C(1) << 63)) && read_live_msr(r, 0x48b, &v))
+                (void) hostcaps_cpuid_set_msr(c, 0x48b, v);
 }
 
 /* ---- features ---------------------------------------------------------- */
-
-typedef struct feature_table {
-        hostcaps_x86_feature *features;
-        size_t n;
-        char *error; /* why the map could not be used, for the section to report */
-} feature_table;
-
-static feature_table map_table;
-static pthread_once_t map_once = PTHREAD_ONCE_INIT;
 
 const char *hostcaps_cpu_map_dir(void) {
         const char *d = secure_getenv("HOSTCAPS_CPU_MAP_DIR");
@@ -405,16 +514,23 @@ static int parse_feature(xmlNodePtr f, const char *path, hostcaps_x86_feature *o
         return e;
 }
 
-static void load_map(void) {
-        _cleanup_free_ char *path = hostcaps_strdup_printf("%s/x86_features.xml", hostcaps_cpu_map_dir());
+void hostcaps_x86_features_free(hostcaps_x86_feature *features, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free((char *) features[i].name);
+        free(features);
+}
+
+int hostcaps_x86_features_load(const char *dir, hostcaps_x86_feature **ret, size_t *ret_n) {
+        _cleanup_free_ char *path = hostcaps_strdup_printf("%s/x86_features.xml", dir);
         _cleanup_free_ char *data = NULL;
+        hostcaps_x86_feature *features = NULL;
         hostcaps_reader *r = NULL;
         xmlDocPtr doc = NULL;
-        size_t len, allocated = 0;
+        size_t len, n = 0, allocated = 0;
         int e;
 
         if (!path)
-                return;
+                return -ENOMEM;
         /* The map is data of the libvirt installed where hostcaps runs, read
          * through a reader of its own; never from the probed root. */
         e = hostcaps_reader_new(&r, "/");
@@ -428,36 +544,33 @@ static void load_map(void) {
         for (xmlNodePtr f = root ? root->children : NULL; e >= 0 && f; f = f->next) {
                 if (f->type != XML_ELEMENT_NODE || !xmlStrEqual(f->name, BAD_CAST "feature"))
                         continue;
-                if ((e = GROW(map_table.features, allocated, map_table.n + 1)) < 0)
+                if ((e = GROW(features, allocated, n + 1)) < 0)
                         break;
-                e = parse_feature(f, path, &map_table.features[map_table.n]);
-                if (map_table.features[map_table.n].name)
-                        map_table.n++;
+                e = parse_feature(f, path, &features[n]);
+                if (features[n].name)
+                        n++;
         }
-        if (e >= 0 && map_table.n == 0)
+        if (e >= 0 && n == 0)
                 e = hostcaps_error(EINVAL, "%s: no features", path);
-        if (e < 0) {
-                const char *m = hostcaps_error_message();
-                map_table.error = strdup(e == -ENOENT ? "libvirt's cpu_map is not installed"
-                                                      : (m ? m : "cpu_map unreadable"));
-                for (size_t i = 0; i < map_table.n; i++)
-                        free((char *) map_table.features[i].name);
-                free(map_table.features);
-                map_table.features = NULL;
-                map_table.n = 0;
-        }
-        hostcaps_error_reset();
         xmlFreeDoc(doc);
         hostcaps_reader_free(r);
+        if (e < 0) {
+                hostcaps_x86_features_free(features, n);
+                return e;
+        }
+        *ret = features;
+        *ret_n = n;
+        return 0;
 }
 
-static bool feature_present(const hostcaps_cpuid *c, const hostcaps_x86_feature *f) {
+bool hostcaps_x86_feature_present(const hostcaps_cpuid *c, const hostcaps_x86_feature *f) {
         uint32_t r[4];
+        uint64_t msr;
         if (f->msr_index) {
-                if (f->msr_index != 0x10a || !c->has_msr_10a)
+                if (!hostcaps_cpuid_get_msr(c, f->msr_index, &msr))
                         return false;
-                r[0] = (uint32_t) c->msr_10a;
-                r[3] = (uint32_t) (c->msr_10a >> 32);
+                r[0] = (uint32_t) msr;
+                r[3] = (uint32_t) (msr >> 32);
                 return (r[0] & f->mask[0]) == f->mask[0] && (r[3] & f->mask[3]) == f->mask[3] &&
                        (f->mask[0] | f->mask[3]);
         }
@@ -470,27 +583,57 @@ static bool feature_present(const hostcaps_cpuid *c, const hostcaps_x86_feature 
         return true;
 }
 
-static int x86_features(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
-        const hostcaps_x86_feature *table;
-        size_t n, allocated = cpu->n_features;
+/* Intel family 6 models 60, 69, 70 and 63 before stepping 4 (Haswell,
+ * early Haswell-EP) enumerate TSX that errata made unusable; libvirt leaves
+ * hle and rtm out for them, and so does hostcaps, with or without a map. */
+static bool broken_tsx(const hostcaps_cpu *cpu) {
+        return cpu->vendor_id && strcmp(cpu->vendor_id, "GenuineIntel") == 0 && cpu->family == 6 &&
+               ((cpu->model_number == 63 && cpu->stepping < 4) || cpu->model_number == 60 ||
+                cpu->model_number == 69 || cpu->model_number == 70);
+}
 
-        pthread_once(&map_once, load_map);
-        if (map_table.n) {
-                table = map_table.features;
-                n = map_table.n;
-                cpu->feature_source = "cpu_map";
-        } else {
-                table = hostcaps_x86_builtin_features;
-                n = hostcaps_x86_n_builtin_features;
-                cpu->feature_source = "builtin";
-        }
-        for (size_t i = 0; i < n; i++)
-                if (feature_present(c, &table[i])) {
-                        int e = hostcaps_cpu_add_feature(cpu, table[i].name, &allocated);
-                        if (e < 0)
-                                return e;
+/* With libvirt's map: its names, its model, and beside the model the
+ * features the model lacks. Without: hostcaps' own table, every feature. */
+static int x86_features(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
+        const char *reason = NULL;
+        const hostcaps_cpumap *map = hostcaps_cpumap_get(&reason);
+        size_t listed = cpu->n_features, all = cpu->n_all_features;
+        int e = 0;
+
+        if (map) {
+                hostcaps_cpumap_x86 r;
+                e = hostcaps_cpumap_x86_decode(map, c, &r);
+                if (e < 0)
+                        return e;
+                for (size_t i = 0; i < r.n_all && e >= 0; i++)
+                        e = hostcaps_cpu_add_all_feature(cpu, r.all[i], &all);
+                for (size_t i = 0; i < r.n_features && e >= 0; i++)
+                        e = hostcaps_cpu_add_feature(cpu, r.features[i], &listed);
+                if (e >= 0 && r.model && !(cpu->model = strdup(r.model)))
+                        e = -ENOMEM;
+                if (e >= 0 && r.vendor && (!cpu->vendor || strcmp(cpu->vendor, r.vendor) != 0)) {
+                        free(cpu->vendor);
+                        if (!(cpu->vendor = strdup(r.vendor)))
+                                e = -ENOMEM;
                 }
-        return 0;
+                if (e >= 0 && !r.model)
+                        e = hostcaps_cpu_set_model_reason(cpu, "no model of libvirt's cpu_map fits this CPU");
+                hostcaps_cpumap_x86_done(&r);
+                cpu->feature_source = "cpu_map";
+                return e;
+        }
+        cpu->feature_source = "builtin";
+        for (size_t i = 0; i < hostcaps_x86_n_builtin_features && e >= 0; i++) {
+                const hostcaps_x86_feature *f = &hostcaps_x86_builtin_features[i];
+                if (!hostcaps_x86_feature_present(c, f))
+                        continue;
+                if (broken_tsx(cpu) && (strcmp(f->name, "hle") == 0 || strcmp(f->name, "rtm") == 0))
+                        continue;
+                e = hostcaps_cpu_add_feature(cpu, f->name, &listed);
+        }
+        if (e >= 0)
+                e = hostcaps_cpu_set_model_reason(cpu, reason);
+        return e;
 }
 
 int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
@@ -505,14 +648,18 @@ int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
                         return e;
                 e = hostcaps_cpuid_load(r, ctx->cpuid_file, &c);
                 hostcaps_reader_free(r);
-        } else if (ctx->live)
+        } else if (ctx->live) {
                 e = hostcaps_cpuid_new_live(&c);
-        else {
+                if (e >= 0)
+                        read_live_msrs(ctx->reader, c);
+        } else {
                 e = hostcaps_cpuid_load(ctx->reader, HOSTCAPS_SNAPSHOT_CPUID, &c);
                 if (e == -ENOENT) {
-                        /* Recorded without a dump: /proc/cpuinfo tells what it can. */
+                        /* Recorded without a dump: /proc/cpuinfo tells what it
+                         * can; the kernel's flags name no libvirt model. */
                         hostcaps_error_reset();
-                        return hostcaps_cpu_probe_cpuinfo(ctx->reader, ctx->arch, cpu);
+                        e = hostcaps_cpu_set_model_reason(cpu, "no CPUID data: the recording has no CPUID dump");
+                        return e < 0 ? e : hostcaps_cpu_probe_cpuinfo(ctx->reader, ctx->arch, cpu);
                 }
         }
         if (e < 0)
@@ -520,6 +667,8 @@ int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
         e = x86_identify(c, cpu);
         if (e >= 0)
                 e = x86_features(c, cpu);
+        if (e >= 0)
+                x86_tsc(c, cpu);
         hostcaps_cpuid_free(c);
         return e;
 }
@@ -530,6 +679,7 @@ int hostcaps_cpu_snapshot_x86(const hostcaps_probe_ctx *ctx, int dirfd) {
         int e = hostcaps_cpuid_new_live(&c), fd;
         if (e < 0)
                 return e;
+        read_live_msrs(ctx->reader, c);
         xml = hostcaps_cpuid_format_xml(c);
         hostcaps_cpuid_free(c);
         if (!xml)

@@ -12,14 +12,22 @@ typedef struct hostcaps_cpuid_leaf {
         uint32_t regs[4]; /* eax, ebx, ecx, edx */
 } hostcaps_cpuid_leaf;
 
+#define HOSTCAPS_CPUID_MAX_MSRS 8
+
+typedef struct hostcaps_cpuid_msr {
+        uint32_t index;
+        uint64_t value;
+} hostcaps_cpuid_msr;
+
 /* A set of CPUID results: executed on this CPU (live), or recorded. */
 typedef struct hostcaps_cpuid {
         bool live;
         hostcaps_cpuid_leaf *leaves; /* recorded, sorted by leaf then subleaf */
         size_t n_leaves;
-        /* MSR values where recorded (index 0x10a, arch-capabilities). */
-        bool has_msr_10a;
-        uint64_t msr_10a;
+        /* MSRs that name features (0x10a arch-capabilities, 0xcf
+         * core-capabilities), where read or recorded. */
+        hostcaps_cpuid_msr msrs[HOSTCAPS_CPUID_MAX_MSRS];
+        size_t n_msrs;
 } hostcaps_cpuid;
 
 int hostcaps_cpuid_new_live(hostcaps_cpuid **ret);
@@ -29,6 +37,10 @@ int hostcaps_cpuid_load(hostcaps_reader *r, const char *path, hostcaps_cpuid **r
 hostcaps_cpuid *hostcaps_cpuid_free(hostcaps_cpuid *c);
 /* The registers of a leaf; all zero for a leaf beyond the CPU's maximum. */
 void hostcaps_cpuid_get(const hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+/* Record an MSR's value (replacing an earlier one); -E2BIG when full. */
+int hostcaps_cpuid_set_msr(hostcaps_cpuid *c, uint32_t index, uint64_t value);
+/* An MSR's value; false when it was neither read nor recorded. */
+bool hostcaps_cpuid_get_msr(const hostcaps_cpuid *c, uint32_t index, uint64_t *ret);
 /* Every leaf and subleaf worth recording, in libvirt's <cpudata> format. */
 char *hostcaps_cpuid_format_xml(const hostcaps_cpuid *c);
 
@@ -50,3 +62,10 @@ extern const size_t hostcaps_x86_n_builtin_features;
 /* Where libvirt's cpu_map is read: $HOSTCAPS_CPU_MAP_DIR, else
  * /usr/share/libvirt/cpu_map. */
 const char *hostcaps_cpu_map_dir(void);
+
+/* Parse `dir`/x86_features.xml (libvirt's cpu_map): the features in the
+ * file's order. Errors name the file. Free with hostcaps_x86_features_free(). */
+int hostcaps_x86_features_load(const char *dir, hostcaps_x86_feature **ret, size_t *ret_n);
+void hostcaps_x86_features_free(hostcaps_x86_feature *features, size_t n);
+/* Whether every bit the feature names is set in `c`. */
+bool hostcaps_x86_feature_present(const hostcaps_cpuid *c, const hostcaps_x86_feature *f);
