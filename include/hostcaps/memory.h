@@ -7,7 +7,66 @@
 extern "C" {
 #endif
 
-/* The memory section: typed access is not part of this version yet. */
+/*
+ * The memory-state section (HOSTCAPS_SECTION_MEMORY): per NUMA cell, the
+ * memory that is free now and the hugepage pools, total and free, of every
+ * size. These values change all the time, so on a live host the section is
+ * read again at every request, whatever the flags (never served from
+ * memory); from a recorded root it is read once. A request reads only the
+ * nodes' meminfo files and hugepage counters.
+ *
+ * Cells are the kernel's online nodes, ascending, as in the NUMA section
+ * (hostcaps/numa.h); when the kernel has no NUMA, one cell 0 holds the
+ * values of /proc/meminfo and /sys/kernel/mm/hugepages. Accessors take a
+ * cell index i, not a node id (hostcaps_memory_cell_index() maps one to the
+ * other). Calls returning int return a value >= 0 or a negative errno:
+ * -EINVAL for a NULL object or an index out of range, -ENODATA when an
+ * output asked for is not known. Sizes are in KiB.
+ *
+ * A loaded capabilities document (hostcaps_node_open_document()) has each
+ * cell's memory and page pools but no free counts: asking for free memory or
+ * free pages of it is -ENODATA.
+ */
+typedef struct hostcaps_memory hostcaps_memory;
+
+/* A new object, read now on a live host. */
+HOSTCAPS_EXPORT int hostcaps_node_get_memory(hostcaps_node *node, unsigned int flags, hostcaps_memory **ret);
+HOSTCAPS_EXPORT hostcaps_memory *hostcaps_memory_ref(hostcaps_memory *mem);
+HOSTCAPS_EXPORT hostcaps_memory *hostcaps_memory_unref(hostcaps_memory *mem);
+
+/* True when the kernel has no NUMA and the one cell is the whole host. */
+HOSTCAPS_EXPORT bool hostcaps_memory_is_synthetic(const hostcaps_memory *mem);
+/* The base page size in KiB (4 on x86, 4/16/64 on arm64, 64 on ppc64). */
+HOSTCAPS_EXPORT uint64_t hostcaps_memory_base_page_size(const hostcaps_memory *mem);
+
+HOSTCAPS_EXPORT size_t hostcaps_memory_n_cells(const hostcaps_memory *mem);
+/* The node id of cell i. */
+HOSTCAPS_EXPORT int hostcaps_memory_cell_id(const hostcaps_memory *mem, size_t i);
+/* The index of the cell with node id `id`; -ENOENT when there is none. */
+HOSTCAPS_EXPORT int hostcaps_memory_cell_index(const hostcaps_memory *mem, unsigned int id);
+
+/* MemTotal and MemFree of cell i. Free memory counts neither free hugepages
+ * nor reclaimable caches. -ENODATA when a recorded root has no meminfo for
+ * the cell. */
+HOSTCAPS_EXPORT int hostcaps_memory_cell_total(const hostcaps_memory *mem, size_t i, uint64_t *ret_kib);
+HOSTCAPS_EXPORT int hostcaps_memory_cell_free(const hostcaps_memory *mem, size_t i, uint64_t *ret_kib);
+
+/* The hugepage sizes of cell i, ascending (none without hugetlbfs, or in a
+ * node without memory), and the k-th size's pool: nr_hugepages (persistent
+ * pages, free or in use) and free_hugepages. Outputs may be NULL; outputs are
+ * written only when every one asked for is known. */
+HOSTCAPS_EXPORT size_t hostcaps_memory_cell_n_hugepage_sizes(const hostcaps_memory *mem, size_t i);
+HOSTCAPS_EXPORT int hostcaps_memory_cell_hugepages(const hostcaps_memory *mem, size_t i, size_t k,
+                                                   uint64_t *ret_size_kib, uint64_t *ret_total,
+                                                   uint64_t *ret_free);
+
+/* Pages of one size in cell i, as libvirt's capabilities count them: for a
+ * hugepage size its pool; for the base page size, the cell's memory less
+ * every hugepage pool, in base pages (total), and MemFree in base pages
+ * (free). -ENOENT for a size the cell does not have; -ENODATA for the base
+ * size when the cell's meminfo is not recorded. */
+HOSTCAPS_EXPORT int hostcaps_memory_cell_pages(const hostcaps_memory *mem, size_t i, uint64_t size_kib,
+                                               uint64_t *ret_total, uint64_t *ret_free);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,112 @@
 extern "C" {
 #endif
 
-/* The numa section: typed access is not part of this version yet. */
+/*
+ * The NUMA section (HOSTCAPS_SECTION_NUMA): the host's cells (NUMA nodes),
+ * their total memory, the distances between them and their CPUs with the
+ * CPUs' topology ids; beside it, which CPUs and nodes this process may use.
+ *
+ * Cells are the kernel's online nodes, in ascending id order; ids may be
+ * sparse (0, 2, 5). A cell may have no CPUs (memory-only: CXL memory,
+ * memory tiers, device memory) and even no memory. Cells list online CPUs
+ * only: a CPU that is offline has no topology ids in sysfs, so it is never
+ * shown with made-up ones; the offline CPUs are listed apart.
+ *
+ * Accessors take a cell index i (0 .. hostcaps_numa_n_cells() - 1), not a
+ * node id; hostcaps_numa_cell_index() maps an id to its index. CPU lists are
+ * strings in the kernel's list format ("0-3,8-11", "" for none) and belong to
+ * the object. Calls returning int return a value >= 0 or a negative errno:
+ * -EINVAL for a NULL object or an index out of range.
+ *
+ * From a loaded capabilities document (hostcaps_node_open_document()), the
+ * cells, their memory, distances and CPU ids are what the document says;
+ * it records neither offline CPUs nor a process view (NULL here).
+ *
+ * Memoization: the object is re-probed when the online CPUs or the online
+ * nodes change, the host's total memory (memory hotplug), or this process's
+ * cgroup cpuset; an affinity change made with sched_setaffinity() is seen at
+ * the next request from the thread it was made on.
+ */
+typedef struct hostcaps_numa hostcaps_numa;
+
+/* One online CPU of a cell, with its ids as sysfs gives them: socket is
+ * physical_package_id, die die_id (0 before Linux 5.2), cluster cluster_id
+ * (0 before 5.16, and where firmware says -1), core core_id. siblings are the
+ * CPU's hardware threads (thread_siblings_list) that are online, itself
+ * included, as a CPU list. */
+typedef struct hostcaps_numa_cpu {
+        unsigned int id;
+        unsigned int socket;
+        unsigned int die;
+        unsigned int cluster;
+        unsigned int core;
+        const char *siblings;
+} hostcaps_numa_cpu;
+
+/* A new reference to the node's NUMA object, probed if needed. */
+HOSTCAPS_EXPORT int hostcaps_node_get_numa(hostcaps_node *node, unsigned int flags, hostcaps_numa **ret);
+HOSTCAPS_EXPORT hostcaps_numa *hostcaps_numa_ref(hostcaps_numa *numa);
+HOSTCAPS_EXPORT hostcaps_numa *hostcaps_numa_unref(hostcaps_numa *numa);
+
+/* True when the kernel has no NUMA support (no /sys/devices/system/node):
+ * then, as libvirt does, one cell 0 stands for the whole host, holding every
+ * online CPU and the memory of /proc/meminfo, with no distances. This is not
+ * "absent": the host has memory and CPUs, and a placement decision over one
+ * cell is still right. */
+HOSTCAPS_EXPORT bool hostcaps_numa_is_synthetic(const hostcaps_numa *numa);
+
+/* ---- cells ---- */
+
+HOSTCAPS_EXPORT size_t hostcaps_numa_n_cells(const hostcaps_numa *numa);
+/* The node id of cell i. */
+HOSTCAPS_EXPORT int hostcaps_numa_cell_id(const hostcaps_numa *numa, size_t i);
+/* The index of the cell with node id `id`; -ENOENT when there is none. */
+HOSTCAPS_EXPORT int hostcaps_numa_cell_index(const hostcaps_numa *numa, unsigned int id);
+/* Total memory of cell i in KiB (MemTotal of nodeN/meminfo); 0 for a node
+ * without memory. -ENODATA when a recorded root has no meminfo for it. */
+HOSTCAPS_EXPORT int hostcaps_numa_cell_memory(const hostcaps_numa *numa, size_t i, uint64_t *ret_kib);
+/* The distance from cell i to cell j as the firmware's SLIT gives it (10
+ * local; larger is farther; it may differ from j to i). -ENODATA when the
+ * host gives no distances (a synthetic cell, a root without them). */
+HOSTCAPS_EXPORT int hostcaps_numa_distance(const hostcaps_numa *numa, size_t i, size_t j);
+
+/* The online CPUs of cell i, as a list, and one by one, ascending. */
+HOSTCAPS_EXPORT const char *hostcaps_numa_cell_cpus(const hostcaps_numa *numa, size_t i);
+HOSTCAPS_EXPORT size_t hostcaps_numa_cell_n_cpus(const hostcaps_numa *numa, size_t i);
+/* The k-th online CPU of cell i; NULL out of range. */
+HOSTCAPS_EXPORT const hostcaps_numa_cpu *hostcaps_numa_cell_cpu(const hostcaps_numa *numa, size_t i,
+                                                                size_t k);
+/* Offline CPUs the kernel places in cell i (nodeN/cpulist, or a cpuN/nodeM
+ * link): on x86 an offline CPU leaves its node's list, and the link is what
+ * is left. Ids only; "" when none; NULL when not known (a loaded document). */
+HOSTCAPS_EXPORT const char *hostcaps_numa_cell_offline_cpus(const hostcaps_numa *numa, size_t i);
+/* The index of the cell holding online CPU `cpu`; -ENOENT when none does. */
+HOSTCAPS_EXPORT int hostcaps_numa_cell_of_cpu(const hostcaps_numa *numa, unsigned int cpu);
+
+/* ---- the host's CPUs ---- */
+
+/* All online CPUs. */
+HOSTCAPS_EXPORT const char *hostcaps_numa_online_cpus(const hostcaps_numa *numa);
+/* CPUs present but offline (cpu/present minus cpu/online): hotplugged out,
+ * or SMT switched off. Not "possible" slots with no CPU behind them. NULL
+ * when not known: a loaded capabilities document does not record them. */
+HOSTCAPS_EXPORT const char *hostcaps_numa_offline_cpus(const hostcaps_numa *numa);
+
+/* ---- this process's view ---- */
+
+/* Cpus_allowed_list and Mems_allowed_list of /proc/self/status (in a
+ * recorded root, its recorded copy): what the cgroup cpuset and the
+ * affinity of this process (its main thread) allow, as the kernel lists it.
+ * NULL when the root has no record of it. */
+HOSTCAPS_EXPORT const char *hostcaps_numa_allowed_cpus(const hostcaps_numa *numa);
+HOSTCAPS_EXPORT const char *hostcaps_numa_allowed_nodes(const hostcaps_numa *numa);
+/* Whether this process may run on CPU `cpu` / allocate from cell i. Nothing
+ * recorded restricts: true then (for an online CPU, an existing cell). */
+HOSTCAPS_EXPORT bool hostcaps_numa_cpu_is_allowed(const hostcaps_numa *numa, unsigned int cpu);
+HOSTCAPS_EXPORT bool hostcaps_numa_cell_is_allowed(const hostcaps_numa *numa, size_t i);
+/* The online CPUs of cell i this process may run on, as a list, and their number. */
+HOSTCAPS_EXPORT const char *hostcaps_numa_cell_allowed_cpus(const hostcaps_numa *numa, size_t i);
+HOSTCAPS_EXPORT size_t hostcaps_numa_cell_n_allowed_cpus(const hostcaps_numa *numa, size_t i);
 
 #ifdef __cplusplus
 }

@@ -1,1 +1,2 @@
-# numa section sources
+# numa section sources: the NUMA section, the memory-state section, and what both read
+list(APPEND HOSTCAPS_SOURCES src/numa/nodes.c src/numa/numa.c src/numa/memory.c)

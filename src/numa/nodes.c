@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the NUMA and memory-state sections both read: the node list, meminfo
+ * files and hugepage counters. */
+#include <ctype.h>
+#include <stdio.h>
+
+#include "host/error.h"
+#include "host/parse.h"
+#include "numa.h"
+
+int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret) {
+        _cleanup_bitmap_ hostcaps_bitmap *b = NULL;
+        char **names = NULL;
+        size_t n = 0;
+
+        /* "0-1\n": N_ONLINE, the nodes that have a nodeN directory (since 2.6.x). */
+        int e = hostcaps_read_cpulist(r, NODE_DIR "/online", ret);
+        if (e != -ENOENT && e != -ENOTDIR)
+                return e;
+        hostcaps_error_reset();
+        e = hostcaps_read_dir(r, NODE_DIR, &names, &n);
+        if (e == -ENOENT || e == -ENOTDIR) {
+                hostcaps_error_reset();
+                return -ENOENT;
+        }
+        if (e < 0)
+                return e;
+        b = hostcaps_bitmap_new();
+        for (size_t i = 0; b && e >= 0 && i < n; i++) {
+                const char *num = startswith(names[i], "node");
+                uint64_t id;
+                /* "node0", never "node00"; has_cpu, has_memory, possible... are not nodes. */
+                if (!num || !isdigit((unsigned char)num[0]) || (num[0] == '0' && num[1]) ||
+                    hostcaps_parse_u64(num, &id) < 0)
+                        continue;
+                if (id >= HOSTCAPS_BITMAP_MAX)
+                        e = hostcaps_error(ERANGE, NODE_DIR "/%s: node id out of range", names[i]);
+                else
+                        e = hostcaps_bitmap_set(b, (unsigned)id);
+        }
+        hostcaps_strv_free(names);
+        if (!b)
+                return -ENOMEM;
+        if (e < 0)
+                return e;
+        hostcaps_error_reset();
+        *ret = TAKE_PTR(b);
+        return 0;
+}
+
+/* "  4679884 kB" -> 4679884. */
+static int parse_kib(const char *path, const char *key, char *value, uint64_t *ret) {
+        char *v = hostcaps_strstrip(value);
+        size_t l = strlen(v);
+        char saved[65];
+
+        snprintf(saved, sizeof(saved), "%s", v);
+        if (l >= 2 && strcmp(v + l - 2, "kB") == 0) {
+                v[l - 2] = '\0';
+                hostcaps_strstrip(v);
+        }
+        if (!*v || hostcaps_parse_u64(v, ret) < 0)
+                return hostcaps_error(EINVAL, "%s: invalid %s value '%s'", path, key, saved);
+        return 0;
+}
+
+int hostcaps_numa_read_meminfo(hostcaps_reader *r, int node, uint64_t *ret_total_kib,
+                               uint64_t *ret_free_kib) {
+        _cleanup_free_ char *s = NULL;
+        char path[128];
+        bool have_total = false, have_free = false;
+        uint64_t total = 0, free_kib = 0;
+        int e;
+
+        if (node >= 0)
+                snprintf(path, sizeof(path), NODE_DIR "/node%d/meminfo", node);
+        else
+                snprintf(path, sizeof(path), "proc/meminfo");
+        e = hostcaps_read_file(r, path, &s, NULL);
+        if (e < 0)
+                return e;
+
+        /* One "Key: value [kB]" a line; a node's lines start with "Node N "
+         * (the layout of both files is unchanged since 2.6). */
+        for (char *line = s, *next; line && *line; line = next) {
+                char *key = line, *colon;
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (!*hostcaps_strstrip(line))
+                        continue;
+                if (node >= 0) {
+                        const char *p = startswith(line, "Node ");
+                        char *end;
+                        long id = p ? strtol(p, &end, 10) : -1;
+                        if (!p || end == p || *end != ' ' || id != node)
+                                return hostcaps_error(EINVAL, "%s: unexpected line '%.64s' (not of node %d)",
+                                                      path, line, node);
+                        key = end + 1;
+                        while (*key == ' ')
+                                key++;
+                }
+                colon = strchr(key, ':');
+                if (!colon || colon == key)
+                        return hostcaps_error(EINVAL, "%s: unexpected line '%.64s'", path, line);
+                *colon = '\0';
+                if (strcmp(key, "MemTotal") == 0) {
+                        if ((e = parse_kib(path, key, colon + 1, &total)) < 0)
+                                return e;
+                        have_total = true;
+                } else if (strcmp(key, "MemFree") == 0) {
+                        if ((e = parse_kib(path, key, colon + 1, &free_kib)) < 0)
+                                return e;
+                        have_free = true;
+                }
+        }
+        /* MemFree is needed only by who asks for it (the memory-state
+         * section); the NUMA section's total stands alone. */
+        if (!have_total || (ret_free_kib && !have_free))
+                return hostcaps_error(EINVAL, "%s: no %s line", path, have_total ? "MemFree" : "MemTotal");
+        if (have_free && free_kib > total)
+                return hostcaps_error(EINVAL, "%s: MemFree %llu kB exceeds MemTotal %llu kB", path,
+                                      (unsigned long long)free_kib, (unsigned long long)total);
+        if (ret_total_kib)
+                *ret_total_kib = total;
+        if (ret_free_kib)
+                *ret_free_kib = free_kib;
+        return 0;
+}
+
+static int cmp_pages(const void *a, const void *b) {
+        uint64_t x = ((const hostcaps_memory_pages *)a)->size_kib;
+        uint64_t y = ((const hostcaps_memory_pages *)b)->size_kib;
+        return x < y ? -1 : x > y;
+}
+
+int hostcaps_numa_read_hugepages(hostcaps_reader *r, const char *dir, hostcaps_memory_pages **ret,
+                                 size_t *ret_n) {
+        _cleanup_free_ hostcaps_memory_pages *pages = NULL;
+        char **names = NULL;
+        size_t n_names = 0, n = 0, allocated = 0;
+
+        /* One directory per size, "hugepages-2048kB"; missing without
+         * hugetlbfs, and in nodes without memory. */
+        int e = hostcaps_read_dir(r, dir, &names, &n_names);
+        if (e == -ENOENT || e == -ENOTDIR) {
+                hostcaps_error_reset();
+                *ret = NULL;
+                *ret_n = 0;
+                return 0;
+        }
+        if (e < 0)
+                return e;
+        for (size_t i = 0; i < n_names && e >= 0; i++) {
+                const char *s = startswith(names[i], "hugepages-");
+                unsigned long long kib;
+                char *end;
+                if (!s)
+                        continue;
+                errno = 0;
+                kib = strtoull(s, &end, 10);
+                if (errno || end == s || strcmp(end, "kB") != 0 || kib == 0 || !isdigit((unsigned char)*s)) {
+                        e = hostcaps_error(EINVAL, "%s/%s: unexpected name", dir, names[i]);
+                        break;
+                }
+                if ((e = GROW(pages, allocated, n + 1)) < 0)
+                        break;
+                pages[n].size_kib = kib;
+                /* Both counters are one decimal number (since 2.6.27); the
+                 * directory never comes without them. */
+                e = hostcaps_readf_u64(r, &pages[n].total, "%s/%s/nr_hugepages", dir, names[i]);
+                if (e >= 0)
+                        e = hostcaps_readf_u64(r, &pages[n].free, "%s/%s/free_hugepages", dir, names[i]);
+                /* free_hugepages may exceed nr_hugepages: the free count includes
+                 * surplus pages reserved by an overcommitted mapping, and
+                 * nr_hugepages counts only the persistent pool. */
+                n++;
+        }
+        hostcaps_strv_free(names);
+        if (e < 0)
+                return e;
+        if (n > 1)
+                qsort(pages, n, sizeof(*pages), cmp_pages);
+        *ret = TAKE_PTR(pages);
+        *ret_n = n;
+        return 0;
+}
+
+const char *hostcaps_numa_format_kib(char *buf, size_t size, uint64_t kib) {
+        static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = (double)kib;
+        size_t u = 0;
+        while (v >= 1024 && u + 1 < ELEMENTSOF(units)) {
+                v /= 1024;
+                u++;
+        }
+        if (u == 0)
+                snprintf(buf, size, "%llu KiB", (unsigned long long)kib);
+        else
+                snprintf(buf, size, "%.1f %s", v, units[u]);
+        return buf;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The NUMA section and the memory-state section: their objects and the
+ * reading both need (the list of nodes, meminfo files). */
+
+#include "host/section.h"
+#include "hostcaps/memory.h"
+#include "hostcaps/numa.h"
+
+#define NODE_DIR "sys/devices/system/node"
+#define CPU_DIR  "sys/devices/system/cpu"
+
+/* One cell of the NUMA section. Lists are kernel CPU lists ("0-3,8"). */
+typedef struct hostcaps_numa_cell {
+        unsigned int id;
+        bool has_memory; /* false when the root records no meminfo for the node */
+        uint64_t memory_kib;
+        hostcaps_bitmap *cpus; /* online CPUs of the cell */
+        char *cpus_list;
+        hostcaps_numa_cpu *cpu; /* one per online CPU, ascending ids; siblings owned here */
+        size_t n_cpu;
+        hostcaps_bitmap *offline; /* offline CPUs the kernel attributes to the cell */
+        char *offline_list;
+        char *allowed_list; /* cpus & the process's Cpus_allowed_list (cpus when not recorded) */
+        size_t n_allowed;
+        unsigned int *distance; /* to cell j (index), n_cells entries; NULL: no distances */
+} hostcaps_numa_cell;
+
+struct hostcaps_numa {
+        hostcaps_object obj;
+        bool synthetic; /* the kernel has no NUMA: one cell 0 stands for the host */
+        hostcaps_numa_cell *cells;
+        size_t n_cells;
+        hostcaps_bitmap *online, *offline;
+        bool offline_known; /* false for a loaded document: offline lists NULL */
+        char *online_list, *offline_list;
+        /* The process view (proc/self/status); NULL when the root has none. */
+        hostcaps_bitmap *allowed_cpus, *allowed_nodes;
+        char *allowed_cpus_list, *allowed_nodes_list;
+};
+
+/* One hugepage size of a memory-state cell. */
+typedef struct hostcaps_memory_pages {
+        uint64_t size_kib;
+        uint64_t total, free; /* nr_hugepages, free_hugepages */
+} hostcaps_memory_pages;
+
+typedef struct hostcaps_memory_cell {
+        unsigned int id;
+        /* What is known: a probe knows all of it unless the root lacks the
+         * node's meminfo; a loaded document has totals but no free counts. */
+        bool has_total, has_free, has_base, huge_free_known;
+        uint64_t total_kib, free_kib;
+        uint64_t base_total, base_free; /* base pages as libvirt counts them */
+        hostcaps_memory_pages *huge;    /* ascending sizes */
+        size_t n_huge;
+} hostcaps_memory_cell;
+
+struct hostcaps_memory {
+        hostcaps_object obj;
+        bool synthetic; /* no NUMA in the kernel: one cell 0 from proc/meminfo */
+        uint64_t base_page_kib;
+        hostcaps_memory_cell *cells;
+        size_t n_cells;
+};
+
+/* nodes.c */
+
+/* The online NUMA nodes: node/online, else (recordings without it) the nodeN
+ * directories. -ENOENT with no message when sys/devices/system/node does not
+ * exist: a kernel built without CONFIG_NUMA. An empty set is returned as is. */
+int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret);
+
+/* MemTotal and MemFree, in KiB, of a meminfo file: nodeN/meminfo when node
+ * >= 0 ("Node 0 MemTotal:  4679884 kB"), proc/meminfo when node < 0
+ * ("MemTotal:  4679884 kB"). Either output may be NULL. */
+int hostcaps_numa_read_meminfo(hostcaps_reader *r, int node, uint64_t *ret_total_kib, uint64_t *ret_free_kib);
+
+/* The hugepage sizes and counters below `dir` (nodeN/hugepages or
+ * sys/kernel/mm/hugepages), ascending. A missing `dir` is no hugepages. */
+int hostcaps_numa_read_hugepages(hostcaps_reader *r, const char *dir, hostcaps_memory_pages **ret,
+                                 size_t *ret_n);
+
+/* A human size ("15.6 GiB") of a KiB count, into buf. */
+const char *hostcaps_numa_format_kib(char *buf, size_t size, uint64_t kib);

@@ -1,0 +1,1280 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The NUMA section: libvirt's recorded trees, hand-written trees, generated
+ * sysroots, the live host beside numactl, bad input, and what it reads. */
+#include <glob.h>
+#include <json-c/json.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include "gen/sysroot-gen.h"
+#include "hostcaps.h"
+#include "host/reader.h"
+#include "host/section.h"
+#include "test-schema.h"
+#include "test-util.h"
+
+extern const hostcaps_section_ops hostcaps_numa_ops;
+
+static char *root;
+
+static void setup(void) {
+        root = test_mkdtemp();
+        cr_assert(root);
+        test_write(root, "hostcaps-snapshot.txt", "arch=x86_64\npage_size=4096\n");
+}
+
+static void teardown(void) {
+        test_rm_rf(root);
+        free(root);
+}
+
+TestSuite(numa, .init = setup, .fini = teardown);
+
+static hostcaps_numa *get_numa_at(const char *dir, hostcaps_node **ret_node) {
+        hostcaps_node *node = NULL;
+        hostcaps_numa *numa = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, dir, 0), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_get_numa(node, 0, &numa), 0, "%s: %s", dir, hostcaps_error_message());
+        if (ret_node)
+                *ret_node = node;
+        else
+                hostcaps_node_unref(node);
+        return numa;
+}
+
+/* The error of probing NUMA at `root`: asserts it fails and returns the message. */
+static const char *numa_error(void) {
+        hostcaps_node *node = NULL;
+        hostcaps_numa *numa = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        int r = hostcaps_node_get_numa(node, 0, &numa);
+        cr_assert_lt(r, 0, "probing succeeded on bad input");
+        cr_assert_null(numa, "a failed get wrote its output");
+        hostcaps_node_unref(node);
+        return hostcaps_error_message();
+}
+
+static char *doc_of(hostcaps_node *node, unsigned sections, hostcaps_format format) {
+        char *doc = NULL;
+        cr_assert_eq(hostcaps_node_get_capabilities(node, sections, 0, format, &doc), 0, "%s",
+                     hostcaps_error_message());
+        return doc;
+}
+
+/* ---- a hand-written host ---------------------------------------------- */
+
+static void write_cpu(const char *dir, unsigned cpu, int socket, int cluster, unsigned core,
+                      const char *siblings) {
+        char p[256], v[32];
+        snprintf(p, sizeof(p), "sys/devices/system/cpu/cpu%u/topology/physical_package_id", cpu);
+        snprintf(v, sizeof(v), "%d\n", socket);
+        test_write(dir, p, v);
+        snprintf(p, sizeof(p), "sys/devices/system/cpu/cpu%u/topology/die_id", cpu);
+        test_write(dir, p, "0\n");
+        if (cluster != -2) {
+                snprintf(p, sizeof(p), "sys/devices/system/cpu/cpu%u/topology/cluster_id", cpu);
+                snprintf(v, sizeof(v), "%d\n", cluster);
+                test_write(dir, p, v);
+        }
+        snprintf(p, sizeof(p), "sys/devices/system/cpu/cpu%u/topology/core_id", cpu);
+        snprintf(v, sizeof(v), "%u\n", core);
+        test_write(dir, p, v);
+        snprintf(p, sizeof(p), "sys/devices/system/cpu/cpu%u/topology/thread_siblings_list", cpu);
+        snprintf(v, sizeof(v), "%s\n", siblings);
+        test_write(dir, p, v);
+}
+
+static void write_meminfo(const char *dir, unsigned node, unsigned long long total,
+                          unsigned long long free_kib) {
+        char p[128], v[256];
+        snprintf(p, sizeof(p), "sys/devices/system/node/node%u/meminfo", node);
+        snprintf(v, sizeof(v),
+                 "Node %u MemTotal:       %llu kB\nNode %u MemFree:        %llu kB\n"
+                 "Node %u MemUsed:        %llu kB\nNode %u HugePages_Total:     0\n",
+                 node, total, node, free_kib, node, total - free_kib, node);
+        test_write(dir, p, v);
+}
+
+/* Two sockets of two cores with two threads, numbered as Linux numbers x86
+ * CPUs (first threads, then second threads); CPU 6 offline; node 3 has
+ * memory only; distances asymmetric; the process may use CPUs 1-3 and
+ * nodes 0 and 3. Socket 0's kernel has no cluster_id (before 5.16). */
+static void write_two_sockets(const char *dir) {
+        test_write(dir, "sys/devices/system/cpu/online", "0-5,7\n");
+        test_write(dir, "sys/devices/system/cpu/present", "0-7\n");
+        test_write(dir, "sys/devices/system/cpu/possible", "0-15\n");
+        write_cpu(dir, 0, 0, -2, 0, "0,4");
+        write_cpu(dir, 1, 0, -2, 1, "1,5");
+        write_cpu(dir, 2, 1, 8, 0, "2,6"); /* an offline thread is still listed by some kernels */
+        write_cpu(dir, 3, 1, 9, 1, "3,7");
+        write_cpu(dir, 4, 0, -2, 0, "0,4");
+        write_cpu(dir, 5, 0, -2, 1, "1,5");
+        write_cpu(dir, 7, 1, 9, 1, "3,7");
+        test_write(dir, "sys/devices/system/cpu/cpu6/online", "0\n");
+        test_write(dir, "sys/devices/system/cpu/cpu6/node1", "../../node/node1\n");
+        test_write(dir, "sys/devices/system/node/online", "0-1,3\n");
+        test_write(dir, "sys/devices/system/node/possible", "0-7\n");
+        test_write(dir, "sys/devices/system/node/node0/cpulist", "0-1,4-5\n");
+        test_write(dir, "sys/devices/system/node/node1/cpulist", "2-3,7\n");
+        test_write(dir, "sys/devices/system/node/node3/cpulist", "\n");
+        write_meminfo(dir, 0, 16777216, 8000000);
+        write_meminfo(dir, 1, 16777216, 9000000);
+        write_meminfo(dir, 3, 67108864, 67000000);
+        test_write(dir, "sys/devices/system/node/node0/distance", "10 21 17\n");
+        test_write(dir, "sys/devices/system/node/node1/distance", "21 10 28\n");
+        test_write(dir, "sys/devices/system/node/node3/distance", "17 30 10\n");
+        test_write(
+                dir, "proc/self/status",
+                "Name:\thostcaps\nCpus_allowed:\te\nCpus_allowed_list:\t1-3\n"
+                "Mems_allowed:\t00000000,00000009\nMems_allowed_list:\t0,3\nvoluntary_ctxt_switches:\t1\n");
+}
+
+static void assert_cpu(const hostcaps_numa_cpu *p, unsigned id, unsigned socket, unsigned cluster,
+                       unsigned core, const char *siblings) {
+        cr_assert(p, "cpu %u missing", id);
+        cr_expect_eq(p->id, id);
+        cr_expect_eq(p->socket, socket, "cpu %u socket %u", id, p->socket);
+        cr_expect_eq(p->die, 0);
+        cr_expect_eq(p->cluster, cluster, "cpu %u cluster %u", id, p->cluster);
+        cr_expect_eq(p->core, core, "cpu %u core %u", id, p->core);
+        cr_expect_str_eq(p->siblings, siblings, "cpu %u siblings '%s'", id, p->siblings);
+}
+
+Test(numa, two_sockets_typed) {
+        write_two_sockets(root);
+        hostcaps_numa *numa = get_numa_at(root, NULL);
+        uint64_t kib;
+
+        cr_assert_not(hostcaps_numa_is_synthetic(numa));
+        cr_assert_eq(hostcaps_numa_n_cells(numa), 3);
+        cr_expect_eq(hostcaps_numa_cell_id(numa, 0), 0);
+        cr_expect_eq(hostcaps_numa_cell_id(numa, 1), 1);
+        cr_expect_eq(hostcaps_numa_cell_id(numa, 2), 3);
+        cr_expect_eq(hostcaps_numa_cell_id(numa, 3), -EINVAL);
+        cr_expect_eq(hostcaps_numa_cell_index(numa, 3), 2);
+        cr_expect_eq(hostcaps_numa_cell_index(numa, 2), -ENOENT);
+
+        cr_expect_eq(hostcaps_numa_cell_memory(numa, 0, &kib), 0);
+        cr_expect_eq(kib, 16777216);
+        cr_expect_eq(hostcaps_numa_cell_memory(numa, 2, &kib), 0);
+        cr_expect_eq(kib, 67108864);
+
+        /* Distances by index, as each node's file says (not symmetric). */
+        static const int d[3][3] = {{10, 21, 17}, {21, 10, 28}, {17, 30, 10}};
+        for (size_t i = 0; i < 3; i++)
+                for (size_t j = 0; j < 3; j++)
+                        cr_expect_eq(hostcaps_numa_distance(numa, i, j), d[i][j], "distance %zu->%zu", i, j);
+        cr_expect_eq(hostcaps_numa_distance(numa, 0, 3), -EINVAL);
+
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 0), "0-1,4-5");
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 1), "2-3,7");
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 2), "");
+        cr_assert_eq(hostcaps_numa_cell_n_cpus(numa, 0), 4);
+        cr_assert_eq(hostcaps_numa_cell_n_cpus(numa, 1), 3);
+        cr_assert_eq(hostcaps_numa_cell_n_cpus(numa, 2), 0);
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 0, 0), 0, 0, 0, 0, "0,4");
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 0, 1), 1, 0, 0, 1, "1,5");
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 0, 2), 4, 0, 0, 0, "0,4");
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 0, 3), 5, 0, 0, 1, "1,5");
+        /* CPU 6 is offline: not a sibling, not a cell CPU, no made-up ids. */
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 1, 0), 2, 1, 8, 0, "2");
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 1, 1), 3, 1, 9, 1, "3,7");
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 1, 2), 7, 1, 9, 1, "3,7");
+        cr_expect_null(hostcaps_numa_cell_cpu(numa, 1, 3));
+        cr_expect_eq(hostcaps_numa_cell_of_cpu(numa, 7), 1);
+        cr_expect_eq(hostcaps_numa_cell_of_cpu(numa, 6), -ENOENT);
+
+        cr_expect_str_eq(hostcaps_numa_online_cpus(numa), "0-5,7");
+        cr_expect_str_eq(hostcaps_numa_offline_cpus(numa), "6", "present minus online, not possible");
+        cr_expect_str_eq(hostcaps_numa_cell_offline_cpus(numa, 1), "6", "placed by its cpu6/node1 link");
+        cr_expect_str_eq(hostcaps_numa_cell_offline_cpus(numa, 0), "");
+
+        cr_expect_str_eq(hostcaps_numa_allowed_cpus(numa), "1-3");
+        cr_expect_str_eq(hostcaps_numa_allowed_nodes(numa), "0,3");
+        cr_expect_str_eq(hostcaps_numa_cell_allowed_cpus(numa, 0), "1");
+        cr_expect_str_eq(hostcaps_numa_cell_allowed_cpus(numa, 1), "2-3");
+        cr_expect_eq(hostcaps_numa_cell_n_allowed_cpus(numa, 1), 2);
+        cr_expect(hostcaps_numa_cell_is_allowed(numa, 0));
+        cr_expect_not(hostcaps_numa_cell_is_allowed(numa, 1));
+        cr_expect(hostcaps_numa_cell_is_allowed(numa, 2));
+        cr_expect(hostcaps_numa_cpu_is_allowed(numa, 2));
+        cr_expect_not(hostcaps_numa_cpu_is_allowed(numa, 4));
+        cr_expect_not(hostcaps_numa_cpu_is_allowed(numa, 6));
+
+        /* NULL objects and bad indices are errors, never crashes. */
+        cr_expect_eq(hostcaps_numa_n_cells(NULL), 0);
+        cr_expect_eq(hostcaps_numa_cell_id(NULL, 0), -EINVAL);
+        cr_expect_null(hostcaps_numa_cell_cpus(numa, 9));
+        cr_expect_eq(hostcaps_numa_cell_memory(numa, 9, &kib), -EINVAL);
+        cr_expect_null(hostcaps_numa_unref(NULL));
+
+        /* The core's hook for resctrl's <node cpus=...>. */
+        char *s = hostcaps_numa_ops.node_cpus((const hostcaps_object *)numa, 1);
+        cr_expect_str_eq(s, "2-3,7");
+        free(s);
+        cr_expect_null(hostcaps_numa_ops.node_cpus((const hostcaps_object *)numa, 2));
+        hostcaps_numa_unref(numa);
+}
+
+Test(numa, two_sockets_xml_json_text) {
+        hostcaps_node *node = NULL;
+        write_two_sockets(root);
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+
+        char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_expect(strstr(xml, "<cells num='3'>"), "%s", xml);
+        cr_expect(
+                strstr(xml,
+                       "<cell id='0'>\n          <memory unit='KiB'>16777216</memory>\n"
+                       "          <distances>\n            <sibling id='0' value='10'/>\n"
+                       "            <sibling id='1' value='21'/>\n            <sibling id='3' value='17'/>\n"
+                       "          </distances>\n          <cpus num='4'>\n"
+                       "            <cpu id='0' socket_id='0' die_id='0' core_id='0' siblings='0,4'/>\n"),
+                "%s", xml);
+        cr_expect(strstr(xml, "<cpu id='2' socket_id='1' die_id='0' core_id='0' siblings='2'/>"), "%s", xml);
+        cr_expect(strstr(xml, "<cell id='3'>\n          <memory unit='KiB'>67108864</memory>"), "%s", xml);
+        cr_expect(strstr(xml, "<cpus num='0'/>"), "the memory-only cell has an empty <cpus>:\n%s", xml);
+        cr_expect_null(strstr(xml, "cluster_id"), "libvirt 9.0's schema has no cluster_id");
+        cr_expect_null(strstr(xml, "<pages"), "pages belong to the memory section");
+        if (test_have_schema())
+                test_assert_valid_capabilities(xml);
+        else
+                fprintf(stderr, "SKIP schema validation: libvirt's schemas are not installed\n");
+        free(xml);
+
+        char *json = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_JSON);
+        struct json_object *j = json_tokener_parse(json), *numa, *cells, *c, *v;
+        cr_assert(j, "not JSON:\n%s", json);
+        cr_assert(json_object_object_get_ex(j, "numa", &numa));
+        cr_assert(json_object_object_get_ex(numa, "cells", &cells));
+        cr_assert_eq(json_object_array_length(cells), 3);
+        c = json_object_array_get_idx(cells, 1);
+        cr_assert(json_object_object_get_ex(c, "offline_cpus", &v));
+        cr_expect_str_eq(json_object_get_string(v), "6");
+        cr_assert(json_object_object_get_ex(c, "cpu_ids", &v));
+        v = json_object_array_get_idx(v, 0);
+        cr_assert(json_object_object_get_ex(v, "cluster_id", &v));
+        cr_expect_eq(json_object_get_int(v), 8);
+        cr_assert(json_object_object_get_ex(numa, "process", &v));
+        cr_assert(json_object_object_get_ex(v, "cpus_allowed", &v));
+        cr_expect_str_eq(json_object_get_string(v), "1-3");
+        json_object_put(j);
+        free(json);
+
+        char *text = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_TEXT);
+        cr_expect(strstr(text, "NUMA cells:              3"), "%s", text);
+        cr_expect(strstr(text, "      3:   17   30   10\n"), "distance row of node 3:\n%s", text);
+        cr_expect(strstr(text, "Offline CPUs:            6\n"), "%s", text);
+        free(text);
+        hostcaps_node_unref(node);
+}
+
+/* A kernel without CONFIG_NUMA: libvirt's one cell 0 with every online CPU
+ * and the memory of proc/meminfo; ids are the CPUs' own, never made up. */
+Test(numa, no_numa_in_kernel) {
+        test_write(root, "sys/devices/system/cpu/online", "0-2\n");
+        test_write(root, "sys/devices/system/cpu/present", "0-3\n");
+        write_cpu(root, 0, 5, -2, 0, "0");
+        write_cpu(root, 1, 5, -2, 1, "1");
+        write_cpu(root, 2, 5, -2, 2, "2");
+        test_write(root, "proc/meminfo",
+                   "MemTotal:        8048576 kB\nMemFree:         4000000 kB\n"
+                   "MemAvailable:    6000000 kB\n");
+        hostcaps_node *node = NULL;
+        hostcaps_numa *numa = get_numa_at(root, &node);
+        uint64_t kib;
+        cr_assert(hostcaps_numa_is_synthetic(numa));
+        cr_assert_eq(hostcaps_numa_n_cells(numa), 1);
+        cr_expect_eq(hostcaps_numa_cell_id(numa, 0), 0);
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 0), "0-2");
+        cr_expect_eq(hostcaps_numa_cell_memory(numa, 0, &kib), 0);
+        cr_expect_eq(kib, 8048576);
+        cr_expect_eq(hostcaps_numa_distance(numa, 0, 0), -ENODATA);
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 0, 2), 2, 5, 0, 2, "2");
+        cr_expect_str_eq(hostcaps_numa_offline_cpus(numa), "3");
+        cr_expect_str_eq(hostcaps_numa_cell_offline_cpus(numa, 0), "3");
+        cr_expect_null(hostcaps_numa_allowed_cpus(numa), "no proc/self/status recorded");
+        cr_expect(hostcaps_numa_cpu_is_allowed(numa, 1), "nothing recorded restricts");
+        cr_expect(hostcaps_numa_cell_is_allowed(numa, 0));
+        cr_expect_eq(hostcaps_numa_cell_n_allowed_cpus(numa, 0), 3);
+        hostcaps_numa_unref(numa);
+
+        char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_expect(strstr(xml, "<cells num='1'>"), "%s", xml);
+        cr_expect(strstr(xml, "<cpu id='1' socket_id='5' die_id='0' core_id='1' siblings='1'/>"), "%s", xml);
+        cr_expect_null(strstr(xml, "<distances>"));
+        if (test_have_schema())
+                test_assert_valid_capabilities(xml);
+        free(xml);
+        char *json = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_JSON);
+        cr_expect(strstr(json, "\"synthetic\": true"), "%s", json);
+        free(json);
+        hostcaps_node_unref(node);
+}
+
+/* A recording without meminfo and distances (as libvirt's own test trees):
+ * memory unknown, no distances; not an error. */
+Test(numa, unrecorded_memory_and_distances) {
+        test_write(root, "sys/devices/system/cpu/online", "0\n");
+        write_cpu(root, 0, 0, -2, 0, "0");
+        test_write(root, "sys/devices/system/node/node0/cpulist", "0\n");
+        hostcaps_numa *numa = get_numa_at(root, NULL);
+        uint64_t kib = 7;
+        cr_assert_eq(hostcaps_numa_n_cells(numa), 1, "nodes found by their directories without node/online");
+        cr_expect_eq(hostcaps_numa_cell_memory(numa, 0, &kib), -ENODATA);
+        cr_expect_eq(kib, 7, "output written only on success");
+        cr_expect_eq(hostcaps_numa_distance(numa, 0, 0), -ENODATA);
+        hostcaps_numa_unref(numa);
+}
+
+/* ---- bad input: errors name the file and the value --------------------- */
+
+Test(numa, bad_meminfo) {
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/node/node1/meminfo",
+                   "Node 1 MemTotal:       lots kB\nNode 1 MemFree:        1 kB\n");
+        const char *m = numa_error();
+        cr_expect(strstr(m, "sys/devices/system/node/node1/meminfo") && strstr(m, "lots"), "%s", m);
+
+        test_write(root, "sys/devices/system/node/node1/meminfo", "Node 0 MemTotal:       1 kB\n");
+        m = numa_error();
+        cr_expect(strstr(m, "node1/meminfo") && strstr(m, "Node 0"), "%s", m);
+
+        test_write(root, "sys/devices/system/node/node1/meminfo", "Node 1 MemFree:       1 kB\n");
+        m = numa_error();
+        cr_expect(strstr(m, "node1/meminfo") && strstr(m, "MemTotal"), "%s", m);
+}
+
+Test(numa, bad_distance) {
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/node/node1/distance", "21 10\n");
+        const char *m = numa_error();
+        cr_expect(strstr(m, "sys/devices/system/node/node1/distance") && strstr(m, "2 distances for 3"), "%s",
+                  m);
+
+        test_write(root, "sys/devices/system/node/node1/distance", "21 ten 28\n");
+        m = numa_error();
+        cr_expect(strstr(m, "node1/distance") && strstr(m, "'ten'"), "%s", m);
+
+        /* The file must exist in every node when it exists in one. */
+        char *p = NULL;
+        cr_assert(asprintf(&p, "%s/sys/devices/system/node/node3/distance", root) > 0);
+        cr_assert_eq(unlink(p), 0);
+        free(p);
+        test_write(root, "sys/devices/system/node/node1/distance", "21 10 28\n");
+        m = numa_error();
+        cr_expect(strstr(m, "node3/distance") && strstr(m, "missing"), "%s", m);
+}
+
+Test(numa, bad_cpulist) {
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/node/node1/cpulist", "7-2\n");
+        const char *m = numa_error();
+        cr_expect(strstr(m, "sys/devices/system/node/node1/cpulist") && strstr(m, "7-2") &&
+                          strstr(m, "reversed"),
+                  "%s", m);
+
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/node/online", "0-1,3-\n");
+        m = numa_error();
+        cr_expect(strstr(m, "sys/devices/system/node/online") && strstr(m, "0-1,3-"), "%s", m);
+
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/cpu/cpu3/topology/thread_siblings_list", "2-1\n");
+        m = numa_error();
+        cr_expect(strstr(m, "cpu3/topology/thread_siblings_list") && strstr(m, "2-1"), "%s", m);
+
+        write_two_sockets(root);
+        test_write(root, "proc/self/status", "Cpus_allowed_list:\t3-1\nMems_allowed_list:\t0\n");
+        m = numa_error();
+        cr_expect(strstr(m, "proc/self/status") && strstr(m, "Cpus_allowed_list") && strstr(m, "3-1"), "%s",
+                  m);
+
+        test_write(root, "proc/self/status", "Cpus_allowed_list:\t1\n");
+        m = numa_error();
+        cr_expect(strstr(m, "proc/self/status") && strstr(m, "Mems_allowed_list"), "%s", m);
+
+        /* A node directory without its CPU list. */
+        write_two_sockets(root);
+        char *p = NULL;
+        cr_assert(asprintf(&p, "%s/sys/devices/system/node/node3/cpulist", root) > 0);
+        cr_assert_eq(unlink(p), 0);
+        free(p);
+        m = numa_error();
+        cr_expect(strstr(m, "node3") && strstr(m, "cpulist"), "%s", m);
+}
+
+/* ---- what a request reads ---------------------------------------------- */
+
+static bool startswith_str(const char *s, const char *prefix) {
+        return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool is_numa_file(const char *p) {
+        return startswith_str(p, "sys/devices/system/node/") ||
+               startswith_str(p, "sys/devices/system/cpu/online") ||
+               startswith_str(p, "sys/devices/system/cpu/present") || strcmp(p, "proc/self/status") == 0 ||
+               strcmp(p, "proc/meminfo") == 0 ||
+               (strstr(p, "sys/devices/system/cpu/cpu") && strstr(p, "/topology/")) ||
+               (startswith_str(p, "sys/devices/system/cpu/cpu") && p[strlen(p) - 1] == '/');
+}
+
+Test(numa, reads_only_its_files) {
+        write_two_sockets(root);
+        /* Bait: what other sections read. */
+        test_write(root, "sys/devices/system/cpu/cpu0/cache/index3/size", "32768K\n");
+        test_write(root, "sys/fs/resctrl/info/L3/cbm_mask", "fff\n");
+        test_write(root, "proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu lm\n");
+        hostcaps_node *node = NULL;
+        char *doc = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        hostcaps_reader_trace_start(hostcaps_node_reader(node));
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_NUMA, 0, HOSTCAPS_FORMAT_JSON, &doc),
+                0);
+        char **trace = hostcaps_reader_trace_stop(hostcaps_node_reader(node));
+        cr_assert(trace && trace[0]);
+        for (size_t i = 0; trace[i]; i++) {
+                cr_expect_null(strstr(trace[i], "/cache/"), "NUMA read a cache file: %s", trace[i]);
+                cr_expect_null(strstr(trace[i], "resctrl"), "NUMA read a resctrl file: %s", trace[i]);
+                cr_expect_null(strstr(trace[i], "cpuid"), "NUMA read CPUID: %s", trace[i]);
+                cr_expect_null(strstr(trace[i], "cpuinfo"), "NUMA read cpuinfo: %s", trace[i]);
+                cr_expect(is_numa_file(trace[i]), "unexpected read: %s", trace[i]);
+        }
+        hostcaps_strv_free(trace);
+        free(doc);
+        hostcaps_node_unref(node);
+}
+
+/* A sysroot never changes: probed once. */
+Test(numa, memoized_on_sysroot) {
+        write_two_sockets(root);
+        hostcaps_node *node = NULL;
+        hostcaps_numa *a = get_numa_at(root, &node), *b = NULL;
+        cr_assert_eq(hostcaps_node_get_numa(node, 0, &b), 0);
+        cr_expect_eq(a, b, "the same memoized object");
+        cr_expect_eq(hostcaps_node_n_probes(node, HOSTCAPS_SECTION_NUMA), 1);
+        hostcaps_numa_unref(b);
+        cr_assert_eq(hostcaps_node_get_numa(node, HOSTCAPS_FLAG_REFRESH, &b), 0);
+        cr_expect_neq(a, b);
+        cr_expect_eq(hostcaps_node_n_probes(node, HOSTCAPS_SECTION_NUMA), 2);
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(a, 0), "0-1,4-5", "an old reference stays valid");
+        hostcaps_numa_unref(a);
+        hostcaps_numa_unref(b);
+        hostcaps_node_unref(node);
+}
+
+/* ---- libvirt's recorded trees ------------------------------------------ */
+
+/* libvirt's tests keep some trees as links to other tests' data; this copy
+ * of them has the links as text files holding the target. A temp root with
+ * the targets in their place stands in: "../../../virhostcpudata/linux-X/cpu" is
+ * virhostcpu/X/root/sys/devices/system/cpu here, and "../linux-Y/system" is
+ * vircaps2xml/Y/root/sys/devices/system. NULL (and a reason) when the
+ * target is not in this copy. */
+static char *map_link(const char *fixtures, const char *text, char **why) {
+        char name[256], rest[256], *p = NULL;
+        const char *s;
+        if ((s = strstr(text, "virhostcpudata/linux-")) &&
+            sscanf(s, "virhostcpudata/linux-%255[^/]/%255s", name, rest) == 2)
+                cr_assert(asprintf(&p, "%s/libvirt/virhostcpu/%s/root/sys/devices/system/%s", fixtures, name,
+                                   rest) > 0);
+        else if ((s = strstr(text, "linux-")) && sscanf(s, "linux-%255[^/]/system", name) == 1)
+                cr_assert(asprintf(&p, "%s/libvirt/vircaps2xml/%s/root/sys/devices/system", fixtures, name) >
+                          0);
+        else {
+                cr_assert(asprintf(why, "unknown link text '%s'", text) > 0);
+                return NULL;
+        }
+        struct stat st;
+        if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                cr_assert(asprintf(why, "link target %s is not in the fixtures", p) > 0);
+                free(p);
+                return NULL;
+        }
+        return p;
+}
+
+static char *read_text(const char *path) {
+        FILE *f = fopen(path, "r");
+        char *s = NULL;
+        size_t n = 0;
+        if (!f)
+                return NULL;
+        if (getdelim(&s, &n, '\0', f) < 0) {
+                free(s);
+                s = NULL;
+        }
+        fclose(f);
+        if (s)
+                s[strcspn(s, "\n")] = '\0';
+        return s;
+}
+
+/* A copy, not a link: the reader resolves every link inside the root it
+ * reads (RESOLVE_IN_ROOT), so a link out of the temp root would not lead to
+ * the fixture. cp -R keeps the tree's own relative links as links. */
+static void copy_tree(const char *from, const char *to) {
+        char *cmd = NULL;
+        cr_assert(asprintf(&cmd, "mkdir -p \"$(dirname '%s')\" && cp -R '%s' '%s'", to, from, to) > 0);
+        cr_assert(system(cmd) == 0, "%s failed", cmd);
+        free(cmd);
+}
+
+/* The root to read for a vircaps2xml case: its own when it holds real
+ * directories, else a temp root with the link targets copied in (*ret_tmp
+ * set: remove it). */
+static char *case_root(const char *fixtures, const char *casedir, char **ret_tmp, char **why) {
+        char *sys = NULL, *root_dir = NULL;
+        struct stat st, sys_st;
+        *ret_tmp = NULL;
+        cr_assert(asprintf(&root_dir, "%s/root", casedir) > 0);
+        cr_assert(asprintf(&sys, "%s/sys/devices/system", root_dir) > 0);
+        if (lstat(sys, &sys_st) < 0) {
+                cr_assert(asprintf(why, "%s missing", sys) > 0);
+                free(sys);
+                free(root_dir);
+                return NULL;
+        }
+        bool plain = S_ISDIR(sys_st.st_mode);
+        const char *subs[] = {"cpu", "node"};
+        for (size_t i = 0; plain && i < 2; i++) {
+                char *p = NULL;
+                cr_assert(asprintf(&p, "%s/%s", sys, subs[i]) > 0);
+                if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+                        plain = false;
+                free(p);
+        }
+        if (plain) {
+                free(sys);
+                return root_dir;
+        }
+
+        char *tmp = test_mkdtemp(), *dst = NULL;
+        cr_assert(tmp);
+        bool ok = true;
+        if (S_ISREG(sys_st.st_mode)) {
+                char *text = read_text(sys), *target = map_link(fixtures, text ? text : "", why);
+                free(text);
+                if (target) {
+                        cr_assert(asprintf(&dst, "%s/sys/devices/system", tmp) > 0);
+                        copy_tree(target, dst);
+                        free(dst);
+                        free(target);
+                } else
+                        ok = false;
+        } else {
+                for (size_t i = 0; ok && i < 2; i++) {
+                        char *p = NULL, *target = NULL;
+                        cr_assert(asprintf(&p, "%s/%s", sys, subs[i]) > 0);
+                        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+                                char *text = read_text(p);
+                                target = map_link(fixtures, text ? text : "", why);
+                                free(text);
+                                ok = target != NULL;
+                        } else if (lstat(p, &st) == 0)
+                                target = strdup(p);
+                        if (target) {
+                                cr_assert(asprintf(&dst, "%s/sys/devices/system/%s", tmp, subs[i]) > 0);
+                                copy_tree(target, dst);
+                                free(dst);
+                                free(target);
+                        }
+                        free(p);
+                }
+        }
+        free(sys);
+        free(root_dir);
+        if (!ok) {
+                test_rm_rf(tmp);
+                free(tmp);
+                return NULL;
+        }
+        *ret_tmp = tmp;
+        return strdup(tmp);
+}
+
+static unsigned xml_uint(xmlNodePtr n, const char *attr) {
+        xmlChar *v = xmlGetProp(n, BAD_CAST attr);
+        cr_assert(v, "<%s> without %s", (const char *)n->name, attr);
+        unsigned r = (unsigned)strtoul((const char *)v, NULL, 10);
+        xmlFree(v);
+        return r;
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name) {
+        for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+                        return c;
+        return NULL;
+}
+
+/* Cells, CPU ids and siblings equal libvirt's expected document (memory,
+ * pages and distances there come from a mock and are not compared). */
+static void compare_case(const char *fixtures, const char *casedir, const char *expected) {
+        char *tmp = NULL, *why = NULL, *dir = case_root(fixtures, casedir, &tmp, &why);
+        if (!dir) {
+                fprintf(stderr, "SKIP %s: %s\n", casedir, why);
+                free(why);
+                return;
+        }
+        xmlDocPtr doc = xmlReadFile(expected, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+        cr_assert(doc, "cannot parse %s", expected);
+        xmlNodePtr cells = child(child(child(xmlDocGetRootElement(doc), "host"), "topology"), "cells");
+        cr_assert(cells, "%s has no <cells>", expected);
+
+        hostcaps_numa *numa = get_numa_at(dir, NULL);
+        size_t i = 0;
+        cr_expect_eq(hostcaps_numa_n_cells(numa), xml_uint(cells, "num"), "%s: cells", casedir);
+        for (xmlNodePtr c = child(cells, "cell"); c; c = c->next, i++) {
+                if (c->type != XML_ELEMENT_NODE)
+                        continue;
+                cr_assert_lt(i, hostcaps_numa_n_cells(numa), "%s: too few cells", casedir);
+                cr_expect_eq(hostcaps_numa_cell_id(numa, i), (int)xml_uint(c, "id"), "%s: cell %zu", casedir,
+                             i);
+                xmlNodePtr cpus = child(c, "cpus");
+                cr_assert(cpus);
+                cr_expect_eq(hostcaps_numa_cell_n_cpus(numa, i), xml_uint(cpus, "num"), "%s: cell %zu CPUs",
+                             casedir, i);
+                size_t k = 0;
+                for (xmlNodePtr p = child(cpus, "cpu"); p; p = p->next) {
+                        if (p->type != XML_ELEMENT_NODE)
+                                continue;
+                        const hostcaps_numa_cpu *cpu = hostcaps_numa_cell_cpu(numa, i, k++);
+                        cr_assert(cpu, "%s: cell %zu lacks CPU %u", casedir, i, xml_uint(p, "id"));
+                        unsigned id = xml_uint(p, "id");
+                        cr_expect_eq(cpu->id, id, "%s: CPU id", casedir);
+                        cr_expect_eq(cpu->socket, xml_uint(p, "socket_id"), "%s: cpu %u socket", casedir, id);
+                        cr_expect_eq(cpu->die, xml_uint(p, "die_id"), "%s: cpu %u die", casedir, id);
+                        cr_expect_eq(cpu->cluster, xml_uint(p, "cluster_id"), "%s: cpu %u cluster", casedir,
+                                     id);
+                        cr_expect_eq(cpu->core, xml_uint(p, "core_id"), "%s: cpu %u core", casedir, id);
+                        xmlChar *sib = xmlGetProp(p, BAD_CAST "siblings");
+                        cr_expect_str_eq(cpu->siblings, (const char *)sib, "%s: cpu %u siblings", casedir,
+                                         id);
+                        xmlFree(sib);
+                }
+        }
+        hostcaps_numa_unref(numa);
+        xmlFreeDoc(doc);
+        fprintf(stderr, "checked %s\n", casedir);
+        if (tmp) {
+                test_rm_rf(tmp);
+                free(tmp);
+        }
+        free(dir);
+}
+
+Test(numa, libvirt_vircaps2xml) {
+        TEST_REQUIRE_FIXTURES(fixtures);
+        char *pattern = NULL;
+        glob_t g;
+        cr_assert(asprintf(&pattern, "%s/libvirt/vircaps2xml/*/expected-*.xml", fixtures) > 0);
+        if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
+                fprintf(stderr, "SKIP %s: no vircaps2xml cases in the fixtures\n", __func__);
+                free(pattern);
+                cr_skip_test("no vircaps2xml cases");
+        }
+        char *last = NULL;
+        size_t checked = 0;
+        for (size_t i = 0; i < g.gl_pathc; i++) {
+                char *casedir = strdup(g.gl_pathv[i]);
+                *strrchr(casedir, '/') = '\0';
+                /* basic has one expected file per arch: the same tree. */
+                if (last && strcmp(last, casedir) == 0) {
+                        free(casedir);
+                        continue;
+                }
+                compare_case(fixtures, casedir, g.gl_pathv[i]);
+                checked++;
+                free(last);
+                last = casedir;
+        }
+        free(last);
+        cr_expect_geq(checked, 5);
+        globfree(&g);
+        free(pattern);
+}
+
+/* ---- the live host beside numactl -H ------------------------------------ */
+
+Test(numa, live_agrees_with_numactl) {
+        FILE *f = popen("numactl -H 2>/dev/null", "r");
+        char line[4096];
+        unsigned n_nodes = 0, ids[256], n_dist_rows = 0;
+        bool any = false;
+        hostcaps_numa *numa = get_numa_at(NULL, NULL);
+        cr_assert(f);
+        while (fgets(line, sizeof(line), f)) {
+                unsigned id, n;
+                int off = 0;
+                unsigned long long mb;
+                any = true;
+                if (sscanf(line, "available: %u nodes", &n) == 1) {
+                        cr_expect_eq(hostcaps_numa_n_cells(numa), n, "%s", line);
+                } else if (sscanf(line, "node %u cpus:%n", &id, &off) == 1 && off > 0) {
+                        int i = hostcaps_numa_cell_index(numa, id);
+                        cr_assert_geq(i, 0, "node %u unknown to hostcaps", id);
+                        ids[n_nodes++ % 256] = id;
+                        /* "0 1 2 3" against "0-3": compare as sets. */
+                        size_t k = 0;
+                        for (char *save = NULL, *t = strtok_r(line + off, " \n", &save); t;
+                             t = strtok_r(NULL, " \n", &save), k++) {
+                                const hostcaps_numa_cpu *c = hostcaps_numa_cell_cpu(numa, (size_t)i, k);
+                                cr_assert(c, "node %u: numactl lists CPU %s beyond hostcaps' list", id, t);
+                                cr_expect_eq(c->id, (unsigned)atoi(t), "node %u", id);
+                        }
+                        cr_expect_eq(k, hostcaps_numa_cell_n_cpus(numa, (size_t)i), "node %u CPU count", id);
+                } else if (sscanf(line, "node %u size: %llu MB", &id, &mb) == 2) {
+                        uint64_t kib;
+                        int i = hostcaps_numa_cell_index(numa, id);
+                        cr_assert_geq(i, 0);
+                        cr_assert_eq(hostcaps_numa_cell_memory(numa, (size_t)i, &kib), 0);
+                        /* numactl: numa_node_size64() (MemTotal) >> 20. */
+                        cr_expect_eq(kib >> 10, mb, "node %u size", id);
+                } else if (sscanf(line, " %u:", &id) == 1 && strchr(line, ':')) {
+                        int i = hostcaps_numa_cell_index(numa, id);
+                        cr_assert_geq(i, 0);
+                        size_t j = 0;
+                        for (char *save = NULL, *t = strtok_r(strchr(line, ':') + 1, " \n", &save); t;
+                             t = strtok_r(NULL, " \n", &save), j++)
+                                cr_expect_eq(hostcaps_numa_distance(numa, (size_t)i, j), atoi(t),
+                                             "distance %u -> index %zu", id, j);
+                        n_dist_rows++;
+                }
+        }
+        int status = pclose(f);
+        hostcaps_numa_unref(numa);
+        if (!any || status != 0) {
+                fprintf(stderr, "SKIP %s: numactl is not installed or failed (status %d)\n", __func__,
+                        status);
+                cr_skip_test("numactl not available");
+        }
+        cr_expect_eq(n_dist_rows, n_nodes, "a distance row per node");
+        (void)ids;
+}
+
+/* On a live host the NUMA object is memoized behind its stamp. */
+Test(numa, live_memoized) {
+        hostcaps_node *node = NULL;
+        hostcaps_numa *a = get_numa_at(NULL, &node), *b = NULL;
+        cr_assert_eq(hostcaps_node_get_numa(node, 0, &b), 0);
+        cr_expect_eq(a, b, "unchanged stamp: the same object");
+        cr_expect_eq(hostcaps_node_n_probes(node, HOSTCAPS_SECTION_NUMA), 1);
+        cr_expect_not(hostcaps_numa_is_synthetic(a) && access("/sys/devices/system/node", F_OK) == 0);
+        cr_expect(hostcaps_numa_allowed_cpus(a), "a live host always has proc/self/status");
+        hostcaps_numa_unref(a);
+        hostcaps_numa_unref(b);
+        hostcaps_node_unref(node);
+}
+
+/* ---- hwloc's reading of the same tree ------------------------------------ */
+
+/* hwloc's "0x00000001,0xffffffff" (32-bit groups, most significant first)
+ * as a kernel CPU list, for comparing with ours. */
+static char *hwloc_set_to_list(const char *s) {
+        unsigned long long groups[256];
+        size_t n = 0;
+        char *copy = strdup(s), *save = NULL, *out = calloc(1, 4096);
+        size_t len = 0;
+        cr_assert(copy && out);
+        for (char *t = strtok_r(copy, ",", &save); t && n < 256; t = strtok_r(NULL, ",", &save))
+                groups[n++] = strtoull(t, NULL, 16);
+        for (size_t g = 0; g < n; g++) {
+                unsigned long long w = groups[n - 1 - g];
+                for (unsigned b = 0; b < 32; b++)
+                        if (w & (1ull << b))
+                                len += (size_t)snprintf(out + len, 4096 - len, "%s%zu", len ? "," : "",
+                                                        g * 32 + b);
+        }
+        free(copy);
+        return out;
+}
+
+/* Our cell's CPUs one by one ("0,1,4"), to compare with hwloc_set_to_list(). */
+static char *cell_cpus_flat(hostcaps_numa *numa, size_t i) {
+        char *out = calloc(1, 4096);
+        size_t len = 0;
+        cr_assert(out);
+        for (size_t k = 0; k < hostcaps_numa_cell_n_cpus(numa, i); k++)
+                len += (size_t)snprintf(out + len, 4096 - len, "%s%u", len ? "," : "",
+                                        hostcaps_numa_cell_cpu(numa, i, k)->id);
+        return out;
+}
+
+typedef struct hwloc_walk {
+        hostcaps_numa *numa;
+        const char *dir;
+        size_t n_nodes, n_pus;
+} hwloc_walk;
+
+static const hostcaps_numa_cpu *find_cpu(hostcaps_numa *numa, unsigned id) {
+        int i = hostcaps_numa_cell_of_cpu(numa, id);
+        if (i < 0)
+                return NULL;
+        for (size_t k = 0; k < hostcaps_numa_cell_n_cpus(numa, (size_t)i); k++)
+                if (hostcaps_numa_cell_cpu(numa, (size_t)i, k)->id == id)
+                        return hostcaps_numa_cell_cpu(numa, (size_t)i, k);
+        return NULL;
+}
+
+static void hwloc_visit(hwloc_walk *w, xmlNodePtr n, int package, int core) {
+        for (xmlNodePtr c = n->children; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                        continue;
+                if (strcmp((const char *)c->name, "distances2") == 0) {
+                        xmlNodePtr idx = child(c, "indexes"), val = child(c, "u64values");
+                        xmlChar *kind = xmlGetProp(c, BAD_CAST "name");
+                        bool latency = kind && strcmp((const char *)kind, "NUMALatency") == 0;
+                        xmlFree(kind);
+                        if (!latency || !idx || !val)
+                                continue;
+                        xmlChar *is = xmlNodeGetContent(idx), *vs = xmlNodeGetContent(val);
+                        unsigned ids[64];
+                        size_t n_ids = 0, k = 0;
+                        for (char *sv = NULL, *t = strtok_r((char *)is, " \n", &sv); t && n_ids < 64;
+                             t = strtok_r(NULL, " \n", &sv))
+                                ids[n_ids++] = (unsigned)atoi(t);
+                        for (char *sv = NULL, *t = strtok_r((char *)vs, " \n", &sv); t;
+                             t = strtok_r(NULL, " \n", &sv), k++) {
+                                int a = hostcaps_numa_cell_index(w->numa, ids[k / n_ids]);
+                                int b = hostcaps_numa_cell_index(w->numa, ids[k % n_ids]);
+                                cr_assert(a >= 0 && b >= 0, "%s: hwloc distance between unknown nodes",
+                                          w->dir);
+                                cr_expect_eq(hostcaps_numa_distance(w->numa, (size_t)a, (size_t)b), atoi(t),
+                                             "%s: distance %u -> %u: hwloc says %s", w->dir, ids[k / n_ids],
+                                             ids[k % n_ids], t);
+                        }
+                        xmlFree(is);
+                        xmlFree(vs);
+                        continue;
+                }
+                if (strcmp((const char *)c->name, "object") != 0)
+                        continue;
+                xmlChar *type = xmlGetProp(c, BAD_CAST "type");
+                int os = -1;
+                xmlChar *osv = xmlGetProp(c, BAD_CAST "os_index");
+                if (osv)
+                        os = atoi((const char *)osv);
+                xmlFree(osv);
+                if (xmlStrEqual(type, BAD_CAST "Package"))
+                        package = os;
+                else if (xmlStrEqual(type, BAD_CAST "Core"))
+                        core = os;
+                else if (xmlStrEqual(type, BAD_CAST "NUMANode")) {
+                        int i = hostcaps_numa_cell_index(w->numa, (unsigned)os);
+                        cr_expect_geq(i, 0, "%s: hwloc has node %d, hostcaps does not", w->dir, os);
+                        w->n_nodes++;
+                        if (i >= 0 && hostcaps_numa_cell_n_cpus(w->numa, (size_t)i) > 0) {
+                                /* A memory-only node's set in hwloc is its locality, not its CPUs. */
+                                xmlChar *cs = xmlGetProp(c, BAD_CAST "cpuset");
+                                char *theirs = hwloc_set_to_list((const char *)cs),
+                                     *ours = cell_cpus_flat(w->numa, (size_t)i);
+                                cr_expect_str_eq(ours, theirs, "%s: node %d CPUs", w->dir, os);
+                                free(theirs);
+                                free(ours);
+                                xmlFree(cs);
+                        }
+                        xmlChar *mem = xmlGetProp(c, BAD_CAST "local_memory");
+                        uint64_t kib;
+                        if (mem && i >= 0 && hostcaps_numa_cell_memory(w->numa, (size_t)i, &kib) == 0)
+                                cr_expect_eq(kib * 1024, strtoull((const char *)mem, NULL, 10),
+                                             "%s: node %d memory", w->dir, os);
+                        xmlFree(mem);
+                } else if (xmlStrEqual(type, BAD_CAST "PU")) {
+                        const hostcaps_numa_cpu *p = find_cpu(w->numa, (unsigned)os);
+                        w->n_pus++;
+                        cr_expect(p, "%s: hwloc has PU %d, no hostcaps cell has it", w->dir, os);
+                        if (p && package >= 0)
+                                cr_expect_eq(p->socket, (unsigned)package, "%s: cpu %d package", w->dir, os);
+                        if (p && core >= 0)
+                                cr_expect_eq(p->core, (unsigned)core, "%s: cpu %d core", w->dir, os);
+                }
+                xmlFree(type);
+                hwloc_visit(w, c, package, core);
+        }
+}
+
+/* NUMA cells and CPUs agree with `HWLOC_FSROOT=DIR lstopo-no-graphics
+ * --disallowed` (the linux backend alone: the x86 one would run this
+ * machine's CPUID). False, with a line saying why, when hwloc is not
+ * installed or cannot read the tree. */
+static bool agrees_with_hwloc(const char *dir) {
+        char *cmd = NULL, *out = NULL;
+        size_t cap = 0, len = 0;
+        cr_assert(asprintf(&cmd,
+                           "HWLOC_FSROOT='%s' HWLOC_COMPONENTS=linux,-x86 lstopo-no-graphics --disallowed "
+                           "--of xml - 2>&1",
+                           dir) > 0);
+        FILE *f = popen(cmd, "r");
+        free(cmd);
+        cr_assert(f);
+        for (;;) {
+                if (len + 4096 > cap) {
+                        cap = cap ? cap * 2 : 65536;
+                        out = realloc(out, cap);
+                        cr_assert(out);
+                }
+                size_t n = fread(out + len, 1, cap - len - 1, f);
+                if (n == 0)
+                        break;
+                len += n;
+        }
+        out[len] = '\0';
+        int status = pclose(f);
+        if (status != 0 || !strstr(out, "<topology")) {
+                fprintf(stderr, "SKIP hwloc comparison of %s: lstopo-no-graphics %s\n", dir,
+                        status != 0 ? "is not installed or failed" : "gave no topology");
+                free(out);
+                return false;
+        }
+        if (strstr(out, "failed to find sysfs cpu topology")) {
+                /* libvirt's trees keep only the *_list files; hwloc needs the masks. */
+                fprintf(stderr,
+                        "SKIP hwloc comparison of %s: hwloc cannot read this tree (it needs the "
+                        "topology masks thread_siblings/core_siblings, not only the lists)\n",
+                        dir);
+                free(out);
+                return false;
+        }
+        char *xml = strstr(out, "<?xml");
+        xmlDocPtr doc = xmlReadMemory(xml ? xml : out, (int)strlen(xml ? xml : out), "hwloc.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+        cr_assert(doc, "hwloc's XML does not parse");
+        hwloc_walk w = {.numa = get_numa_at(dir, NULL), .dir = dir};
+        hwloc_visit(&w, xmlDocGetRootElement(doc), -1, -1);
+        cr_expect_eq(w.n_nodes, hostcaps_numa_n_cells(w.numa), "%s: hwloc's node count", dir);
+        size_t ours = 0;
+        for (size_t i = 0; i < hostcaps_numa_n_cells(w.numa); i++)
+                ours += hostcaps_numa_cell_n_cpus(w.numa, i);
+        cr_expect_eq(w.n_pus, ours, "%s: hwloc's PU count", dir);
+        hostcaps_numa_unref(w.numa);
+        xmlFreeDoc(doc);
+        free(out);
+        return true;
+}
+
+Test(numa, libvirt_trees_agree_with_hwloc) {
+        TEST_REQUIRE_FIXTURES(fixtures);
+        char *pattern = NULL;
+        glob_t g;
+        size_t compared = 0;
+        cr_assert(asprintf(&pattern, "%s/libvirt/vir{caps2xml,hostcpu}/*/root", fixtures) > 0);
+        if (glob(pattern, GLOB_BRACE, NULL, &g) != 0) {
+                free(pattern);
+                cr_skip_test("no libvirt trees");
+        }
+        for (size_t i = 0; i < g.gl_pathc; i++) {
+                char *tmp = NULL, *why = NULL, *casedir = strdup(g.gl_pathv[i]);
+                *strrchr(casedir, '/') = '\0';
+                char *dir = case_root(fixtures, casedir, &tmp, &why);
+                char *node_dir = NULL;
+                struct stat st;
+                if (dir)
+                        cr_assert(asprintf(&node_dir, "%s/sys/devices/system/node", dir) > 0);
+                /* Trees without node data say nothing about NUMA. */
+                if (dir && stat(node_dir, &st) == 0 && agrees_with_hwloc(dir))
+                        compared++;
+                else if (!dir)
+                        fprintf(stderr, "SKIP %s: %s\n", casedir, why);
+                free(node_dir);
+                free(why);
+                if (tmp) {
+                        test_rm_rf(tmp);
+                        free(tmp);
+                }
+                free(dir);
+                free(casedir);
+        }
+        fprintf(stderr, "%zu libvirt trees compared with hwloc\n", compared);
+        globfree(&g);
+        free(pattern);
+}
+
+/* ---- generated sysroots: exact values from the shape --------------------- */
+
+static char *siblings_of(const gen_shape *s, unsigned cpu) {
+        gen_cpu me, other;
+        char *out = calloc(1, 1024);
+        size_t len = 0;
+        cr_assert(out && gen_cpu_get(s, cpu, &me) == 0);
+        for (unsigned c = 0; c < gen_n_cpus(s); c++) {
+                cr_assert(gen_cpu_get(s, c, &other) == 0);
+                if (other.online && other.core_index == me.core_index)
+                        len += (size_t)snprintf(out + len, 1024 - len, "%s%u", len ? "," : "", c);
+        }
+        return out;
+}
+
+/* The same ids as a kernel list ("0,8" stays "0,8"; "4,5" becomes "4-5"). */
+static char *flat_to_list(const char *flat) {
+        hostcaps_bitmap *b = hostcaps_bitmap_new();
+        char *copy = strdup(flat), *save = NULL;
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+                hostcaps_bitmap_set(b, (unsigned)atoi(t));
+        char *s = hostcaps_bitmap_format(b);
+        hostcaps_bitmap_free(b);
+        free(copy);
+        return s;
+}
+
+static void check_generated(const char *name, const gen_shape *s) {
+        char *dir = test_mkdtemp();
+        cr_assert(dir);
+        cr_assert_eq(gen_sysroot(dir, s), 0, "%s: the generator failed", name);
+        hostcaps_node *node = NULL;
+        hostcaps_numa *numa = get_numa_at(dir, &node);
+        size_t cell = 0;
+        unsigned online_index[1024];
+        size_t n_online = 0;
+
+        cr_assert_eq(hostcaps_numa_n_cells(numa), gen_n_online_nodes(s), "%s: cells", name);
+        for (unsigned i = 0; i < gen_n_nodes(s); i++) {
+                gen_node gn;
+                uint64_t kib;
+                cr_assert_eq(gen_node_get(s, i, &gn), 0);
+                if (!gn.online)
+                        continue;
+                online_index[n_online++] = i;
+                cr_expect_eq(hostcaps_numa_cell_id(numa, cell), (int)gn.id, "%s: cell %zu id", name, cell);
+                char *cpus = gen_node_cpulist(s, i);
+                cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, cell), cpus, "%s: node %u CPUs", name, gn.id);
+                free(cpus);
+                cr_expect_eq(hostcaps_numa_cell_memory(numa, cell, &kib), 0);
+                cr_expect_eq(kib, gn.mem_total_kib, "%s: node %u memory", name, gn.id);
+                cr_expect_eq(hostcaps_numa_cell_n_cpus(numa, cell) == 0, !gn.has_cpus, "%s: node %u", name,
+                             gn.id);
+                for (size_t k = 0; k < hostcaps_numa_cell_n_cpus(numa, cell); k++) {
+                        const hostcaps_numa_cpu *p = hostcaps_numa_cell_cpu(numa, cell, k);
+                        gen_cpu gc;
+                        cr_assert_eq(gen_cpu_get(s, p->id, &gc), 0);
+                        cr_expect(gc.online && gc.node_id == gn.id, "%s: cpu %u", name, p->id);
+                        cr_expect_eq(p->socket, gc.socket, "%s: cpu %u socket", name, p->id);
+                        cr_expect_eq(p->die, gc.die, "%s: cpu %u die", name, p->id);
+                        cr_expect_eq(p->cluster, gc.cluster, "%s: cpu %u cluster", name, p->id);
+                        cr_expect_eq(p->core, gc.core, "%s: cpu %u core", name, p->id);
+                        char *flat = siblings_of(s, p->id), *sib = flat_to_list(flat);
+                        cr_expect_str_eq(p->siblings, sib, "%s: cpu %u siblings", name, p->id);
+                        free(flat);
+                        free(sib);
+                }
+                cell++;
+        }
+        for (size_t a = 0; a < n_online; a++)
+                for (size_t b = 0; b < n_online; b++)
+                        cr_expect_eq(hostcaps_numa_distance(numa, a, b),
+                                     (int)gen_distance(s, online_index[a], online_index[b]),
+                                     "%s: distance %zu -> %zu", name, a, b);
+
+        /* Offline CPUs: listed apart, in no cell. */
+        hostcaps_bitmap *off = hostcaps_bitmap_new();
+        for (unsigned c = 0; c < gen_n_cpus(s); c++)
+                if (!gen_cpu_online(s, c)) {
+                        hostcaps_bitmap_set(off, c);
+                        cr_expect_eq(hostcaps_numa_cell_of_cpu(numa, c), -ENOENT,
+                                     "%s: offline cpu %u in a cell", name, c);
+                }
+        char *offs = hostcaps_bitmap_format(off);
+        cr_expect_str_eq(hostcaps_numa_offline_cpus(numa), offs, "%s: offline CPUs", name);
+        free(offs);
+        hostcaps_bitmap_free(off);
+        char *online = gen_online_cpulist(s);
+        cr_expect_str_eq(hostcaps_numa_online_cpus(numa), online, "%s: online", name);
+        free(online);
+
+        /* The process view. */
+        char *cc = gen_cpuset_cpus(s), *cm = gen_cpuset_mems(s);
+        cr_expect_str_eq(hostcaps_numa_allowed_cpus(numa), cc, "%s: allowed CPUs", name);
+        cr_expect_str_eq(hostcaps_numa_allowed_nodes(numa), cm, "%s: allowed nodes", name);
+        free(cc);
+        free(cm);
+        hostcaps_numa_unref(numa);
+
+        if (test_have_schema()) {
+                char *xml =
+                        doc_of(node, HOSTCAPS_SECTION_NUMA | HOSTCAPS_SECTION_MEMORY, HOSTCAPS_FORMAT_XML);
+                test_assert_valid_capabilities(xml);
+                free(xml);
+        }
+        hostcaps_node_unref(node);
+        agrees_with_hwloc(dir);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+Test(numa, generated_sub_numa_clustering) {
+        gen_shape s = {.sockets = 2, .cores_per_cluster = 8, .threads_per_core = 2, .nodes_per_socket = 2};
+        check_generated("snc", &s);
+}
+
+Test(numa, generated_asymmetric_memory_only_sparse) {
+        gen_shape s = {.sockets = 2,
+                       .cores_per_cluster = 4,
+                       .threads_per_core = 2,
+                       .nodes_per_socket = 2,
+                       .memory_only_nodes = 2,
+                       .cpuless_memless_nodes = 1,
+                       .node_ids = "0,2,5,7,9,11,12",
+                       .asymmetric_distances = true};
+        check_generated("asymmetric-memory-only-sparse", &s);
+}
+
+Test(numa, generated_offline_cpus) {
+        gen_shape s = {
+                .sockets = 2, .cores_per_cluster = 4, .threads_per_core = 2, .offline_cpus = "3,9-10,15"};
+        check_generated("offline", &s);
+}
+
+Test(numa, generated_narrow_cpuset) {
+        gen_shape s = {.sockets = 2,
+                       .cores_per_cluster = 4,
+                       .threads_per_core = 2,
+                       .nodes_per_socket = 2,
+                       .cpuset_cpus = "1-3,9",
+                       .cpuset_mems = "0"};
+        check_generated("cpuset", &s);
+        /* And what a scheduler sees of it. */
+        char *dir = test_mkdtemp();
+        cr_assert_eq(gen_sysroot(dir, &s), 0);
+        hostcaps_numa *numa = get_numa_at(dir, NULL);
+        cr_expect_str_eq(hostcaps_numa_cell_allowed_cpus(numa, 0), "1,9");
+        cr_expect_str_eq(hostcaps_numa_cell_allowed_cpus(numa, 1), "2-3");
+        cr_expect_eq(hostcaps_numa_cell_n_allowed_cpus(numa, 2), 0);
+        cr_expect(hostcaps_numa_cell_is_allowed(numa, 0));
+        cr_expect_not(hostcaps_numa_cell_is_allowed(numa, 1));
+        hostcaps_numa_unref(numa);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+Test(numa, generated_dies_clusters) {
+        gen_shape s = {.sockets = 2,
+                       .dies_per_socket = 2,
+                       .clusters_per_die = 2,
+                       .cores_per_cluster = 2,
+                       .threads_per_core = 2,
+                       .nodes_per_socket = 2};
+        check_generated("dies-clusters", &s);
+}
+
+Test(numa, generated_old_kernel) {
+        gen_shape s = {.sockets = 2,
+                       .cores_per_cluster = 3,
+                       .threads_per_core = 2,
+                       .no_cpu_lists = true,
+                       .offline_cpus = "4"};
+        check_generated("old-kernel", &s);
+}
+
+Test(numa, generated_aarch64) {
+        gen_shape s = {.arch = "aarch64",
+                       .sockets = 1,
+                       .clusters_per_die = 4,
+                       .cores_per_cluster = 4,
+                       .nodes_per_socket = 2};
+        check_generated("aarch64", &s);
+}
+
+/* ---- a saved document read back ------------------------------------------ */
+
+Test(numa, saved_document_round_trip) {
+        hostcaps_node *node = NULL, *loaded = NULL;
+        hostcaps_numa *a = NULL, *b = NULL;
+        write_two_sockets(root);
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_assert_eq(hostcaps_node_open_document_data(&loaded, xml, strlen(xml), 0), 0, "%s",
+                     hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_get_numa(node, 0, &a), 0);
+        cr_assert_eq(hostcaps_node_get_numa(loaded, 0, &b), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_numa_n_cells(b), hostcaps_numa_n_cells(a));
+        for (size_t i = 0; i < hostcaps_numa_n_cells(a); i++) {
+                uint64_t ka, kb;
+                cr_expect_eq(hostcaps_numa_cell_id(b, i), hostcaps_numa_cell_id(a, i));
+                cr_expect_str_eq(hostcaps_numa_cell_cpus(b, i), hostcaps_numa_cell_cpus(a, i));
+                cr_expect(hostcaps_numa_cell_memory(a, i, &ka) == 0 &&
+                          hostcaps_numa_cell_memory(b, i, &kb) == 0 && ka == kb);
+                for (size_t j = 0; j < hostcaps_numa_n_cells(a); j++)
+                        cr_expect_eq(hostcaps_numa_distance(b, i, j), hostcaps_numa_distance(a, i, j));
+                for (size_t k = 0; k < hostcaps_numa_cell_n_cpus(a, i); k++) {
+                        const hostcaps_numa_cpu *p = hostcaps_numa_cell_cpu(a, i, k),
+                                                *q = hostcaps_numa_cell_cpu(b, i, k);
+                        cr_assert(q);
+                        cr_expect(p->id == q->id && p->socket == q->socket && p->die == q->die &&
+                                  p->core == q->core);
+                        cr_expect_str_eq(p->siblings, q->siblings);
+                }
+        }
+        /* The document has neither offline CPUs nor the process view. */
+        cr_expect_null(hostcaps_numa_offline_cpus(b));
+        cr_expect_null(hostcaps_numa_allowed_cpus(b));
+        char *again = doc_of(loaded, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_expect_str_eq(again, xml, "re-emitted as it was read");
+        free(again);
+        free(xml);
+        hostcaps_numa_unref(a);
+        hostcaps_numa_unref(b);
+        hostcaps_node_unref(loaded);
+        hostcaps_node_unref(node);
+}
+
+static const char *load_error(const char *doc) {
+        hostcaps_node *node = NULL;
+        cr_assert_lt(hostcaps_node_open_document_data(&node, doc, strlen(doc), 0), 0,
+                     "loading succeeded:\n%s", doc);
+        cr_assert_null(node);
+        return hostcaps_error_message();
+}
+
+Test(numa, saved_document_bad) {
+#define DOC(cells)                                                                                           \
+        "<capabilities>\n<host>\n<cpu><arch>x86_64</arch></cpu>\n<topology>\n" cells                         \
+        "</topology>\n</host>\n</capabilities>\n"
+        const char *m = load_error(DOC("<cells num='2'>\n<cell id='0'><cpus num='0'/></cell>\n</cells>\n"));
+        cr_expect(strstr(m, "document:5") && strstr(m, "num='2'"), "%s", m);
+        m = load_error(
+                DOC("<cells num='1'>\n<cell id='0'>\n<distances><sibling id='4' value='10'/></distances>\n"
+                    "</cell>\n</cells>\n"));
+        cr_expect(strstr(m, "document:7") && strstr(m, "id='4'"), "%s", m);
+        m = load_error(DOC("<cells num='1'>\n<cell id='0'>\n<cpus num='1'>\n<cpu id='0' siblings='3-1'/>\n"
+                           "</cpus>\n</cell>\n</cells>\n"));
+        cr_expect(strstr(m, "document:8") && strstr(m, "3-1"), "%s", m);
+        m = load_error(DOC("<cells num='2'>\n<cell id='0'/>\n<cell id='0'/>\n</cells>\n"));
+        cr_expect(strstr(m, "id='0'") && strstr(m, "again"), "%s", m);
+#undef DOC
+}
+
+/* A narrower affinity is a different process view: the stamp sees it. */
+Test(numa, live_affinity_change_reprobes) {
+        cpu_set_t old, one;
+        hostcaps_node *node = NULL;
+        hostcaps_numa *a = get_numa_at(NULL, &node), *b = NULL;
+        cr_assert_eq(sched_getaffinity(0, sizeof(old), &old), 0);
+        if (CPU_COUNT(&old) < 2) {
+                hostcaps_numa_unref(a);
+                hostcaps_node_unref(node);
+                fprintf(stderr, "SKIP %s: this process may run on one CPU only\n", __func__);
+                cr_skip_test("one CPU allowed");
+        }
+        int first = -1;
+        for (int c = 0; c < CPU_SETSIZE && first < 0; c++)
+                if (CPU_ISSET(c, &old))
+                        first = c;
+        CPU_ZERO(&one);
+        CPU_SET(first, &one);
+        cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+        int r = hostcaps_node_get_numa(node, 0, &b);
+        cr_assert_eq(sched_setaffinity(0, sizeof(old), &old), 0);
+        cr_assert_eq(r, 0);
+        cr_expect_eq(hostcaps_node_n_probes(node, HOSTCAPS_SECTION_NUMA), 2, "the stamp missed the change");
+        char want[16];
+        snprintf(want, sizeof(want), "%d", first);
+        /* proc/self/status shows the main thread: the test's thread here. */
+        if (gettid() == getpid())
+                cr_expect_str_eq(hostcaps_numa_allowed_cpus(b), want);
+        hostcaps_numa_unref(a);
+        hostcaps_numa_unref(b);
+        hostcaps_node_unref(node);
+}
