@@ -1,1 +1,1 @@
-# cache section sources
+list(APPEND HOSTCAPS_SOURCES src/cache/cache.c src/cache/probe.c)

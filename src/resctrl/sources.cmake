@@ -1,1 +1,1 @@
-# resctrl section sources
+list(APPEND HOSTCAPS_SOURCES src/resctrl/resctrl.c src/resctrl/probe.c)

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The cache section: object, formatting and accessors (the probe is in probe.c). */
+#include <stdio.h>
+
+#include "cache.h"
+#include "host/error.h"
+
+static const char *const type_names[] = {
+        [HOSTCAPS_CACHE_UNIFIED] = "both",
+        [HOSTCAPS_CACHE_INSTRUCTION] = "code",
+        [HOSTCAPS_CACHE_DATA] = "data",
+};
+
+HOSTCAPS_EXPORT const char *hostcaps_cache_type_to_string(hostcaps_cache_type type) {
+        return (unsigned) type < ELEMENTSOF(type_names) ? type_names[type] : NULL;
+}
+
+static void cache_free(hostcaps_object *o) {
+        hostcaps_cache *c = (hostcaps_cache *) o;
+        for (size_t i = 0; i < c->n_banks; i++)
+                free(c->banks[i].cpus);
+        free(c->banks);
+}
+
+static int cache_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
+        hostcaps_cache *c = calloc(1, sizeof(*c));
+        int e;
+        if (!c)
+                return -ENOMEM;
+        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE, cache_free);
+        e = hostcaps_cache_probe_banks(ctx->reader, c);
+        if (e < 0) {
+                hostcaps_object_unref(&c->obj);
+                return e;
+        }
+        *ret = &c->obj;
+        return 0;
+}
+
+/* Banks change when CPUs go on- or offline (their lists, and banks whose
+ * CPUs are all offline); nothing else about them changes while the host runs. */
+static int cache_stamp(hostcaps_reader *r, uint64_t *stamp) {
+        return hostcaps_stamp_add_file(r, "sys/devices/system/cpu/online", stamp);
+}
+
+/* A size in the largest unit that divides it exactly, as libvirt writes
+ * sizes (15 MiB, 768 KiB, 1536 B). */
+static uint64_t pretty_size(uint64_t v, const char **ret_unit) {
+        static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        size_t i = 0;
+        while (v && v % 1024 == 0 && i + 1 < ELEMENTSOF(units)) {
+                v /= 1024;
+                i++;
+        }
+        *ret_unit = units[i];
+        return v;
+}
+
+/* The level whose banks are memory bandwidth domains: the last one. */
+static unsigned last_level(const hostcaps_cache *c) {
+        return c->n_banks ? c->banks[c->n_banks - 1].level : 0;
+}
+
+static int xml_bank(hostcaps_xml *x, const hostcaps_cache_bank_data *b) {
+        const char *unit;
+        uint64_t size = pretty_size(b->size, &unit);
+        int e;
+        if ((e = hostcaps_xml_start(x, "bank")) < 0 || (e = hostcaps_xml_attrf(x, "id", "%u", b->id)) < 0 ||
+            (e = hostcaps_xml_attrf(x, "level", "%u", b->level)) < 0 ||
+            (e = hostcaps_xml_attr(x, "type", type_names[b->type])) < 0 ||
+            (e = hostcaps_xml_attrf(x, "size", "%llu", (unsigned long long) size)) < 0 ||
+            (e = hostcaps_xml_attr(x, "unit", unit)) < 0 || (e = hostcaps_xml_attr(x, "cpus", b->cpus)) < 0)
+                return e;
+        /* resctrl's <control> children, when that section was requested. */
+        if ((e = hostcaps_xml_bank_controls(x, b->level, type_names[b->type], b->size)) < 0)
+                return e;
+        return hostcaps_xml_end(x);
+}
+
+/* libvirt's <cache>: a <bank> per bank (libvirt 9 prints level 3 and up,
+ * later versions level 2 too; all levels validate against its schema), then
+ * resctrl's <monitor>. The schema wants at least one bank: a host without
+ * cache information gets no <cache> at all. */
+static int cache_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+        const hostcaps_cache *c = (const hostcaps_cache *) o;
+        int e;
+        if (region != HOSTCAPS_XML_CACHE || c->n_banks == 0)
+                return 0;
+        if ((e = hostcaps_xml_start(x, "cache")) < 0)
+                return e;
+        for (size_t i = 0; i < c->n_banks; i++)
+                if ((e = xml_bank(x, &c->banks[i])) < 0)
+                        return e;
+        if ((e = hostcaps_xml_cache_monitors(x)) < 0)
+                return e;
+        return hostcaps_xml_end(x);
+}
+
+static bool cache_llc_bank(const hostcaps_object *o, size_t i, unsigned int *ret_id, const char **ret_cpus) {
+        const hostcaps_cache *c = (const hostcaps_cache *) o;
+        unsigned level = last_level(c);
+        for (size_t j = 0; j < c->n_banks; j++) {
+                if (c->banks[j].level != level || i-- > 0)
+                        continue;
+                *ret_id = c->banks[j].id;
+                *ret_cpus = c->banks[j].cpus;
+                return true;
+        }
+        return false;
+}
+
+static int cache_json(struct json_object *root, const hostcaps_object *o) {
+        const hostcaps_cache *c = (const hostcaps_cache *) o;
+        struct json_object *j = json_object_new_object(), *a = json_object_new_array();
+        if (!j || !a) {
+                json_object_put(j);
+                json_object_put(a);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < c->n_banks; i++) {
+                const hostcaps_cache_bank_data *b = &c->banks[i];
+                struct json_object *t = json_object_new_object();
+                if (!t) {
+                        json_object_put(a);
+                        json_object_put(j);
+                        return -ENOMEM;
+                }
+                json_object_object_add(t, "id", json_object_new_int64(b->id));
+                json_object_object_add(t, "id_derived", json_object_new_boolean(!b->has_id));
+                json_object_object_add(t, "level", json_object_new_int64(b->level));
+                json_object_object_add(t, "type", json_object_new_string(type_names[b->type]));
+                json_object_object_add(t, "size_bytes", json_object_new_int64((int64_t) b->size));
+                json_object_object_add(t, "line_size",
+                                       b->line_size ? json_object_new_int64(b->line_size) : NULL);
+                json_object_object_add(t, "ways", b->ways ? json_object_new_int64(b->ways) : NULL);
+                json_object_object_add(t, "cpus", json_object_new_string(b->cpus));
+                json_object_array_add(a, t);
+        }
+        json_object_object_add(j, "banks", a);
+        json_object_object_add(root, "cache", j);
+        return 0;
+}
+
+/* "48 KiB", "1 MiB", "1536 KiB" */
+static void format_size(char *buf, size_t n, uint64_t v) {
+        const char *unit;
+        uint64_t s = pretty_size(v, &unit);
+        if (strcmp(unit, "B") == 0 && v >= 1024) {
+                s = v / 1024; /* not a whole number of KiB: round down, as lscpu does */
+                unit = "KiB";
+        }
+        snprintf(buf, n, "%llu %s", (unsigned long long) s, unit);
+}
+
+/* A table like `lscpu -C`: one line per level and type, then the banks of
+ * the last level with their CPUs. */
+static int cache_text(hostcaps_buf *b, const hostcaps_object *o) {
+        const hostcaps_cache *c = (const hostcaps_cache *) o;
+        static const char *const kernel_types[] = {
+                [HOSTCAPS_CACHE_UNIFIED] = "Unified",
+                [HOSTCAPS_CACHE_INSTRUCTION] = "Instruction",
+                [HOSTCAPS_CACHE_DATA] = "Data",
+        };
+        static const char *const suffix[] = {[HOSTCAPS_CACHE_UNIFIED] = "",
+                                             [HOSTCAPS_CACHE_INSTRUCTION] = "i",
+                                             [HOSTCAPS_CACHE_DATA] = "d"};
+        unsigned level = last_level(c);
+
+        if (c->n_banks == 0) {
+                hostcaps_buf_printf(b, "%-24s %s\n", "Caches:", "none reported");
+                return 0;
+        }
+        hostcaps_buf_printf(b, "Caches:\n  %-5s %-10s %-10s %-5s %-12s %-6s %-5s %s\n", "NAME", "ONE-SIZE",
+                            "ALL-SIZE", "WAYS", "TYPE", "LEVEL", "LINE", "BANKS");
+        /* Banks are sorted by level then id: gather each level and type. */
+        for (unsigned lv = 1; lv <= level; lv++)
+                for (int t = 2; t >= 0; t--) {
+                        hostcaps_cache_type type = t == 2   ? HOSTCAPS_CACHE_DATA
+                                                   : t == 1 ? HOSTCAPS_CACHE_INSTRUCTION
+                                                            : HOSTCAPS_CACHE_UNIFIED;
+                        uint64_t one = 0, all = 0;
+                        unsigned n = 0, ways = 0, line = 0;
+                        bool mixed = false;
+                        for (size_t i = 0; i < c->n_banks; i++) {
+                                const hostcaps_cache_bank_data *k = &c->banks[i];
+                                if (k->level != lv || k->type != type)
+                                        continue;
+                                mixed |= n > 0 && k->size != one;
+                                if (n++ == 0) {
+                                        one = k->size;
+                                        ways = k->ways;
+                                        line = k->line_size;
+                                }
+                                all += k->size;
+                        }
+                        if (n == 0)
+                                continue;
+                        char name[16], s1[32], s2[32], w[16], l[16];
+                        snprintf(name, sizeof(name), "L%u%s", lv, suffix[type]);
+                        format_size(s1, sizeof(s1), one);
+                        if (mixed)
+                                snprintf(s1, sizeof(s1), "mixed");
+                        format_size(s2, sizeof(s2), all);
+                        snprintf(w, sizeof(w), "%u", ways);
+                        snprintf(l, sizeof(l), "%u", line);
+                        hostcaps_buf_printf(b, "  %-5s %-10s %-10s %-5s %-12s %-6u %-5s %u\n", name, s1, s2,
+                                            ways ? w : "-", kernel_types[type], lv, line ? l : "-", n);
+                }
+        for (size_t i = 0; i < c->n_banks; i++) {
+                const hostcaps_cache_bank_data *k = &c->banks[i];
+                char label[48], size[32];
+                if (k->level != level)
+                        continue;
+                snprintf(label, sizeof(label), "L%u%s bank %u:", k->level, suffix[k->type], k->id);
+                format_size(size, sizeof(size), k->size);
+                hostcaps_buf_printf(b, "%-24s %s, CPUs %s\n", label, size, k->cpus);
+        }
+        return 0;
+}
+
+const hostcaps_section_ops hostcaps_cache_ops = {
+        .name = "cache",
+        .flag = HOSTCAPS_SECTION_CACHE,
+        .object_size = sizeof(hostcaps_cache),
+        .free_object = cache_free,
+        .probe = cache_probe,
+        .stamp = cache_stamp,
+        .xml = cache_xml,
+        .json = cache_json,
+        .text = cache_text,
+        .llc_bank = cache_llc_bank,
+};
+
+/* ---- public accessors -------------------------------------------------- */
+
+HOSTCAPS_EXPORT int hostcaps_node_get_cache(hostcaps_node *node, unsigned int flags, hostcaps_cache **ret) {
+        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_CACHE, flags, (hostcaps_object **) ret);
+}
+
+HOSTCAPS_EXPORT hostcaps_cache *hostcaps_cache_ref(hostcaps_cache *cache) {
+        return (hostcaps_cache *) hostcaps_object_ref(cache ? &cache->obj : NULL);
+}
+
+HOSTCAPS_EXPORT hostcaps_cache *hostcaps_cache_unref(hostcaps_cache *cache) {
+        return (hostcaps_cache *) hostcaps_object_unref(cache ? &cache->obj : NULL);
+}
+
+HOSTCAPS_EXPORT size_t hostcaps_cache_n_banks(const hostcaps_cache *cache) {
+        return cache ? cache->n_banks : 0;
+}
+
+static const hostcaps_cache_bank_data *bank(const hostcaps_cache *cache, size_t i) {
+        return cache && i < cache->n_banks ? &cache->banks[i] : NULL;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_id(const hostcaps_cache *cache, size_t i) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        return b ? b->id : 0;
+}
+
+HOSTCAPS_EXPORT bool hostcaps_cache_bank_id_derived(const hostcaps_cache *cache, size_t i) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        return b && !b->has_id;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_level(const hostcaps_cache *cache, size_t i) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        return b ? b->level : 0;
+}
+
+HOSTCAPS_EXPORT hostcaps_cache_type hostcaps_cache_bank_type(const hostcaps_cache *cache, size_t i) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        return b ? b->type : HOSTCAPS_CACHE_UNIFIED;
+}
+
+HOSTCAPS_EXPORT uint64_t hostcaps_cache_bank_size(const hostcaps_cache *cache, size_t i) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        return b ? b->size : 0;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_line_size(const hostcaps_cache *cache, size_t i) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        return b ? b->line_size : 0;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_ways(const hostcaps_cache *cache, size_t i) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        return b ? b->ways : 0;
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_cache_bank_cpus(const hostcaps_cache *cache, size_t i) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        return b ? b->cpus : NULL;
+}

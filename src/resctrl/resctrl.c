@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The resctrl section: object, formatting and accessors (the probe is in probe.c). */
+#include <stdio.h>
+
+#include "host/error.h"
+#include "resctrl.h"
+
+static const char *const type_names[] = {
+        [HOSTCAPS_CACHE_UNIFIED] = "both",
+        [HOSTCAPS_CACHE_INSTRUCTION] = "code",
+        [HOSTCAPS_CACHE_DATA] = "data",
+};
+
+static void resctrl_free(hostcaps_object *o) {
+        hostcaps_resctrl *rc = (hostcaps_resctrl *) o;
+        free(rc->ctls);
+        free(rc->mb_throttle_mode);
+        for (size_t i = 0; i < rc->n_mon_features; i++)
+                free(rc->mon_features[i]);
+        free(rc->mon_features);
+}
+
+static int resctrl_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
+        hostcaps_resctrl *rc = calloc(1, sizeof(*rc));
+        int e;
+        if (!rc)
+                return -ENOMEM;
+        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL, resctrl_free);
+        e = hostcaps_resctrl_probe_info(ctx->reader, rc);
+        if (e < 0) {
+                hostcaps_object_unref(&rc->obj);
+                return e;
+        }
+        *ret = &rc->obj;
+        return 0;
+}
+
+/* What resctrl offers changes only with a mount: the info directory is
+ * created at mount time (a new inode and change time on every mount, with
+ * whatever options it had) and is missing while unmounted. */
+static int resctrl_stamp(hostcaps_reader *r, uint64_t *stamp) {
+        return hostcaps_stamp_add_stat(r, RESCTRL_DIR "/info", stamp);
+}
+
+static bool has_prefix(const char *s, const char *prefix) {
+        return startswith(s, prefix) != NULL;
+}
+
+/* Monitoring features of one kind: "llc_" for cache, "mbm_" for memory
+ * bandwidth, as libvirt sorts them (other names are in neither). */
+static size_t n_features_with(const hostcaps_resctrl *rc, const char *prefix) {
+        size_t n = 0;
+        for (size_t i = 0; rc->has_mon && i < rc->n_mon_features; i++)
+                n += has_prefix(rc->mon_features[i], prefix);
+        return n;
+}
+
+/* The power of 1024 that divides v exactly, at most EiB; 0 for v == 0. */
+static unsigned unit_exponent(uint64_t v) {
+        unsigned k = 0;
+        while (v && v % 1024 == 0 && k < 6) {
+                v /= 1024;
+                k++;
+        }
+        return k;
+}
+
+/* libvirt's <control> of a cache bank: granularity = bank size / bits of
+ * cbm_mask (rounded down), min = granularity * min_cbm_bits, written only
+ * when min_cbm_bits is above 1 (otherwise it is 0 or the granularity), both
+ * in the largest unit that divides them exactly. */
+static int xml_control(hostcaps_xml *x, const hostcaps_resctrl_cache_ctl *c, uint64_t size) {
+        static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        uint64_t gran = size / c->cbm_bits;
+        uint64_t min = c->min_cbm_bits > 1 ? gran * c->min_cbm_bits : 0;
+        unsigned k = unit_exponent(gran);
+        int e;
+
+        if (min && unit_exponent(min) < k)
+                k = unit_exponent(min);
+        gran >>= 10 * k;
+        min >>= 10 * k;
+        if ((e = hostcaps_xml_start(x, "control")) < 0 ||
+            (e = hostcaps_xml_attrf(x, "granularity", "%llu", (unsigned long long) gran)) < 0)
+                return e;
+        if (min && (e = hostcaps_xml_attrf(x, "min", "%llu", (unsigned long long) min)) < 0)
+                return e;
+        if ((e = hostcaps_xml_attr(x, "unit", units[k])) < 0 ||
+            (e = hostcaps_xml_attr(x, "type", type_names[c->type])) < 0 ||
+            (e = hostcaps_xml_attrf(x, "maxAllocs", "%u", c->num_closids)) < 0)
+                return e;
+        return hostcaps_xml_end(x);
+}
+
+/* libvirt gives every control of a level to each bank of that level,
+ * whatever the bank's type. */
+static int xml_bank_controls(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, const char *type,
+                             uint64_t size) {
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
+        int e = 0;
+        for (size_t i = 0; e >= 0 && i < rc->n_ctls; i++)
+                if (rc->ctls[i].level == level)
+                        e = xml_control(x, &rc->ctls[i], size);
+        return e;
+}
+
+static int xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char *prefix, bool cache) {
+        int e;
+        if (n_features_with(rc, prefix) == 0)
+                return 0;
+        if ((e = hostcaps_xml_start(x, "monitor")) < 0)
+                return e;
+        if (cache && ((e = hostcaps_xml_attrf(x, "level", "%u", rc->mon_level)) < 0 ||
+                      (e = hostcaps_xml_attrf(x, "reuseThreshold", "%llu",
+                                              (unsigned long long) rc->mon_reuse_threshold)) < 0))
+                return e;
+        if ((e = hostcaps_xml_attrf(x, "maxMonitors", "%u", rc->mon_rmids)) < 0)
+                return e;
+        for (size_t i = 0; i < rc->n_mon_features; i++) {
+                if (!has_prefix(rc->mon_features[i], prefix))
+                        continue;
+                if ((e = hostcaps_xml_start(x, "feature")) < 0 ||
+                    (e = hostcaps_xml_attr(x, "name", rc->mon_features[i])) < 0 ||
+                    (e = hostcaps_xml_end(x)) < 0)
+                        return e;
+        }
+        return hostcaps_xml_end(x);
+}
+
+static int xml_cache_monitors(hostcaps_xml *x, const hostcaps_object *o) {
+        return xml_monitor(x, (const hostcaps_resctrl *) o, "llc_", true);
+}
+
+/* <memory_bandwidth>: a <node> per memory bandwidth domain, which is a
+ * last-level cache bank (id and CPUs of the bank, as libvirt writes them),
+ * then the memory bandwidth monitor. Needs the cache section's banks. */
+static int xml_memory_bandwidth(hostcaps_xml *x, const hostcaps_resctrl *rc) {
+        unsigned id;
+        const char *cpus;
+        int e;
+
+        if (!rc->has_mb || !hostcaps_xml_cache_llc_bank(x, 0, &id, &cpus))
+                return 0;
+        if ((e = hostcaps_xml_start(x, "memory_bandwidth")) < 0)
+                return e;
+        for (size_t i = 0; hostcaps_xml_cache_llc_bank(x, i, &id, &cpus); i++)
+                if ((e = hostcaps_xml_start(x, "node")) < 0 ||
+                    (e = hostcaps_xml_attrf(x, "id", "%u", id)) < 0 ||
+                    (e = hostcaps_xml_attr(x, "cpus", cpus)) < 0 ||
+                    (e = hostcaps_xml_start(x, "control")) < 0 ||
+                    (e = hostcaps_xml_attrf(x, "granularity", "%u", rc->mb_gran)) < 0 ||
+                    (e = hostcaps_xml_attrf(x, "min", "%u", rc->mb_min)) < 0 ||
+                    (e = hostcaps_xml_attrf(x, "maxAllocs", "%u", rc->mb_closids)) < 0 ||
+                    (e = hostcaps_xml_end(x)) < 0 || (e = hostcaps_xml_end(x)) < 0)
+                        return e;
+        if ((e = xml_monitor(x, rc, "mbm_", false)) < 0)
+                return e;
+        return hostcaps_xml_end(x);
+}
+
+static int resctrl_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
+        /* Controls and the cache monitor are written from the cache section's
+         * <cache> through the hooks; an absent section writes nothing. */
+        if (region != HOSTCAPS_XML_MEMORY_BANDWIDTH || o->absent_reason)
+                return 0;
+        return xml_memory_bandwidth(x, rc);
+}
+
+static struct json_object *json_features(const hostcaps_resctrl *rc, const char *prefix) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; a && i < rc->n_mon_features; i++)
+                if (!prefix || has_prefix(rc->mon_features[i], prefix))
+                        json_object_array_add(a, json_object_new_string(rc->mon_features[i]));
+        return a;
+}
+
+static int resctrl_json(struct json_object *root, const hostcaps_object *o) {
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
+        struct json_object *j = json_object_new_object(), *a, *t;
+        char mask[24];
+
+        if (!j)
+                return -ENOMEM;
+        if (o->absent_reason) {
+                json_object_object_add(j, "absent", json_object_new_boolean(1));
+                json_object_object_add(j, "reason", json_object_new_string(o->absent_reason));
+                json_object_object_add(root, "resctrl", j);
+                return 0;
+        }
+        a = json_object_new_array();
+        for (size_t i = 0; a && i < rc->n_ctls; i++) {
+                const hostcaps_resctrl_cache_ctl *c = &rc->ctls[i];
+                if (!(t = json_object_new_object()))
+                        break;
+                snprintf(mask, sizeof(mask), "%llx", (unsigned long long) c->cbm_mask);
+                json_object_object_add(t, "level", json_object_new_int64(c->level));
+                json_object_object_add(t, "type", json_object_new_string(type_names[c->type]));
+                json_object_object_add(t, "cbm_mask", json_object_new_string(mask));
+                json_object_object_add(t, "cbm_bits", json_object_new_int64(c->cbm_bits));
+                json_object_object_add(t, "min_cbm_bits", json_object_new_int64(c->min_cbm_bits));
+                json_object_object_add(t, "max_allocs", json_object_new_int64(c->num_closids));
+                json_object_array_add(a, t);
+        }
+        json_object_object_add(j, "cache_allocation", a);
+        t = NULL;
+        if (rc->has_mb && (t = json_object_new_object())) {
+                json_object_object_add(t, "granularity", json_object_new_int64(rc->mb_gran));
+                json_object_object_add(t, "min", json_object_new_int64(rc->mb_min));
+                json_object_object_add(t, "max_allocs", json_object_new_int64(rc->mb_closids));
+                json_object_object_add(t, "mbps", json_object_new_boolean(rc->mb_mbps));
+                json_object_object_add(
+                        t, "delay_linear",
+                        rc->mb_delay_linear < 0 ? NULL : json_object_new_boolean(rc->mb_delay_linear));
+                json_object_object_add(t, "throttle_mode",
+                                       rc->mb_throttle_mode ? json_object_new_string(rc->mb_throttle_mode)
+                                                            : NULL);
+        }
+        json_object_object_add(j, "memory_bandwidth", t);
+        t = NULL;
+        if (rc->has_mon && (t = json_object_new_object())) {
+                json_object_object_add(t, "level", json_object_new_int64(rc->mon_level));
+                json_object_object_add(t, "max_monitors", json_object_new_int64(rc->mon_rmids));
+                json_object_object_add(t, "reuse_threshold_bytes",
+                                       json_object_new_int64((int64_t) rc->mon_reuse_threshold));
+                json_object_object_add(t, "features", json_features(rc, NULL));
+                json_object_object_add(t, "cache_features", json_features(rc, "llc_"));
+                json_object_object_add(t, "memory_bandwidth_features", json_features(rc, "mbm_"));
+        }
+        json_object_object_add(j, "monitoring", t);
+        json_object_object_add(root, "resctrl", j);
+        return 0;
+}
+
+static int resctrl_text(hostcaps_buf *b, const hostcaps_object *o) {
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
+        char label[40];
+
+        if (o->absent_reason) {
+                hostcaps_buf_printf(b, "%-24s absent (%s)\n", "Resctrl:", o->absent_reason);
+                return 0;
+        }
+        if (!rc->n_ctls && !rc->has_mb && !rc->has_mon)
+                hostcaps_buf_printf(b, "%-24s %s\n", "Resctrl:", "mounted, no resource");
+        for (size_t i = 0; i < rc->n_ctls; i++) {
+                const hostcaps_resctrl_cache_ctl *c = &rc->ctls[i];
+                snprintf(label, sizeof(label), "L%u allocation (%s):", c->level, type_names[c->type]);
+                hostcaps_buf_printf(b, "%-24s %u-bit mask %llx, min %u bits, %u allocations\n", label,
+                                    c->cbm_bits, (unsigned long long) c->cbm_mask, c->min_cbm_bits,
+                                    c->num_closids);
+        }
+        if (rc->has_mb)
+                hostcaps_buf_printf(b, "%-24s granularity %u, min %u%s, %u allocations%s%s\n",
+                                    "Memory bandwidth:", rc->mb_gran, rc->mb_min,
+                                    rc->mb_mbps ? " (MBps mode)" : "", rc->mb_closids,
+                                    rc->mb_throttle_mode ? ", throttle " : "",
+                                    rc->mb_throttle_mode ? rc->mb_throttle_mode : "");
+        if (rc->has_mon) {
+                snprintf(label, sizeof(label), "L%u monitoring:", rc->mon_level);
+                hostcaps_buf_printf(b, "%-24s %u monitors, reuse threshold %llu bytes\n", label,
+                                    rc->mon_rmids, (unsigned long long) rc->mon_reuse_threshold);
+                hostcaps_buf_printf(b, "%-24s", "Monitoring features:");
+                for (size_t i = 0; i < rc->n_mon_features; i++)
+                        hostcaps_buf_printf(b, " %s", rc->mon_features[i]);
+                hostcaps_buf_puts(b, "\n");
+        }
+        return 0;
+}
+
+const hostcaps_section_ops hostcaps_resctrl_ops = {
+        .name = "resctrl",
+        .flag = HOSTCAPS_SECTION_RESCTRL,
+        .object_size = sizeof(hostcaps_resctrl),
+        .free_object = resctrl_free,
+        .probe = resctrl_probe,
+        .stamp = resctrl_stamp,
+        .xml = resctrl_xml,
+        .json = resctrl_json,
+        .text = resctrl_text,
+        .xml_bank_controls = xml_bank_controls,
+        .xml_cache_monitors = xml_cache_monitors,
+};
+
+/* ---- public accessors -------------------------------------------------- */
+
+HOSTCAPS_EXPORT int hostcaps_node_get_resctrl(hostcaps_node *node, unsigned int flags,
+                                              hostcaps_resctrl **ret) {
+        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_RESCTRL, flags, (hostcaps_object **) ret);
+}
+
+HOSTCAPS_EXPORT hostcaps_resctrl *hostcaps_resctrl_ref(hostcaps_resctrl *resctrl) {
+        return (hostcaps_resctrl *) hostcaps_object_ref(resctrl ? &resctrl->obj : NULL);
+}
+
+HOSTCAPS_EXPORT hostcaps_resctrl *hostcaps_resctrl_unref(hostcaps_resctrl *resctrl) {
+        return (hostcaps_resctrl *) hostcaps_object_unref(resctrl ? &resctrl->obj : NULL);
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_resctrl_absent_reason(const hostcaps_resctrl *resctrl) {
+        return resctrl ? resctrl->obj.absent_reason : NULL;
+}
+
+HOSTCAPS_EXPORT size_t hostcaps_resctrl_n_cache_controls(const hostcaps_resctrl *resctrl) {
+        return resctrl ? resctrl->n_ctls : 0;
+}
+
+static const hostcaps_resctrl_cache_ctl *ctl(const hostcaps_resctrl *resctrl, size_t i) {
+        return resctrl && i < resctrl->n_ctls ? &resctrl->ctls[i] : NULL;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_resctrl_cache_control_level(const hostcaps_resctrl *resctrl, size_t i) {
+        const hostcaps_resctrl_cache_ctl *c = ctl(resctrl, i);
+        return c ? c->level : 0;
+}
+
+HOSTCAPS_EXPORT hostcaps_cache_type hostcaps_resctrl_cache_control_type(const hostcaps_resctrl *resctrl,
+                                                                        size_t i) {
+        const hostcaps_resctrl_cache_ctl *c = ctl(resctrl, i);
+        return c ? c->type : HOSTCAPS_CACHE_UNIFIED;
+}
+
+HOSTCAPS_EXPORT uint64_t hostcaps_resctrl_cache_control_cbm_mask(const hostcaps_resctrl *resctrl, size_t i) {
+        const hostcaps_resctrl_cache_ctl *c = ctl(resctrl, i);
+        return c ? c->cbm_mask : 0;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_resctrl_cache_control_cbm_bits(const hostcaps_resctrl *resctrl,
+                                                                     size_t i) {
+        const hostcaps_resctrl_cache_ctl *c = ctl(resctrl, i);
+        return c ? c->cbm_bits : 0;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_resctrl_cache_control_min_cbm_bits(const hostcaps_resctrl *resctrl,
+                                                                         size_t i) {
+        const hostcaps_resctrl_cache_ctl *c = ctl(resctrl, i);
+        return c ? c->min_cbm_bits : 0;
+}
+
+HOSTCAPS_EXPORT unsigned int hostcaps_resctrl_cache_control_max_allocs(const hostcaps_resctrl *resctrl,
+                                                                       size_t i) {
+        const hostcaps_resctrl_cache_ctl *c = ctl(resctrl, i);
+        return c ? c->num_closids : 0;
+}
+
+HOSTCAPS_EXPORT uint64_t hostcaps_resctrl_cache_control_granularity(const hostcaps_resctrl *resctrl, size_t i,
+                                                                    uint64_t cache_size) {
+        const hostcaps_resctrl_cache_ctl *c = ctl(resctrl, i);
+        return c ? cache_size / c->cbm_bits : 0;
+}
+
+HOSTCAPS_EXPORT uint64_t hostcaps_resctrl_cache_control_min(const hostcaps_resctrl *resctrl, size_t i,
+                                                            uint64_t cache_size) {
+        const hostcaps_resctrl_cache_ctl *c = ctl(resctrl, i);
+        return c ? cache_size / c->cbm_bits * c->min_cbm_bits : 0;
+}
+
+HOSTCAPS_EXPORT bool hostcaps_resctrl_memory_bandwidth(const hostcaps_resctrl *resctrl,
+                                                       unsigned int *ret_granularity, unsigned int *ret_min,
+                                                       unsigned int *ret_max_allocs) {
+        if (!resctrl || !resctrl->has_mb)
+                return false;
+        if (ret_granularity)
+                *ret_granularity = resctrl->mb_gran;
+        if (ret_min)
+                *ret_min = resctrl->mb_min;
+        if (ret_max_allocs)
+                *ret_max_allocs = resctrl->mb_closids;
+        return true;
+}
+
+HOSTCAPS_EXPORT bool hostcaps_resctrl_memory_bandwidth_mbps(const hostcaps_resctrl *resctrl) {
+        return resctrl && resctrl->has_mb && resctrl->mb_mbps;
+}
+
+HOSTCAPS_EXPORT int hostcaps_resctrl_memory_bandwidth_delay_linear(const hostcaps_resctrl *resctrl) {
+        return resctrl && resctrl->has_mb ? resctrl->mb_delay_linear : -1;
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_resctrl_memory_bandwidth_throttle_mode(const hostcaps_resctrl *resctrl) {
+        return resctrl && resctrl->has_mb ? resctrl->mb_throttle_mode : NULL;
+}
+
+HOSTCAPS_EXPORT bool hostcaps_resctrl_monitor(const hostcaps_resctrl *resctrl, unsigned int *ret_level,
+                                              unsigned int *ret_max_monitors, uint64_t *ret_reuse_threshold) {
+        if (!resctrl || !resctrl->has_mon)
+                return false;
+        if (ret_level)
+                *ret_level = resctrl->mon_level;
+        if (ret_max_monitors)
+                *ret_max_monitors = resctrl->mon_rmids;
+        if (ret_reuse_threshold)
+                *ret_reuse_threshold = resctrl->mon_reuse_threshold;
+        return true;
+}
+
+HOSTCAPS_EXPORT size_t hostcaps_resctrl_n_monitor_features(const hostcaps_resctrl *resctrl) {
+        return resctrl && resctrl->has_mon ? resctrl->n_mon_features : 0;
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_resctrl_monitor_feature(const hostcaps_resctrl *resctrl, size_t i) {
+        return resctrl && resctrl->has_mon && i < resctrl->n_mon_features ? resctrl->mon_features[i] : NULL;
+}
