@@ -23,6 +23,9 @@ static void help(FILE *f) {
                 "                       repeat or separate with commas (default: all)\n"
                 "  -f, --format FORMAT  xml (libvirt capabilities, default), json or text\n"
                 "  -r, --root DIR       read a recorded sysroot instead of this host\n"
+                "      --from FILE      read a saved capabilities document (hostcaps' XML\n"
+                "                       or libvirt's `virsh capabilities`) instead of this host\n"
+                "      --from-hwloc FILE  read an hwloc XML topology (lstopo --of xml)\n"
                 "      --cpuid FILE     take x86 CPUID from a dump (libvirt <cpudata> or\n"
                 "                       libcpuid raw format) instead of the CPU or the root\n"
                 "  -h, --help           show this help\n"
@@ -69,16 +72,18 @@ static int runtime_error(const char *what, int r) {
 }
 
 int main(int argc, char **argv) {
-        enum { OPT_CPUID = 256 };
+        enum { OPT_CPUID = 256, OPT_FROM, OPT_FROM_HWLOC };
         static const struct option options[] = {
                 {"section", required_argument, NULL, 's'}, {"format", required_argument, NULL, 'f'},
                 {"root", required_argument, NULL, 'r'},    {"cpuid", required_argument, NULL, OPT_CPUID},
+                {"from", required_argument, NULL, OPT_FROM},
+                {"from-hwloc", required_argument, NULL, OPT_FROM_HWLOC},
                 {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
                 {},
         };
         unsigned sections = 0;
         hostcaps_format format = HOSTCAPS_FORMAT_XML;
-        const char *root = NULL, *cpuid = NULL;
+        const char *root = NULL, *cpuid = NULL, *from = NULL, *from_hwloc = NULL;
         hostcaps_node *node = NULL;
         char *doc = NULL;
         int c, r;
@@ -105,6 +110,12 @@ int main(int argc, char **argv) {
                 case OPT_CPUID:
                         cpuid = optarg;
                         break;
+                case OPT_FROM:
+                        from = optarg;
+                        break;
+                case OPT_FROM_HWLOC:
+                        from_hwloc = optarg;
+                        break;
                 case 'h':
                         help(stdout);
                         return 0;
@@ -130,8 +141,8 @@ int main(int argc, char **argv) {
                 }
                 if (optind != argc - 1)
                         return usage_error("%s", "snapshot needs exactly one directory");
-                if (root || cpuid)
-                        return usage_error("%s", "snapshot records this live host; --root and --cpuid do not apply");
+                if (root || cpuid || from || from_hwloc)
+                        return usage_error("%s", "snapshot records this live host; --root, --from and --cpuid do not apply");
                 r = hostcaps_snapshot(argv[optind], sections, 0);
                 if (r < 0)
                         return runtime_error("snapshot", r);
@@ -140,9 +151,15 @@ int main(int argc, char **argv) {
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
 
-        r = hostcaps_node_open(&node, root, 0);
+        if ((from || from_hwloc) && (root || cpuid || (from && from_hwloc)))
+                return usage_error("%s", "--from and --from-hwloc read a file: no other source applies");
+        if (from_hwloc)
+                from = from_hwloc;
+        r = from_hwloc ? hostcaps_node_open_hwloc(&node, from, 0)
+            : from     ? hostcaps_node_open_document(&node, from, 0)
+                       : hostcaps_node_open(&node, root, 0);
         if (r < 0)
-                return runtime_error(root ? root : "/", r);
+                return runtime_error(from ? "loading" : root ? root : "/", r);
         if (cpuid && (r = hostcaps_node_set_cpuid_file(node, cpuid)) < 0) {
                 hostcaps_node_unref(node);
                 return runtime_error(cpuid, r);
@@ -150,7 +167,7 @@ int main(int argc, char **argv) {
         r = hostcaps_node_get_capabilities(node, sections, 0, format, &doc);
         hostcaps_node_unref(node);
         if (r < 0)
-                return runtime_error(root ? root : "this host", r);
+                return runtime_error(from ? from : root ? root : "this host", r);
         fputs(doc, stdout);
         if (format == HOSTCAPS_FORMAT_XML)
                 fputc('\n', stdout);

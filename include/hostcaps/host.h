@@ -18,7 +18,7 @@ HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_unref(hostcaps_host *host);
 /* The host UUID (lower case, 36 characters): DMI product_uuid, else derived
  * from /etc/machine-id; NULL when neither is readable. */
 HOSTCAPS_EXPORT const char *hostcaps_host_uuid(const hostcaps_host *host);
-/* "dmi", "machine-id" or NULL: where the UUID came from. */
+/* "dmi", "machine-id", "document" (a loaded document) or NULL: where the UUID came from. */
 HOSTCAPS_EXPORT const char *hostcaps_host_uuid_source(const hostcaps_host *host);
 
 /* Power management targets, as libvirt names them. */

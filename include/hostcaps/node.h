@@ -17,6 +17,25 @@ typedef struct hostcaps_node hostcaps_node;
  * nothing is read from the live machine. flags must be 0.
  * Returns 0, or -ENOENT/-ENOTDIR/-EACCES for a bad root, -EINVAL for bad flags. */
 HOSTCAPS_EXPORT int hostcaps_node_open(hostcaps_node **ret, const char *root, unsigned int flags);
+/* Open a node from a saved capabilities document: hostcaps' own XML or
+ * libvirt's `virsh capabilities` output (<guest> elements are ignored). The
+ * node then answers by section like any other; a section the document does
+ * not hold is present and absent ("not in the loaded document"). Nothing is
+ * read from the host. The document is untrusted input: no network, no
+ * entities, no DTD (refused), size and depth limits; errors name the line.
+ * `path` is read whole (at most 16 MiB). flags must be 0. */
+HOSTCAPS_EXPORT int hostcaps_node_open_document(hostcaps_node **ret, const char *path, unsigned int flags);
+/* The same from a document in memory (`size` bytes, no NUL needed). */
+HOSTCAPS_EXPORT int hostcaps_node_open_document_data(hostcaps_node **ret, const char *data, size_t size,
+                                                     unsigned int flags);
+
+/* Open a node from an hwloc XML topology (lstopo --of xml,
+ * hwloc-gather-topology, PMIx): the CPU topology, NUMA and cache sections
+ * come from it; what hwloc cannot know (free memory now, resctrl, the host
+ * identity) is absent with that reason. hwloc is loaded when this is first
+ * called (-EOPNOTSUPP without libhwloc.so.15). flags must be 0. */
+HOSTCAPS_EXPORT int hostcaps_node_open_hwloc(hostcaps_node **ret, const char *path, unsigned int flags);
+
 HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_ref(hostcaps_node *node);
 HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_unref(hostcaps_node *node);
 

@@ -24,9 +24,17 @@ int hostcaps_read_online_cpus(hostcaps_reader *r, hostcaps_bitmap **ret) {
                 uint64_t id, online;
                 if (!num || !num[0] || (num[0] == '0' && num[1]) || hostcaps_parse_u64(num, &id) < 0)
                         continue;
-                /* cpuN/online is "0" or "1"; absent for CPUs that cannot go offline. */
+                /* cpuN/online is "0" or "1"; absent for CPUs that cannot go offline.
+                 * Absent too when cpuN itself went away since the listing (a CPU
+                 * hot-removed mid-probe): that one is not counted. */
                 int o = hostcaps_readf_u64(r, &online, "sys/devices/system/cpu/%s/online", names[i]);
-                if (o == -ENOENT || (o >= 0 && online))
+                if (o == -ENOENT) {
+                        o = hostcaps_readf_exists(r, "sys/devices/system/cpu/%s", names[i]);
+                        if (o == 0)
+                                continue;
+                        online = 1;
+                }
+                if (o >= 0 && online)
                         e = id < HOSTCAPS_BITMAP_MAX ? hostcaps_bitmap_set(b, (unsigned) id) : 0;
                 else if (o < 0)
                         e = o;

@@ -17,28 +17,70 @@ int hostcaps_xml_end(hostcaps_xml *x) {
         return xmlTextWriterEndElement(x->w) < 0 ? xml_failed() : 0;
 }
 
+/* Values come from files of the probed root: untrusted bytes. Invalid UTF-8
+ * or a control character would make the document unreadable (libxml2 writes
+ * "&#1;", which no XML 1.0 parser accepts); each becomes U+FFFD. */
+static int xml_write(hostcaps_xml *x, bool attribute, const char *name, const char *value) {
+        _cleanup_free_ char *clean = NULL;
+        int r = hostcaps_utf8_sanitize(value, &clean);
+        if (r < 0)
+                return r;
+        if (clean)
+                value = clean;
+        r = attribute ? xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST value)
+                      : xmlTextWriterWriteElement(x->w, BAD_CAST name, BAD_CAST value);
+        return r < 0 ? xml_failed() : 0;
+}
+
+_printf_(4, 0) static int xml_vwrite(hostcaps_xml *x, bool attribute, const char *name, const char *fmt,
+                                      va_list ap) {
+        _cleanup_free_ char *value = NULL;
+        if (vasprintf(&value, fmt, ap) < 0) {
+                value = NULL;
+                return -ENOMEM;
+        }
+        return xml_write(x, attribute, name, value);
+}
+
 int hostcaps_xml_attr(hostcaps_xml *x, const char *name, const char *value) {
-        return xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST value) < 0 ? xml_failed() : 0;
+        return xml_write(x, true, name, value);
 }
 
 int hostcaps_xml_attrf(hostcaps_xml *x, const char *name, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        int r = xmlTextWriterWriteVFormatAttribute(x->w, BAD_CAST name, fmt, ap);
+        int r = xml_vwrite(x, true, name, fmt, ap);
         va_end(ap);
-        return r < 0 ? xml_failed() : 0;
+        return r;
 }
 
 int hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value) {
-        return xmlTextWriterWriteElement(x->w, BAD_CAST element, BAD_CAST value) < 0 ? xml_failed() : 0;
+        return xml_write(x, false, element, value);
 }
 
 int hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        int r = xmlTextWriterWriteVFormatElement(x->w, BAD_CAST element, fmt, ap);
+        int r = xml_vwrite(x, false, element, fmt, ap);
         va_end(ap);
-        return r < 0 ? xml_failed() : 0;
+        return r;
+}
+
+/* A whole JSON or text document made valid UTF-8 without control characters
+ * but its own tabs and newlines (json-c escapes controls, not bad UTF-8). */
+static int document_sanitize(char **doc) {
+        char *clean = NULL;
+        int r = hostcaps_utf8_sanitize(*doc, &clean);
+        if (r < 0) {
+                free(*doc);
+                *doc = NULL;
+                return r;
+        }
+        if (clean) {
+                free(*doc);
+                *doc = clean;
+        }
+        return 0;
 }
 
 int hostcaps_xml_cell_pages(hostcaps_xml *x, unsigned int cell) {
@@ -57,6 +99,18 @@ char *hostcaps_xml_node_cpus(hostcaps_xml *x, unsigned int node) {
         const hostcaps_section_ops *ops = hostcaps_sections[HOSTCAPS_IDX_NUMA];
         const hostcaps_object *o = x->objs[HOSTCAPS_IDX_NUMA];
         return o && ops && ops->node_cpus ? ops->node_cpus(o, node) : NULL;
+}
+
+int hostcaps_xml_cache_monitors(hostcaps_xml *x) {
+        const hostcaps_section_ops *ops = hostcaps_sections[HOSTCAPS_IDX_RESCTRL];
+        const hostcaps_object *o = x->objs[HOSTCAPS_IDX_RESCTRL];
+        return o && ops && ops->xml_cache_monitors ? ops->xml_cache_monitors(x, o) : 0;
+}
+
+bool hostcaps_xml_cache_llc_bank(hostcaps_xml *x, size_t i, unsigned int *ret_id, const char **ret_cpus) {
+        const hostcaps_section_ops *ops = hostcaps_sections[HOSTCAPS_IDX_CACHE];
+        const hostcaps_object *o = x->objs[HOSTCAPS_IDX_CACHE];
+        return o && ops && ops->llc_bank && ops->llc_bank(o, i, ret_id, ret_cpus);
 }
 
 static int format_xml(const char *arch, const hostcaps_object *const *objs, char **ret) {
@@ -93,7 +147,9 @@ static int format_xml(const char *arch, const hostcaps_object *const *objs, char
                 }
                 for (unsigned i = 0; r >= 0 && i < HOSTCAPS_N_SECTIONS; i++) {
                         const hostcaps_section_ops *ops = hostcaps_sections[i];
-                        if (!objs[i] || !ops->xml)
+                        /* An absent section (the host lacks it) has no place in
+                         * libvirt's document: it is simply not there. */
+                        if (!objs[i] || objs[i]->absent_reason || !ops->xml)
                                 continue;
                         r = ops->xml(&x, objs[i], (hostcaps_xml_region) region);
                 }
@@ -122,6 +178,18 @@ static int format_json(const char *arch, const hostcaps_object *const *objs, cha
                 const hostcaps_section_ops *ops = hostcaps_sections[i];
                 if (!objs[i])
                         continue;
+                if (objs[i]->absent_reason) {
+                        /* Present and empty, with the reason a caller can read. */
+                        struct json_object *a = json_object_new_object();
+                        if (!a) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        json_object_object_add(a, "absent", json_object_new_boolean(1));
+                        json_object_object_add(a, "reason", json_object_new_string(objs[i]->absent_reason));
+                        json_object_object_add(root, ops->name, a);
+                        continue;
+                }
                 if (!ops->json)
                         r = hostcaps_error(EOPNOTSUPP, "JSON output of section '%s' is not implemented yet",
                                            ops->name);
@@ -133,8 +201,7 @@ static int format_json(const char *arch, const hostcaps_object *const *objs, cha
                                                                              JSON_C_TO_STRING_SPACED |
                                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
                 *ret = s ? hostcaps_strdup_printf("%s\n", s) : NULL;
-                if (!*ret)
-                        r = -ENOMEM;
+                r = *ret ? document_sanitize(ret) : -ENOMEM;
         }
         json_object_put(root);
         return r;
@@ -149,6 +216,12 @@ static int format_text(const char *arch, const hostcaps_object *const *objs, cha
                 const hostcaps_section_ops *ops = hostcaps_sections[i];
                 if (!objs[i])
                         continue;
+                if (objs[i]->absent_reason) {
+                        char label[32];
+                        snprintf(label, sizeof(label), "%c%s:", ops->name[0] - 'a' + 'A', ops->name + 1);
+                        hostcaps_buf_printf(&b, "%-24s absent (%s)\n", label, objs[i]->absent_reason);
+                        continue;
+                }
                 if (!ops->text)
                         r = hostcaps_error(EOPNOTSUPP, "text output of section '%s' is not implemented yet",
                                            ops->name);
@@ -160,7 +233,7 @@ static int format_text(const char *arch, const hostcaps_object *const *objs, cha
                 return r;
         }
         *ret = hostcaps_buf_steal(&b);
-        return *ret ? 0 : -ENOMEM;
+        return *ret ? document_sanitize(ret) : -ENOMEM;
 }
 
 int hostcaps_document_format(const char *arch, const hostcaps_object *const *objs,

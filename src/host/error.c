@@ -9,7 +9,7 @@
 static _Thread_local char error_message[1024];
 static _Thread_local bool error_set;
 
-static int error_vset(int err, const char *fmt, va_list ap) {
+_printf_(2, 0) static int error_vset(int err, const char *fmt, va_list ap) {
         vsnprintf(error_message, sizeof(error_message), fmt, ap);
         error_set = true;
         return err > 0 ? -err : (err < 0 ? err : -EIO);

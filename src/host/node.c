@@ -29,6 +29,10 @@ struct hostcaps_node {
          * sections re-read. True for the live host; a recorded sysroot never
          * changes, except in tests that open one with hostcaps_node_open_changing(). */
         bool changing;
+        /* Built from a saved document or another source: every slot was
+         * filled at open (loaded or absent) and nothing is ever read. */
+        bool frozen;
+        char *source;
         char *arch;
         uint64_t page_size;
         char *cpuid_file;
@@ -209,6 +213,7 @@ HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_unref(hostcaps_node *node) {
                 pthread_mutex_destroy(&node->slots[i].lock);
         }
         hostcaps_reader_free(node->reader);
+        free(node->source);
         free(node->arch);
         free(node->cpuid_file);
         free(node);
@@ -216,11 +221,37 @@ HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_unref(hostcaps_node *node) {
 }
 
 HOSTCAPS_EXPORT bool hostcaps_node_is_live(const hostcaps_node *node) {
-        return node && hostcaps_reader_is_live(node->reader);
+        return node && node->reader && hostcaps_reader_is_live(node->reader);
 }
 
 HOSTCAPS_EXPORT const char *hostcaps_node_root(const hostcaps_node *node) {
-        return node ? hostcaps_reader_root(node->reader) : NULL;
+        if (!node)
+                return NULL;
+        return node->source ? node->source : hostcaps_reader_root(node->reader);
+}
+
+int hostcaps_node_new_frozen(hostcaps_node **ret, const char *source, const char *arch) {
+        hostcaps_node *node = calloc(1, sizeof(*node));
+        if (!node)
+                return -ENOMEM;
+        atomic_init(&node->n_ref, 1);
+        for (size_t i = 0; i < HOSTCAPS_N_SECTIONS; i++)
+                pthread_mutex_init(&node->slots[i].lock, NULL);
+        node->frozen = true;
+        node->page_size = 4096;
+        node->source = strdup(source);
+        node->arch = strdup(arch);
+        if (!node->source || !node->arch) {
+                hostcaps_node_unref(node);
+                return -ENOMEM;
+        }
+        *ret = node;
+        return 0;
+}
+
+void hostcaps_node_publish(hostcaps_node *node, unsigned int idx, hostcaps_object *o) {
+        hostcaps_object_unref(node->slots[idx].obj);
+        node->slots[idx].obj = o;
 }
 
 HOSTCAPS_EXPORT const char *hostcaps_node_arch(hostcaps_node *node) {
@@ -246,6 +277,8 @@ HOSTCAPS_EXPORT int hostcaps_node_set_cpuid_file(hostcaps_node *node, const char
         if (!node)
                 return hostcaps_error(EINVAL, "invalid argument: node is NULL");
         s = &node->slots[HOSTCAPS_IDX_CPU];
+        if (node->frozen)
+                return hostcaps_error(EBUSY, "%s is a loaded document: there is no CPUID to read", node->source);
         pthread_mutex_lock(&s->lock);
         if (s->obj) {
                 pthread_mutex_unlock(&s->lock);
@@ -291,6 +324,52 @@ static int probe(hostcaps_node *node, const hostcaps_section_ops *ops, unsigned 
         return 0;
 }
 
+/* How many times a probe is repeated when the host changed under it. */
+#define PROBE_RETRIES 4
+
+/* Probe with the slot's lock held. A stamped section reads its stamp right
+ * before and right after the probe: the object is published with the stamp
+ * only when both agree, so a memoized object always describes the state its
+ * stamp names. (A stamp taken before waiting for the lock could name a state
+ * that changed while another thread probed, and an object read from a state
+ * that then changed back would be served as current.) When the stamp moved,
+ * the files read may mix two states, and a failure may be the change's doing
+ * (a CPU going offline between listing and reading): probe again. A host
+ * that keeps changing gets -EAGAIN, never a mixed object. */
+static int probe_stamped(hostcaps_node *node, const hostcaps_section_ops *ops, unsigned idx, bool stamped,
+                         hostcaps_object **ret, uint64_t *ret_stamp) {
+        for (unsigned attempt = 0;; attempt++) {
+                uint64_t before = hostcaps_stamp_init(), after = hostcaps_stamp_init();
+                hostcaps_object *o = NULL;
+                int r;
+
+                if (stamped && (r = ops->stamp(node->reader, &before)) < 0)
+                        return r;
+                r = probe(node, ops, idx, &o);
+                if (!stamped) {
+                        if (r >= 0)
+                                *ret = o;
+                        return r;
+                }
+                int e = ops->stamp(node->reader, &after);
+                if (e < 0) {
+                        hostcaps_object_unref(o);
+                        return e;
+                }
+                if (before == after) {
+                        if (r >= 0) {
+                                *ret = o;
+                                *ret_stamp = after;
+                        }
+                        return r;
+                }
+                hostcaps_object_unref(o);
+                if (attempt == PROBE_RETRIES)
+                        return hostcaps_error(EAGAIN, "probing %s: the host kept changing during %u probes",
+                                              ops->name, PROBE_RETRIES + 1);
+        }
+}
+
 int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned int flags,
                              hostcaps_object **ret) {
         const hostcaps_section_ops *ops;
@@ -314,14 +393,23 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
         s = &node->slots[idx];
         live = node->changing;
 
+        if (node->frozen) {
+                pthread_mutex_lock(&s->lock);
+                *ret = hostcaps_object_ref(s->obj);
+                pthread_mutex_unlock(&s->lock);
+                return *ret ? 0
+                            : hostcaps_error(EOPNOTSUPP, "section '%s' cannot be read from %s",
+                                             section_names[idx], node->source);
+        }
+
         /* Volatile data on a live host is never served from memory. */
         if (live && ops->volatile_data)
                 return probe(node, ops, (unsigned) idx, ret);
 
         check_stamp = live && ops->stamp && !(flags & HOSTCAPS_FLAG_CACHED);
         if (check_stamp) {
-                /* Taken before probing: a change during the probe shows at
-                 * the next request, never the other way round. */
+                /* The host's state now, outside the lock: it only decides
+                 * whether the memoized object still describes the host. */
                 stamp = hostcaps_stamp_init();
                 r = ops->stamp(node->reader, &stamp);
                 if (r < 0)
@@ -334,16 +422,8 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
                 pthread_mutex_unlock(&s->lock);
                 return 0;
         }
-        if (!check_stamp && live && ops->stamp) {
-                stamp = hostcaps_stamp_init();
-                r = ops->stamp(node->reader, &stamp);
-                if (r < 0) {
-                        pthread_mutex_unlock(&s->lock);
-                        return r;
-                }
-        }
-        hostcaps_object *o;
-        r = probe(node, ops, (unsigned) idx, &o);
+        hostcaps_object *o = NULL;
+        r = probe_stamped(node, ops, (unsigned) idx, live && ops->stamp, &o, &stamp);
         if (r >= 0) {
                 hostcaps_object_unref(s->obj);
                 s->obj = o;
@@ -400,30 +480,57 @@ uint64_t hostcaps_stamp_init(void) {
         return UINT64_C(0xcbf29ce484222325);
 }
 
-int hostcaps_stamp_add_file(hostcaps_reader *r, const char *path, uint64_t *stamp) {
+/* Digest a file's contents: read() to the end, or on a kept sysfs
+ * descriptor pread() from offset 0, which makes sysfs generate the attribute
+ * afresh and returns the whole of it at once (a short read is its end). */
+static int stamp_read(int fd, bool kept, uint64_t *stamp) {
         char buf[4096];
-        int fd = hostcaps_reader_open(r, path, 0);
+        off_t off = 0;
+        for (;;) {
+                ssize_t n = kept ? pread(fd, buf, sizeof(buf), off) : read(fd, buf, sizeof(buf));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                *stamp = fnv(*stamp, buf, (size_t) n);
+                off += n;
+                if (kept && (size_t) n < sizeof(buf))
+                        break;
+        }
+        *stamp = fnv(*stamp, "\n", 1);
+        return 0;
+}
+
+int hostcaps_stamp_add_file(hostcaps_reader *r, const char *path, uint64_t *stamp) {
+        uint64_t h = *stamp;
+        bool kept;
+        int e = 0, fd = hostcaps_reader_open_kept(r, path, &kept);
+        if (fd >= 0) {
+                e = stamp_read(fd, kept, &h);
+                if (!kept)
+                        close(fd);
+                /* A kept attribute that went away (ENODEV once its device is
+                 * removed): ask its path again. */
+                if (e < 0 && kept) {
+                        h = *stamp;
+                        fd = hostcaps_reader_open(r, path, 0);
+                        if (fd >= 0) {
+                                e = stamp_read(fd, false, &h);
+                                close(fd);
+                        }
+                }
+        }
         if (fd == -ENOENT || fd == -ENOTDIR) {
                 *stamp = fnv(*stamp, "\0missing", 8);
                 return 0;
         }
         if (fd < 0)
                 return hostcaps_error(-fd, "%s: %s", path, strerror(-fd));
-        for (;;) {
-                ssize_t n = read(fd, buf, sizeof(buf));
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        int err = errno;
-                        close(fd);
-                        return hostcaps_error(err, "%s: %s", path, strerror(err));
-                }
-                if (n == 0)
-                        break;
-                *stamp = fnv(*stamp, buf, (size_t) n);
-        }
-        close(fd);
-        *stamp = fnv(*stamp, "\n", 1);
+        if (e < 0)
+                return hostcaps_error(-e, "%s: %s", path, strerror(-e));
+        *stamp = h;
         return 0;
 }
 

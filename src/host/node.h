@@ -14,3 +14,7 @@ void hostcaps_node_probe_ctx(hostcaps_node *node, hostcaps_probe_ctx *ret);
 /* Tests: open a sysroot that is treated like a live host (stamps checked,
  * volatile sections re-read), so a test can change files under a node. */
 int hostcaps_node_open_changing(hostcaps_node **ret, const char *root);
+/* A node whose sections are published once by a loader (saved document,
+ * hwloc topology) and never probed. */
+int hostcaps_node_new_frozen(hostcaps_node **ret, const char *source, const char *arch);
+void hostcaps_node_publish(hostcaps_node *node, unsigned int idx, hostcaps_object *o);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "error.h"
 #include "object.h"
+#include "section.h"
 
 void hostcaps_object_init(hostcaps_object *o, unsigned int section, void (*free_fn)(hostcaps_object *)) {
         atomic_init(&o->n_ref, 1);
@@ -32,5 +34,21 @@ int hostcaps_object_set_absent(hostcaps_object *o, const char *reason) {
                 return -ENOMEM;
         free(o->absent_reason);
         o->absent_reason = s;
+        return 0;
+}
+
+int hostcaps_object_new_absent(const hostcaps_section_ops *ops, const char *reason, hostcaps_object **ret) {
+        hostcaps_object *o;
+        if (ops->object_size < sizeof(hostcaps_object))
+                return hostcaps_error(EINVAL, "section '%s' declares no object size", ops->name);
+        o = calloc(1, ops->object_size);
+        if (!o)
+                return -ENOMEM;
+        hostcaps_object_init(o, ops->flag, ops->free_object);
+        if (hostcaps_object_set_absent(o, reason) < 0) {
+                hostcaps_object_unref(o);
+                return -ENOMEM;
+        }
+        *ret = o;
         return 0;
 }

@@ -124,9 +124,14 @@ int hostcaps_parse_cpulist(const char *s, hostcaps_bitmap **ret) {
                         return hostcaps_error(ERANGE, "invalid CPU list '%.*s': id %llu exceeds %u",
                                               SHOWN, s, (unsigned long long) hi,
                                               HOSTCAPS_BITMAP_MAX - 1);
-                for (uint64_t i = lo; i <= hi; i += stride)
+                /* Stop before i += stride could pass hi: a stride near 2^64
+                 * would wrap around and walk back over ids below lo. */
+                for (uint64_t i = lo;; i += stride) {
                         if (hostcaps_bitmap_set(b, (unsigned) i) < 0)
                                 return -ENOMEM;
+                        if (hi - i < stride)
+                                break;
+                }
                 if (*p == ',')
                         p++;
                 else if (*p && !isspace((unsigned char) *p))
@@ -143,13 +148,27 @@ int hostcaps_parse_cpumask(const char *s, hostcaps_bitmap **ret) {
         const char *p = skip_space(s), *end;
         if (!b)
                 return -ENOMEM;
+        size_t group = 0, groups = 0;
         if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
                 p += 2;
-        end = p;
-        while (isxdigit((unsigned char) *end) || *end == ',')
-                end++;
-        if (end == p || !only_space(end))
-                return bad("CPU mask", s, "not a hexadecimal mask");
+        /* The kernel prints 32-bit groups, most significant first: the first
+         * has 1 to 8 digits, every other one exactly 8 ("f,ffffffff").
+         * Commas are not skipped blindly: "1,1" is no mask. */
+        for (end = p;; end++) {
+                if (isxdigit((unsigned char) *end)) {
+                        group++;
+                        continue;
+                }
+                if (*end != ',')
+                        break;
+                if (group == 0 || group > 8 || (groups > 0 && group != 8))
+                        return bad("CPU mask", s, "not 32-bit groups separated by commas");
+                groups++;
+                group = 0;
+        }
+        if (group == 0 || (groups > 0 && group != 8) || !only_space(end))
+                return bad("CPU mask", s, groups > 0 ? "not 32-bit groups separated by commas"
+                                                     : "not a hexadecimal mask");
         /* Walk from the least significant digit backwards. */
         unsigned bit = 0;
         for (const char *q = end; q > p;) {

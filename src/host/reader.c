@@ -4,7 +4,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 
 #include "error.h"
@@ -15,7 +17,8 @@ struct hostcaps_reader {
         int root_fd;
         char *root;
         bool live;
-        bool have_openat2;
+        /* Cleared (once, by any thread) when the kernel lacks openat2(). */
+        atomic_bool have_openat2;
         atomic_uint_fast64_t n_opened;
 
         atomic_bool tracing;
@@ -25,6 +28,16 @@ struct hostcaps_reader {
 
         hostcaps_reader_fault_fn fault;
         void *fault_userdata;
+
+        /* Descriptors of live sysfs files kept by hostcaps_reader_open_kept():
+         * added, never removed before the reader is freed (a thread may be
+         * reading one while another looks it up). */
+        pthread_mutex_t kept_lock;
+        struct {
+                char *path;
+                int fd;
+        } kept[HOSTCAPS_READER_MAX_KEPT];
+        size_t n_kept;
 };
 
 int hostcaps_reader_new(hostcaps_reader **ret, const char *root) {
@@ -37,6 +50,7 @@ int hostcaps_reader_new(hostcaps_reader **ret, const char *root) {
         r->live = live;
         r->root = strdup(live ? "/" : root);
         pthread_mutex_init(&r->trace_lock, NULL);
+        pthread_mutex_init(&r->kept_lock, NULL);
         r->root_fd = open(r->root ? r->root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (!r->root || r->root_fd < 0) {
                 int err = r->root ? errno : ENOMEM;
@@ -44,7 +58,7 @@ int hostcaps_reader_new(hostcaps_reader **ret, const char *root) {
                 return hostcaps_error(err, "cannot open root '%s': %s", root ? root : "/",
                                       strerror(err));
         }
-        r->have_openat2 = !live;
+        atomic_init(&r->have_openat2, !live);
         *ret = r;
         return 0;
 }
@@ -59,6 +73,11 @@ hostcaps_reader *hostcaps_reader_free(hostcaps_reader *r) {
                 free(r->trace[i]);
         free(r->trace);
         pthread_mutex_destroy(&r->trace_lock);
+        for (size_t i = 0; i < r->n_kept; i++) {
+                close(r->kept[i].fd);
+                free(r->kept[i].path);
+        }
+        pthread_mutex_destroy(&r->kept_lock);
         free(r);
         return NULL;
 }
@@ -129,10 +148,15 @@ static const char *relative(const char *path) {
 
 /* Open relative to the root. In a sysroot, RESOLVE_IN_ROOT makes ".." and
  * absolute symlinks stay inside it (kernel >= 5.6); older kernels fall back
- * to openat(). */
+ * to openat(). O_NONBLOCK: a named pipe or a terminal where a recording (or a
+ * container's bind mount) should have a regular file must not block the
+ * caller forever in open() or read(); it changes nothing for regular files,
+ * sysfs and procfs. */
 static int root_open(hostcaps_reader *r, const char *path, int flags, const char *op) {
         int fd;
         path = relative(path);
+        if (!(flags & O_PATH))
+                flags |= O_NONBLOCK;
         trace(r, path, strcmp(op, "opendir") == 0);
         if (r->fault) {
                 int f = r->fault(r->fault_userdata, path, op);
@@ -140,7 +164,7 @@ static int root_open(hostcaps_reader *r, const char *path, int flags, const char
                         return f;
         }
         atomic_fetch_add_explicit(&r->n_opened, 1, memory_order_relaxed);
-        if (r->have_openat2) {
+        if (atomic_load_explicit(&r->have_openat2, memory_order_relaxed)) {
                 struct open_how how = {
                         .flags = (uint64_t) (flags | O_CLOEXEC),
                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
@@ -148,7 +172,7 @@ static int root_open(hostcaps_reader *r, const char *path, int flags, const char
                 fd = (int) syscall(SYS_openat2, r->root_fd, path, &how, sizeof(how));
                 if (fd >= 0 || errno != ENOSYS)
                         return fd >= 0 ? fd : -errno;
-                r->have_openat2 = false;
+                atomic_store_explicit(&r->have_openat2, false, memory_order_relaxed);
         }
         fd = openat(r->root_fd, path, flags | O_CLOEXEC);
         return fd >= 0 ? fd : -errno;
@@ -156,6 +180,53 @@ static int root_open(hostcaps_reader *r, const char *path, int flags, const char
 
 int hostcaps_reader_open(hostcaps_reader *r, const char *path, int flags) {
         return root_open(r, path, O_RDONLY | flags, "open");
+}
+
+static int kept_find(hostcaps_reader *r, const char *path) {
+        int fd = -1;
+        pthread_mutex_lock(&r->kept_lock);
+        for (size_t i = 0; i < r->n_kept && fd < 0; i++)
+                if (strcmp(r->kept[i].path, path) == 0)
+                        fd = r->kept[i].fd;
+        pthread_mutex_unlock(&r->kept_lock);
+        return fd;
+}
+
+int hostcaps_reader_open_kept(hostcaps_reader *r, const char *path, bool *ret_kept) {
+        struct statfs sfs;
+        char *p;
+        int fd;
+
+        *ret_kept = false;
+        /* A recording never changes, and fault injection must see every access. */
+        if (!r->live || r->fault)
+                return hostcaps_reader_open(r, path, 0);
+        path = relative(path);
+        fd = kept_find(r, path);
+        if (fd >= 0) {
+                trace(r, path, false);
+                *ret_kept = true;
+                return fd;
+        }
+        fd = hostcaps_reader_open(r, path, 0);
+        /* sysfs only: procfs files such as proc/self/... name the process
+         * that opened them (a forked child would read its parent's), and a
+         * descriptor kept on any other file system could hold a mount busy
+         * (resctrl, cgroup) or keep reading a replaced file. */
+        if (fd < 0 || fstatfs(fd, &sfs) < 0 || sfs.f_type != SYSFS_MAGIC)
+                return fd;
+        pthread_mutex_lock(&r->kept_lock);
+        bool dup = false;
+        for (size_t i = 0; i < r->n_kept && !dup; i++)
+                dup = strcmp(r->kept[i].path, path) == 0;
+        if (!dup && r->n_kept < HOSTCAPS_READER_MAX_KEPT && (p = strdup(path))) {
+                r->kept[r->n_kept].path = p;
+                r->kept[r->n_kept].fd = fd;
+                r->n_kept++;
+                *ret_kept = true;
+        }
+        pthread_mutex_unlock(&r->kept_lock);
+        return fd;
 }
 
 int hostcaps_read_exists(hostcaps_reader *r, const char *path) {
@@ -179,7 +250,7 @@ int hostcaps_read_exists(hostcaps_reader *r, const char *path) {
         return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
 }
 
-static int vformat_path(char *buf, size_t size, const char *fmt, va_list ap) {
+_printf_(3, 0) static int vformat_path(char *buf, size_t size, const char *fmt, va_list ap) {
         int n = vsnprintf(buf, size, fmt, ap);
         if (n < 0 || (size_t) n >= size)
                 return hostcaps_error(ENAMETOOLONG, "path too long: %.64s...", fmt);
@@ -205,8 +276,19 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
 
+        struct stat st;
+
         if (fd < 0)
                 return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+        /* sysfs and procfs attributes are regular files. Anything else where
+         * one is expected (a named pipe, a device in a recording) is refused
+         * here, before a parser, or a library that reopens the path by name
+         * (libcpuid), can block on it or read it without end. */
+        if (fstat(fd, &st) < 0)
+                return hostcaps_error(errno, "%s: %s", relative(path), strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return hostcaps_error(S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "%s: not a regular file",
+                                      relative(path));
         for (;;) {
                 if (len + 1 >= cap) {
                         size_t ncap = cap ? cap * 2 : 4096;

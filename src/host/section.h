@@ -28,6 +28,15 @@ enum {
 
 typedef struct hostcaps_node hostcaps_node;
 
+/* What a from_xml hook gets: the parsed document (already checked for size,
+ * depth and DTDs; still untrusted in its values) and its name for messages
+ * ("FILE:LINE: ..."). */
+typedef struct hostcaps_doc_ctx {
+        xmlNodePtr host;     /* <host> */
+        const char *name;    /* the document's file name, for messages */
+        const char *arch;    /* <host><cpu><arch> */
+} hostcaps_doc_ctx;
+
 /* What a probe gets: the reader of the node's root, and facts of the node
  * that cost nothing. */
 typedef struct hostcaps_probe_ctx {
@@ -66,11 +75,25 @@ int hostcaps_xml_bank_controls(hostcaps_xml *x, unsigned int level, const char *
 /* The CPUs of NUMA node `node` as a list string (caller frees); NULL when
  * NUMA was not requested or has no such node. */
 char *hostcaps_xml_node_cpus(hostcaps_xml *x, unsigned int node);
+/* resctrl's <monitor> inside <cache>, written by the cache section after its
+ * banks; 0 when resctrl was not requested. */
+int hostcaps_xml_cache_monitors(hostcaps_xml *x);
+/* The i-th cache bank of the last (highest) level, whose banks are resctrl's
+ * memory bandwidth domains (the kernel's MB domain is the L3 cache): its id
+ * and CPU list (owned by the cache object). False past the last bank, or
+ * when the cache section was not requested. */
+bool hostcaps_xml_cache_llc_bank(hostcaps_xml *x, size_t i, unsigned int *ret_id, const char **ret_cpus);
 
 typedef struct hostcaps_section_ops {
         const char *name;      /* "cpu" */
         unsigned int flag;     /* HOSTCAPS_SECTION_CPU */
         bool volatile_data;    /* re-read at every request on a live host */
+
+        /* The size of the section's object struct and the function freeing
+         * its fields, so the core can publish an empty, absent object of
+         * this section (a loaded document without it, hwloc's blind spots). */
+        size_t object_size;
+        void (*free_object)(hostcaps_object *o);
 
         /* Build a complete object, or fail with the error message set. */
         int (*probe)(const hostcaps_probe_ctx *ctx, hostcaps_object **ret);
@@ -88,15 +111,28 @@ typedef struct hostcaps_section_ops {
         int (*xml_bank_controls)(hostcaps_xml *x, const hostcaps_object *o, unsigned int level,
                                  const char *type, uint64_t size);
         char *(*node_cpus)(const hostcaps_object *o, unsigned int node);
+        int (*xml_cache_monitors)(hostcaps_xml *x, const hostcaps_object *o);
+        bool (*llc_bank)(const hostcaps_object *o, size_t i, unsigned int *ret_id, const char **ret_cpus);
 
         /* Snapshot: record what is not a file (the CPUID dump) into the
          * snapshot directory `dirfd`. Optional. */
         int (*snapshot)(const hostcaps_probe_ctx *ctx, int dirfd);
+
+        /* Loading a saved capabilities document: build the object from the
+         * document's <host> element. Return -ENODATA when the document holds
+         * nothing of this section (the core then publishes it absent with
+         * "not in the loaded document"); other errors name the line.
+         * Optional: without it the section is absent from loaded documents. */
+        int (*from_xml)(const hostcaps_doc_ctx *d, hostcaps_object **ret);
+
 } hostcaps_section_ops;
 
 /* The table: index HOSTCAPS_IDX_*; NULL where a section is not built yet. */
 extern const hostcaps_section_ops *const hostcaps_sections[HOSTCAPS_N_SECTIONS];
 int hostcaps_section_index(unsigned int flag);
+
+/* A new, empty object of a section, marked absent with `reason`. */
+int hostcaps_object_new_absent(const hostcaps_section_ops *ops, const char *reason, hostcaps_object **ret);
 
 /* Typed get shared by every hostcaps_node_get_<section>(): a new reference to
  * the node's memoized object, probed when needed. */

@@ -40,3 +40,68 @@ char *hostcaps_strstrip(char *s) {
                 *--e = '\0';
         return s;
 }
+
+/* The length of the well-formed UTF-8 sequence at s whose code point is
+ * acceptable in a document, else 0. */
+static size_t utf8_ok(const unsigned char *s) {
+        uint32_t cp;
+        size_t n;
+        if (s[0] < 0x80) {
+                if ((s[0] < 0x20 && s[0] != '\t' && s[0] != '\n') || s[0] == 0x7f)
+                        return 0;
+                return 1;
+        }
+        if (s[0] >= 0xc2 && s[0] <= 0xdf)
+                n = 2, cp = s[0] & 0x1fu;
+        else if (s[0] >= 0xe0 && s[0] <= 0xef)
+                n = 3, cp = s[0] & 0x0fu;
+        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+                n = 4, cp = s[0] & 0x07u;
+        else
+                return 0;
+        for (size_t i = 1; i < n; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = cp << 6 | (s[i] & 0x3fu);
+        }
+        /* Overlong forms, surrogates, beyond U+10FFFF, C1 controls, U+FFFE/F. */
+        if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
+            cp > 0x10ffff || (cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff)
+                return 0;
+        return n;
+}
+
+int hostcaps_utf8_sanitize(const char *s, char **ret) {
+        static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+        const unsigned char *p = (const unsigned char *) s;
+        size_t n, bad = 0;
+        char *out, *o;
+
+        for (; *p; p += n ? n : 1) {
+                n = utf8_ok(p);
+                bad += n == 0;
+        }
+        if (!bad) {
+                *ret = NULL;
+                return 0;
+        }
+        out = malloc(strlen(s) + 2 * bad + 1); /* a bad byte becomes 3 */
+        if (!out)
+                return -ENOMEM;
+        o = out;
+        for (p = (const unsigned char *) s; *p;) {
+                n = utf8_ok(p);
+                if (n) {
+                        memcpy(o, p, n);
+                        o += n;
+                        p += n;
+                } else {
+                        memcpy(o, replacement, 3);
+                        o += 3;
+                        p++;
+                }
+        }
+        *o = '\0';
+        *ret = out;
+        return 1;
+}

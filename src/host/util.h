@@ -56,3 +56,10 @@ int hostcaps_grow(void **array, size_t *allocated, size_t need, size_t size);
 char *hostcaps_strdup_printf(const char *fmt, ...) _printf_(1, 2);
 /* Trim leading and trailing whitespace in place. */
 char *hostcaps_strstrip(char *s);
+
+/* Values read from files are untrusted bytes; documents are UTF-8 text.
+ * Copy `s` with every invalid UTF-8 sequence, every code point XML 1.0 does
+ * not allow, and every other control character (C0 but tab and newline, DEL,
+ * C1: terminal escapes) replaced by U+FFFD. Returns 0 and *ret NULL when `s`
+ * needs no change (no copy is made), 1 and the new string, or -ENOMEM. */
+int hostcaps_utf8_sanitize(const char *s, char **ret);

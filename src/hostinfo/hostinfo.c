@@ -4,6 +4,7 @@
 
 #include "host/error.h"
 #include "host/section.h"
+#include "host/xmlread.h"
 #include "hostcaps/host.h"
 
 struct hostcaps_host {
@@ -20,24 +21,26 @@ static void host_free(hostcaps_object *o) {
 }
 
 /* 32 hex digits, with or without dashes, as a lower-case 8-4-4-4-12 UUID.
- * All-zero and all-ones (firmware placeholders) are rejected. */
-static char *uuid_normalize(const char *s) {
+ * All-zero and all-ones (firmware placeholders) are rejected. 1 and the UUID,
+ * 0 for a value that is no UUID, -ENOMEM (which is not "no UUID": the next
+ * source must not be tried instead). */
+static int uuid_normalize(const char *s, char **ret) {
         char hex[33];
         size_t n = 0;
         for (; *s && n < 33; s++) {
                 if (*s == '-')
                         continue;
                 if (!isxdigit((unsigned char) *s))
-                        return NULL;
+                        return 0;
                 hex[n++] = (char) tolower((unsigned char) *s);
         }
         if (n != 32 || *s)
-                return NULL;
+                return 0;
         hex[32] = '\0';
         if (strspn(hex, "0") == 32 || strspn(hex, "f") == 32)
-                return NULL;
-        return hostcaps_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
-                                      hex + 20);
+                return 0;
+        *ret = hostcaps_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+        return *ret ? 1 : -ENOMEM;
 }
 
 static int probe_uuid(hostcaps_reader *r, hostcaps_host *h) {
@@ -56,8 +59,10 @@ static int probe_uuid(hostcaps_reader *r, hostcaps_host *h) {
                         return e;
                 if (e < 0)
                         continue; /* missing or unreadable: try the next source */
-                h->uuid = uuid_normalize(s);
-                if (h->uuid) {
+                e = uuid_normalize(s, &h->uuid);
+                if (e < 0)
+                        return e;
+                if (e > 0) {
                         h->uuid_source = sources[i].source;
                         return 0;
                 }
@@ -208,14 +213,63 @@ static int host_text(hostcaps_buf *b, const hostcaps_object *o) {
         return 0;
 }
 
+/* From a saved document: <uuid>, <power_management>, <iommu support>. */
+static int host_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
+        xmlNodePtr host = d->host, uuid = hostcaps_xml_child(host, "uuid"),
+                   pm = hostcaps_xml_child(host, "power_management"), iommu = hostcaps_xml_child(host, "iommu");
+        hostcaps_host *h;
+        int e = 0;
+
+        if (!uuid && !pm && !iommu)
+                return -ENODATA;
+        if (!(h = calloc(1, sizeof(*h))))
+                return -ENOMEM;
+        hostcaps_object_init(&h->obj, HOSTCAPS_SECTION_HOST, host_free);
+        if (uuid) {
+                _cleanup_free_ char *s = NULL;
+                e = hostcaps_xml_text_content(d, uuid, &s);
+                if (e >= 0 && (e = uuid_normalize(s, &h->uuid)) == 0)
+                        e = hostcaps_xml_error(d, uuid, "invalid <uuid> '%.64s'", s);
+                h->uuid_source = "document";
+        }
+        XML_FOREACH_CHILD(c, pm, NULL) {
+                if (e < 0)
+                        break;
+                if (xmlStrEqual(c->name, BAD_CAST "suspend_mem"))
+                        h->pm |= HOSTCAPS_PM_SUSPEND_MEM;
+                else if (xmlStrEqual(c->name, BAD_CAST "suspend_disk"))
+                        h->pm |= HOSTCAPS_PM_SUSPEND_DISK;
+                else if (xmlStrEqual(c->name, BAD_CAST "suspend_hybrid"))
+                        h->pm |= HOSTCAPS_PM_SUSPEND_HYBRID;
+                else
+                        e = hostcaps_xml_error(d, c, "unknown power management target <%s>", (const char *) c->name);
+        }
+        if (e >= 0 && iommu) {
+                _cleanup_free_ char *s = NULL;
+                e = hostcaps_xml_prop_str(d, iommu, "support", true, &s);
+                if (e >= 0 && strcmp(s, "yes") != 0 && strcmp(s, "no") != 0)
+                        e = hostcaps_xml_error(d, iommu, "<iommu> attribute 'support': invalid value '%.16s'", s);
+                h->iommu = e >= 0 && strcmp(s, "yes") == 0;
+        }
+        if (e < 0) {
+                hostcaps_object_unref(&h->obj);
+                return e;
+        }
+        *ret = &h->obj;
+        return 0;
+}
+
 const hostcaps_section_ops hostcaps_host_ops = {
         .name = "host",
         .flag = HOSTCAPS_SECTION_HOST,
+        .object_size = sizeof(hostcaps_host),
+        .free_object = host_free,
         .probe = host_probe,
         .stamp = NULL, /* none of it changes while the host runs */
         .xml = host_xml,
         .json = host_json,
         .text = host_text,
+        .from_xml = host_from_xml,
 };
 
 HOSTCAPS_EXPORT int hostcaps_node_get_host(hostcaps_node *node, unsigned int flags, hostcaps_host **ret) {

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Loading a saved capabilities document (hostcaps' own XML, or libvirt's
+ * `virsh capabilities`): the node then answers by section like any other. */
+#include <libxml/parser.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "hostcaps/node.h"
+#include "node.h"
+#include "reader.h"
+#include "xmlread.h"
+
+/* libvirt's documents are 7 levels deep; anything near this is hostile. */
+#define MAX_DEPTH 64
+
+/* Untrusted input. A document type declaration is where external entities
+ * (XXE) and entity expansion bombs live, and capabilities documents never
+ * have one: refuse it before libxml2 sees it, naming the line. */
+static int refuse_dtd(const char *data, size_t len, const char *name) {
+        static const char *const bad[] = {"<!DOCTYPE", "<!ENTITY"};
+        for (size_t k = 0; k < ELEMENTSOF(bad); k++) {
+                const char *p = memmem(data, len, bad[k], strlen(bad[k]));
+                if (p) {
+                        long line = 1;
+                        for (const char *q = data; q < p; q++)
+                                line += *q == '\n';
+                        return hostcaps_error(EINVAL, "%s:%ld: document type declarations are not accepted (%s)",
+                                              name, line, bad[k]);
+                }
+        }
+        return 0;
+}
+
+static int check_depth(xmlNodePtr n, int depth, const char *name) {
+        if (depth > MAX_DEPTH)
+                return hostcaps_error(EINVAL, "%s:%ld: elements nested deeper than %d", name, xmlGetLineNo(n),
+                                      MAX_DEPTH);
+        for (xmlNodePtr c = n->children; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE) {
+                        int e = check_depth(c, depth + 1, name);
+                        if (e < 0)
+                                return e;
+                }
+        return 0;
+}
+
+static int load(hostcaps_node **ret, const char *data, size_t len, const char *name) {
+        xmlDocPtr doc = NULL;
+        hostcaps_node *node = NULL;
+        _cleanup_free_ char *arch = NULL;
+        int e;
+
+        if (len > HOSTCAPS_READ_MAX)
+                return hostcaps_error(EFBIG, "%s: larger than %u bytes", name, HOSTCAPS_READ_MAX);
+        if ((e = refuse_dtd(data, len, name)) < 0)
+                return e;
+        /* No network, no entity substitution, no DTD loading, no XInclude. */
+        doc = xmlReadMemory(data, (int) len, name, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+        if (!doc) {
+                const xmlError *err = xmlGetLastError();
+                char msg[256] = "parse error";
+                if (err && err->message) {
+                        snprintf(msg, sizeof(msg), "%s", err->message);
+                        hostcaps_strstrip(msg);
+                }
+                return hostcaps_error(EINVAL, "%s:%d: malformed XML: %s", name, err ? err->line : 0, msg);
+        }
+
+        xmlNodePtr root = xmlDocGetRootElement(doc);
+        hostcaps_doc_ctx d = {.name = name};
+        if (!root || !xmlStrEqual(root->name, BAD_CAST "capabilities")) {
+                e = hostcaps_xml_error(&d, root, "the root element is <%s>, not <capabilities>",
+                                       root ? (const char *) root->name : "none");
+                goto out;
+        }
+        if ((e = check_depth(root, 1, name)) < 0)
+                goto out;
+        /* <guest> elements (libvirt's emulators) are ignored: hostcaps is about the host. */
+        xmlNodePtr host = hostcaps_xml_child(root, "host");
+        if (!host) {
+                e = hostcaps_xml_error(&d, root, "<capabilities> has no <host>");
+                goto out;
+        }
+        xmlNodePtr cpu = hostcaps_xml_child(host, "cpu"), a = cpu ? hostcaps_xml_child(cpu, "arch") : NULL;
+        if (!a) {
+                e = hostcaps_xml_error(&d, cpu ? cpu : host, "<host> has no <cpu><arch>");
+                goto out;
+        }
+        if ((e = hostcaps_xml_text_content(&d, a, &arch)) < 0)
+                goto out;
+        if (!*arch || strlen(arch) > 31) {
+                e = hostcaps_xml_error(&d, a, "invalid <arch> '%.32s'", arch);
+                goto out;
+        }
+        d.host = host;
+        d.arch = arch;
+
+        if ((e = hostcaps_node_new_frozen(&node, name, arch)) < 0)
+                goto out;
+        for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++) {
+                const hostcaps_section_ops *ops = hostcaps_sections[i];
+                hostcaps_object *o = NULL;
+                if (!ops || (!ops->from_xml && !ops->object_size))
+                        continue; /* get answers "cannot be read from" the document */
+                e = ops->from_xml ? ops->from_xml(&d, &o) : -ENODATA;
+                if (e == -ENODATA)
+                        e = hostcaps_object_new_absent(ops, "not in the loaded document", &o);
+                if (e < 0)
+                        goto out;
+                hostcaps_node_publish(node, i, o);
+        }
+        *ret = TAKE_PTR(node);
+        e = 0;
+out:
+        hostcaps_node_unref(node);
+        xmlFreeDoc(doc);
+        return e;
+}
+
+HOSTCAPS_EXPORT int hostcaps_node_open_document(hostcaps_node **ret, const char *path, unsigned int flags) {
+        hostcaps_reader *r = NULL;
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+        int e;
+
+        if (!ret || !path)
+                return hostcaps_error(EINVAL, "hostcaps_node_open_document: invalid argument");
+        if (flags != 0)
+                return hostcaps_error(EINVAL, "hostcaps_node_open_document: unknown flags 0x%x", flags);
+        /* A path of this machine, read through a reader of "/" like any file
+         * the library reads. */
+        if ((e = hostcaps_reader_new(&r, "/")) < 0)
+                return e;
+        e = hostcaps_read_file(r, path, &data, &len);
+        hostcaps_reader_free(r);
+        if (e < 0)
+                return e == -EFBIG || e == -EBADMSG ? e : hostcaps_error(-e, "%s: %s", path, strerror(-e));
+        return load(ret, data, len, path);
+}
+
+HOSTCAPS_EXPORT int hostcaps_node_open_document_data(hostcaps_node **ret, const char *data, size_t size,
+                                                     unsigned int flags) {
+        if (!ret || !data)
+                return hostcaps_error(EINVAL, "hostcaps_node_open_document_data: invalid argument");
+        if (flags != 0)
+                return hostcaps_error(EINVAL, "hostcaps_node_open_document_data: unknown flags 0x%x", flags);
+        return load(ret, data, size, "document");
+}

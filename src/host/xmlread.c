@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+
+#include "error.h"
+#include "parse.h"
+#include "xmlread.h"
+
+xmlNodePtr hostcaps_xml_child(xmlNodePtr parent, const char *name) {
+        for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && (!name || xmlStrEqual(c->name, BAD_CAST name)))
+                        return c;
+        return NULL;
+}
+
+xmlNodePtr hostcaps_xml_next(xmlNodePtr node, const char *name) {
+        for (xmlNodePtr c = node ? node->next : NULL; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && (!name || xmlStrEqual(c->name, BAD_CAST name)))
+                        return c;
+        return NULL;
+}
+
+int hostcaps_xml_error(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *fmt, ...) {
+        char msg[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        return hostcaps_error(EINVAL, "%s:%ld: %s", d->name, n ? xmlGetLineNo(n) : 0L, msg);
+}
+
+int hostcaps_xml_prop_str(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
+                          char **ret) {
+        xmlChar *v = xmlGetProp(n, BAD_CAST attr);
+        if (!v)
+                return required ? hostcaps_xml_error(d, n, "<%s> lacks attribute '%s'", (const char *) n->name, attr)
+                                : -ENOENT;
+        *ret = strdup((const char *) v);
+        xmlFree(v);
+        return *ret ? 0 : -ENOMEM;
+}
+
+#define PROP_PARSED(d, n, attr, required, parse, ret)                                              \
+        ({                                                                                         \
+                char *_s = NULL;                                                                   \
+                int _e = hostcaps_xml_prop_str(d, n, attr, required, &_s);                         \
+                if (_e >= 0) {                                                                     \
+                        _e = parse(_s, ret);                                                       \
+                        if (_e < 0 && _e != -ENOMEM)                                               \
+                                _e = hostcaps_xml_error(d, n, "<%s> attribute '%s': invalid value '%.64s'", \
+                                                        (const char *) n->name, attr, _s);         \
+                }                                                                                  \
+                free(_s);                                                                          \
+                _e;                                                                                \
+        })
+
+int hostcaps_xml_prop_u64(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
+                          uint64_t *ret) {
+        return PROP_PARSED(d, n, attr, required, hostcaps_parse_u64, ret);
+}
+
+int hostcaps_xml_prop_u32(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
+                          uint32_t *ret) {
+        return PROP_PARSED(d, n, attr, required, hostcaps_parse_u32, ret);
+}
+
+int hostcaps_xml_prop_cpulist(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
+                              hostcaps_bitmap **ret) {
+        return PROP_PARSED(d, n, attr, required, hostcaps_parse_cpulist, ret);
+}
+
+/* libvirt's scaled units (virScaleInteger): b/bytes, k/KiB, KB=1000, ... */
+static int unit_scale(const char *unit, uint64_t *ret) {
+        static const struct {
+                const char *name;
+                uint64_t scale;
+        } units[] = {
+                {"b", 1},           {"B", 1},           {"bytes", 1},
+                {"k", 1ull << 10},  {"K", 1ull << 10},  {"KiB", 1ull << 10}, {"KB", 1000},
+                {"m", 1ull << 20},  {"M", 1ull << 20},  {"MiB", 1ull << 20}, {"MB", 1000000},
+                {"g", 1ull << 30},  {"G", 1ull << 30},  {"GiB", 1ull << 30}, {"GB", 1000000000},
+                {"t", 1ull << 40},  {"T", 1ull << 40},  {"TiB", 1ull << 40}, {"TB", 1000000000000ull},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(units); i++)
+                if (strcmp(unit, units[i].name) == 0) {
+                        *ret = units[i].scale;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+int hostcaps_xml_prop_size(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *unit_attr,
+                           uint64_t default_unit, bool required, uint64_t *ret) {
+        uint64_t v, scale = default_unit;
+        char *unit = NULL;
+        int e = attr ? hostcaps_xml_prop_u64(d, n, attr, required, &v) : 0;
+        if (!attr) {
+                char *text = NULL;
+                e = hostcaps_xml_text_content(d, n, &text);
+                if (e >= 0 && (e = hostcaps_parse_u64(text, &v)) < 0)
+                        e = hostcaps_xml_error(d, n, "<%s>: invalid size '%.64s'", (const char *) n->name, text);
+                free(text);
+        }
+        if (e < 0)
+                return e;
+        if (unit_attr && hostcaps_xml_prop_str(d, n, unit_attr, false, &unit) >= 0) {
+                e = unit_scale(unit, &scale);
+                if (e < 0)
+                        e = hostcaps_xml_error(d, n, "<%s> attribute '%s': unknown unit '%.16s'",
+                                               (const char *) n->name, unit_attr, unit);
+                free(unit);
+                if (e < 0)
+                        return e;
+        }
+        if (scale && v > UINT64_MAX / scale)
+                return hostcaps_xml_error(d, n, "<%s>: size out of range", (const char *) n->name);
+        *ret = v * scale;
+        return 0;
+}
+
+int hostcaps_xml_text_content(const hostcaps_doc_ctx *d, xmlNodePtr n, char **ret) {
+        xmlChar *v = xmlNodeGetContent(n);
+        (void) d;
+        if (!v)
+                return -ENOMEM;
+        char *s = hostcaps_strstrip((char *) v);
+        *ret = strdup(s);
+        xmlFree(v);
+        return *ret ? 0 : -ENOMEM;
+}

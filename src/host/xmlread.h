@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Reading a loaded capabilities document, for the sections' from_xml hooks.
+ * Every error names the document and the line: "caps.xml:12: <bank>
+ * attribute 'size': invalid value 'x'". */
+
+#include <libxml/tree.h>
+
+#include "section.h"
+
+/* The first element child of `parent` named `name` (NULL: any), or NULL. */
+xmlNodePtr hostcaps_xml_child(xmlNodePtr parent, const char *name);
+/* The next element sibling after `node` named `name` (NULL: any), or NULL. */
+xmlNodePtr hostcaps_xml_next(xmlNodePtr node, const char *name);
+#define XML_FOREACH_CHILD(c, parent, name)                                                         \
+        for (xmlNodePtr c = hostcaps_xml_child((parent), (name)); c; c = hostcaps_xml_next(c, (name)))
+
+/* Attribute readers: -ENOENT (no message) when absent and not required;
+ * -EINVAL with a message for a missing required attribute or a bad value. */
+int hostcaps_xml_prop_str(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
+                          char **ret);
+int hostcaps_xml_prop_u64(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
+                          uint64_t *ret);
+int hostcaps_xml_prop_u32(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
+                          uint32_t *ret);
+int hostcaps_xml_prop_cpulist(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
+                              hostcaps_bitmap **ret);
+/* A size given as a number and a unit attribute (libvirt's 'unit': B, KiB,
+ * MiB, GiB, TiB, also k/M/G as libvirt accepts), in bytes. `unit_attr` NULL
+ * means the number is in `default_unit` bytes. */
+int hostcaps_xml_prop_size(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *unit_attr,
+                           uint64_t default_unit, bool required, uint64_t *ret);
+/* The element's text, stripped. */
+int hostcaps_xml_text_content(const hostcaps_doc_ctx *d, xmlNodePtr n, char **ret);
+/* Fail with "NAME:LINE: message". */
+int hostcaps_xml_error(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *fmt, ...) _printf_(3, 4);

@@ -1,0 +1,1 @@
+list(APPEND HOSTCAPS_SOURCES src/hwloc/hwloc.c)
