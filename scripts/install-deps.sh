@@ -7,7 +7,7 @@ set -eu
 BUILD="gcc make cmake pkg-config libxml2-dev libjson-c-dev libcpuid-dev libhwloc-dev libnuma-dev"
 # Tests: Criterion; libvirt0 for its schemas and cpu_map; second opinions
 # (lscpu is in util-linux, lstopo in hwloc, numactl, xmllint, cpuid_tool).
-TEST="libcriterion-dev libvirt0 libxml2-utils hwloc numactl util-linux cpuidtool strace"
+TEST="libcriterion-dev libvirt0 libxml2-utils hwloc numactl util-linux cpuidtool strace python3-jsonschema"
 EXTRA="${HOSTCAPS_EXTRA_PACKAGES:-}"
 
 missing=""

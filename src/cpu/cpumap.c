@@ -477,7 +477,7 @@ int hostcaps_cpumap_load(const char *dir, hostcaps_cpumap **ret) {
                 return -ENOMEM;
         /* Data of the libvirt installed where hostcaps runs: read through a
          * reader of its own, never from a probed root. */
-        e = hostcaps_reader_new(&ctx.r, "/");
+        e = hostcaps_reader_new_cwd(&ctx.r);
         if (e >= 0)
                 e = read_doc(ctx.r, index, &doc);
         for (xmlNodePtr a = doc ? xmlDocGetRootElement(doc)->children : NULL; a && e >= 0; a = a->next) {

@@ -533,7 +533,7 @@ int hostcaps_x86_features_load(const char *dir, hostcaps_x86_feature **ret, size
                 return -ENOMEM;
         /* The map is data of the libvirt installed where hostcaps runs, read
          * through a reader of its own; never from the probed root. */
-        e = hostcaps_reader_new(&r, "/");
+        e = hostcaps_reader_new_cwd(&r);
         if (e >= 0)
                 e = hostcaps_read_file(r, path, &data, &len);
         if (e >= 0 && !(doc = parse_xml(data, len, path)))
@@ -643,7 +643,7 @@ int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
         if (ctx->cpuid_file) {
                 /* A dump the caller named: a path of the machine running hostcaps. */
                 hostcaps_reader *r;
-                e = hostcaps_reader_new(&r, "/");
+                e = hostcaps_reader_new_cwd(&r);
                 if (e < 0)
                         return e;
                 e = hostcaps_cpuid_load(r, ctx->cpuid_file, &c);

@@ -130,7 +130,7 @@ HOSTCAPS_EXPORT int hostcaps_node_open_document(hostcaps_node **ret, const char 
                 return hostcaps_error(EINVAL, "hostcaps_node_open_document: unknown flags 0x%x", flags);
         /* A path of this machine, read through a reader of "/" like any file
          * the library reads. */
-        if ((e = hostcaps_reader_new(&r, "/")) < 0)
+        if ((e = hostcaps_reader_new_cwd(&r)) < 0)
                 return e;
         e = hostcaps_read_file(r, path, &data, &len);
         hostcaps_reader_free(r);

@@ -15,6 +15,7 @@
 
 struct hostcaps_reader {
         int root_fd;
+        bool cwd; /* a reader of the caller's own paths, not of a root */
         char *root;
         bool live;
         /* Cleared (once, by any thread) when the kernel lacks openat2(). */
@@ -39,6 +40,26 @@ struct hostcaps_reader {
         } kept[HOSTCAPS_READER_MAX_KEPT];
         size_t n_kept;
 };
+
+int hostcaps_reader_new_cwd(hostcaps_reader **ret) {
+        hostcaps_reader *r;
+        int e = hostcaps_reader_new(&r, "/");
+        if (e < 0)
+                return e;
+        /* The working directory as the root handle: relative paths resolve
+         * against it, absolute ones (openat ignores the handle) as they are. */
+        int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                e = hostcaps_error(errno, "cannot open the working directory: %s", strerror(errno));
+                hostcaps_reader_free(r);
+                return e;
+        }
+        close(r->root_fd);
+        r->root_fd = fd;
+        r->cwd = true;
+        *ret = r;
+        return 0;
+}
 
 int hostcaps_reader_new(hostcaps_reader **ret, const char *root) {
         hostcaps_reader *r;
@@ -115,7 +136,10 @@ char **hostcaps_reader_trace_stop(hostcaps_reader *r) {
         atomic_store(&r->tracing, false);
         v = calloc(r->n_trace + 1, sizeof(char *));
         if (v) {
-                memcpy(v, r->trace, r->n_trace * sizeof(char *));
+                /* r->trace is NULL until the first path is recorded:
+                 * memcpy() from NULL is undefined even for 0 bytes. */
+                if (r->n_trace)
+                        memcpy(v, r->trace, r->n_trace * sizeof(char *));
                 r->n_trace = 0;
         }
         pthread_mutex_unlock(&r->trace_lock);
@@ -140,8 +164,10 @@ static void trace(hostcaps_reader *r, const char *path, bool dir) {
         pthread_mutex_unlock(&r->trace_lock);
 }
 
-static const char *relative(const char *path) {
-        while (*path == '/')
+/* Paths are relative to the root; a leading '/' is ignored. A reader of
+ * the caller's own paths (hostcaps_reader_new_cwd) takes them as given. */
+static const char *relative(const hostcaps_reader *r, const char *path) {
+        while (!r->cwd && *path == '/')
                 path++;
         return *path ? path : ".";
 }
@@ -154,7 +180,7 @@ static const char *relative(const char *path) {
  * sysfs and procfs. */
 static int root_open(hostcaps_reader *r, const char *path, int flags, const char *op) {
         int fd;
-        path = relative(path);
+        path = relative(r, path);
         if (!(flags & O_PATH))
                 flags |= O_NONBLOCK;
         trace(r, path, strcmp(op, "opendir") == 0);
@@ -201,7 +227,7 @@ int hostcaps_reader_open_kept(hostcaps_reader *r, const char *path, bool *ret_ke
         /* A recording never changes, and fault injection must see every access. */
         if (!r->live || r->fault)
                 return hostcaps_reader_open(r, path, 0);
-        path = relative(path);
+        path = relative(r, path);
         fd = kept_find(r, path);
         if (fd >= 0) {
                 trace(r, path, false);
@@ -232,7 +258,7 @@ int hostcaps_reader_open_kept(hostcaps_reader *r, const char *path, bool *ret_ke
 int hostcaps_read_exists(hostcaps_reader *r, const char *path) {
         int fd;
         if (r->live && !r->fault) {
-                path = relative(path);
+                path = relative(r, path);
                 trace(r, path, false);
                 atomic_fetch_add_explicit(&r->n_opened, 1, memory_order_relaxed);
                 if (faccessat(r->root_fd, path, F_OK, 0) == 0)
@@ -247,7 +273,7 @@ int hostcaps_read_exists(hostcaps_reader *r, const char *path) {
         }
         if (fd == -ENOENT || fd == -ENOTDIR)
                 return 0;
-        return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+        return hostcaps_error(-fd, "%s: %s", relative(r, path), strerror(-fd));
 }
 
 _printf_(3, 0) static int vformat_path(char *buf, size_t size, const char *fmt, va_list ap) {
@@ -279,16 +305,16 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
         struct stat st;
 
         if (fd < 0)
-                return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+                return hostcaps_error(-fd, "%s: %s", relative(r, path), strerror(-fd));
         /* sysfs and procfs attributes are regular files. Anything else where
          * one is expected (a named pipe, a device in a recording) is refused
          * here, before a parser, or a library that reopens the path by name
          * (libcpuid), can block on it or read it without end. */
         if (fstat(fd, &st) < 0)
-                return hostcaps_error(errno, "%s: %s", relative(path), strerror(errno));
+                return hostcaps_error(errno, "%s: %s", relative(r, path), strerror(errno));
         if (!S_ISREG(st.st_mode))
                 return hostcaps_error(S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "%s: not a regular file",
-                                      relative(path));
+                                      relative(r, path));
         for (;;) {
                 if (len + 1 >= cap) {
                         size_t ncap = cap ? cap * 2 : 4096;
@@ -296,7 +322,7 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                                 ncap = HOSTCAPS_READ_MAX + 1;
                         if (len + 1 >= ncap)
                                 return hostcaps_error(EFBIG, "%s: larger than %u bytes",
-                                                      relative(path), HOSTCAPS_READ_MAX);
+                                                      relative(r, path), HOSTCAPS_READ_MAX);
                         char *nb = realloc(buf, ncap);
                         if (!nb)
                                 return -ENOMEM;
@@ -307,7 +333,7 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
-                        return hostcaps_error(errno, "%s: %s", relative(path), strerror(errno));
+                        return hostcaps_error(errno, "%s: %s", relative(r, path), strerror(errno));
                 }
                 if (n == 0)
                         break;
@@ -317,7 +343,7 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                 return -ENOMEM;
         buf[len] = '\0';
         if (memchr(buf, '\0', len))
-                return hostcaps_error(EBADMSG, "%s: contains a NUL byte", relative(path));
+                return hostcaps_error(EBADMSG, "%s: contains a NUL byte", relative(r, path));
         *ret = TAKE_PTR(buf);
         if (ret_len)
                 *ret_len = len;
@@ -350,7 +376,7 @@ int hostcaps_readf_string(hostcaps_reader *r, char **ret, const char *fmt, ...) 
                 if (_e >= 0) {                                                                     \
                         _e = parse(_s, ret);                                                       \
                         if (_e < 0 && _e != -ENOMEM)                                               \
-                                hostcaps_error_prefix(relative(path));                             \
+                                hostcaps_error_prefix(relative(r, path));                             \
                 }                                                                                  \
                 _e;                                                                                \
         })
@@ -398,12 +424,12 @@ int hostcaps_read_dir(hostcaps_reader *r, const char *path, char ***ret, size_t 
         struct dirent *de;
 
         if (fd < 0)
-                return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+                return hostcaps_error(-fd, "%s: %s", relative(r, path), strerror(-fd));
         d = fdopendir(fd);
         if (!d) {
                 int err = errno;
                 close(fd);
-                return hostcaps_error(err, "%s: %s", relative(path), strerror(err));
+                return hostcaps_error(err, "%s: %s", relative(r, path), strerror(err));
         }
         while ((errno = 0, de = readdir(d))) {
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
@@ -411,7 +437,7 @@ int hostcaps_read_dir(hostcaps_reader *r, const char *path, char ***ret, size_t 
                 if (n >= HOSTCAPS_BITMAP_MAX * 4) {
                         closedir(d);
                         hostcaps_strv_free(names);
-                        return hostcaps_error(E2BIG, "%s: too many entries", relative(path));
+                        return hostcaps_error(E2BIG, "%s: too many entries", relative(r, path));
                 }
                 if (GROW(names, allocated, n + 2) < 0 || !(names[n] = strdup(de->d_name))) {
                         closedir(d);
@@ -436,10 +462,10 @@ int hostcaps_read_link(hostcaps_reader *r, const char *path, char **ret) {
         ssize_t n;
 
         if (fd < 0)
-                return hostcaps_error(-fd, "%s: %s", relative(path), strerror(-fd));
+                return hostcaps_error(-fd, "%s: %s", relative(r, path), strerror(-fd));
         n = readlinkat(fd, "", buf, sizeof(buf) - 1);
         if (n < 0)
-                return hostcaps_error(errno, "%s: %s", relative(path), strerror(errno));
+                return hostcaps_error(errno, "%s: %s", relative(r, path), strerror(errno));
         buf[n] = '\0';
         *ret = strdup(buf);
         return *ret ? 0 : -ENOMEM;

@@ -22,6 +22,10 @@ typedef struct hostcaps_reader hostcaps_reader;
 #define HOSTCAPS_READ_MAX (16u << 20)
 
 int hostcaps_reader_new(hostcaps_reader **ret, const char *root);
+/* A reader of files the caller names on this machine (a saved document, a
+ * CPUID dump, libvirt's map): absolute paths, or relative to the working
+ * directory. Not a root: never use it for host state. */
+int hostcaps_reader_new_cwd(hostcaps_reader **ret);
 hostcaps_reader *hostcaps_reader_free(hostcaps_reader *r);
 bool hostcaps_reader_is_live(const hostcaps_reader *r);
 const char *hostcaps_reader_root(const hostcaps_reader *r);

@@ -31,6 +31,7 @@ static struct {
         int (*topology_init)(hwloc_topology_t *);
         int (*topology_set_xmlbuffer)(hwloc_topology_t, const char *, int);
         int (*topology_set_flags)(hwloc_topology_t, unsigned long);
+        int (*topology_set_all_types_filter)(hwloc_topology_t, enum hwloc_type_filter_e);
         int (*topology_load)(hwloc_topology_t);
         void (*topology_destroy)(hwloc_topology_t);
         int (*get_type_depth)(hwloc_topology_t, hwloc_obj_type_t);
@@ -63,6 +64,7 @@ static void hw_load(void) {
         SYM(topology_init, "hwloc_topology_init");
         SYM(topology_set_xmlbuffer, "hwloc_topology_set_xmlbuffer");
         SYM(topology_set_flags, "hwloc_topology_set_flags");
+        SYM(topology_set_all_types_filter, "hwloc_topology_set_all_types_filter");
         SYM(topology_load, "hwloc_topology_load");
         SYM(topology_destroy, "hwloc_topology_destroy");
         SYM(get_type_depth, "hwloc_get_type_depth");
@@ -249,6 +251,31 @@ static void write_cpuinfo(writer *w, hwloc_topology_t t) {
         put(w, buf, "proc/cpuinfo");
 }
 
+/* The NUMA node a PU belongs to, as the kernel has it: hwloc gives every
+ * node the CPUs near it (a memory-only node shares its package's), but
+ * Linux puts each CPU in one node: the first memory child of the nearest
+ * ancestor that has memory. */
+static hwloc_obj_t pu_node(hwloc_obj_t pu) {
+        for (hwloc_obj_t o = pu->parent; o; o = o->parent)
+                if (o->memory_arity > 0)
+                        return o->memory_first_child;
+        return NULL;
+}
+
+/* The kernel's cpulist of `node`: the PUs whose node it is. */
+static char *node_cpulist(hwloc_topology_t t, hwloc_obj_t node, char *buf, size_t size) {
+        int depth = hw.get_type_depth(t, HWLOC_OBJ_PU);
+        unsigned n = depth < 0 ? 0 : hw.get_nbobjs_by_depth(t, depth);
+        size_t len = 0;
+        buf[0] = '\0';
+        for (unsigned i = 0; i < n && len + 16 < size; i++) {
+                hwloc_obj_t pu = hw.get_obj_by_depth(t, depth, i);
+                if (pu_node(pu) == node)
+                        len += (size_t) snprintf(buf + len, size - len, "%s%u", len ? "," : "", pu->os_index);
+        }
+        return buf;
+}
+
 static void write_nodes(writer *w, hwloc_topology_t t, size_t bufsize, char *buf) {
         int depth = hw.get_type_depth(t, HWLOC_OBJ_NUMANODE);
         unsigned n = hw.get_nbobjs_by_depth(t, depth), nd = 0;
@@ -271,7 +298,7 @@ static void write_nodes(writer *w, hwloc_topology_t t, size_t bufsize, char *buf
         for (unsigned i = 0; i < n; i++) {
                 hwloc_obj_t node = hw.get_obj_by_depth(t, depth, i);
                 unsigned id = node->os_index;
-                put(w, strcat(cpulist(node->cpuset, buf, bufsize), "\n"), "sys/devices/system/node/node%u/cpulist", id);
+                put(w, strcat(node_cpulist(t, node, buf, bufsize - 1), "\n"), "sys/devices/system/node/node%u/cpulist", id);
                 /* Page sizes beyond the base page are hugepage sizes; their
                  * counts are memory state, which hwloc's snapshot of them is not. */
                 for (unsigned p = 0; p < node->attr->numanode.page_types_len; p++) {
@@ -381,7 +408,7 @@ HOSTCAPS_EXPORT int hostcaps_node_open_hwloc(hostcaps_node **ret, const char *pa
 
         /* Read through the library's reader like every other file, then hand
          * hwloc the buffer. */
-        if ((e = hostcaps_reader_new(&r, "/")) < 0)
+        if ((e = hostcaps_reader_new_cwd(&r)) < 0)
                 return e;
         e = hostcaps_read_file(r, path, &data, &len);
         hostcaps_reader_free(r);
@@ -391,7 +418,10 @@ HOSTCAPS_EXPORT int hostcaps_node_open_hwloc(hostcaps_node **ret, const char *pa
                 return -ENOMEM;
         /* Keep what the topology knows of disallowed CPUs and nodes: the
          * allowed view is the process view, reported beside the host's. */
+        /* Keep every object the file holds: by default hwloc drops
+         * instruction caches even from an imported XML. */
         if (hw.topology_set_flags(t, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED) < 0 ||
+            hw.topology_set_all_types_filter(t, HWLOC_TYPE_FILTER_KEEP_ALL) < 0 ||
             hw.topology_set_xmlbuffer(t, data, (int) len + 1) < 0 || hw.topology_load(t) < 0) {
                 e = hostcaps_error(EINVAL, "%s: not a valid hwloc XML topology", path);
                 goto out;
