@@ -48,16 +48,17 @@ hostcaps_cpuid *hostcaps_cpuid_free(hostcaps_cpuid *c) {
         return NULL;
 }
 
+/* One CPUID instruction, on whatever CPU this thread runs (the caller's
+ * affinity is never touched). The compiler's <cpuid.h> rather than
+ * libcpuid's cpu_exec_cpuid_ext(): the same instruction, without loading
+ * libcpuid into every consumer (see src/host/lazy.c); libcpuid still reads
+ * its raw dumps. */
 static void exec_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
-#ifdef HAVE_LIBCPUID
-        regs[0] = leaf;
-        regs[1] = 0;
-        regs[2] = subleaf;
-        regs[3] = 0;
-        cpu_exec_cpuid_ext(regs);
-#elif defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__) || defined(__i386__)
         __cpuid_count(leaf, subleaf, regs[0], regs[1], regs[2], regs[3]);
 #else
+        (void) leaf;
+        (void) subleaf;
         memset(regs, 0, 4 * sizeof(uint32_t));
 #endif
 }
@@ -77,16 +78,46 @@ static const hostcaps_cpuid_leaf *find_leaf(const hostcaps_cpuid *c, uint32_t le
         return NULL;
 }
 
+/* CPUID is slow where a hypervisor traps it (about 4 µs a call in a VM), and
+ * a probe asks for the same few leaves hundreds of times (once per feature
+ * of the map): a live source executes each leaf once and keeps it, in the
+ * same sorted array a recorded dump uses. A source belongs to one probe. */
+static void exec_once(hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
+        const hostcaps_cpuid_leaf *l = find_leaf(c, leaf, subleaf);
+        size_t at = 0;
+        if (l) {
+                memcpy(regs, l->regs, sizeof(l->regs));
+                return;
+        }
+        exec_cpuid(leaf, subleaf, regs);
+        if (c->n_leaves >= c->n_leaves_allocated) {
+                size_t n = c->n_leaves_allocated ? c->n_leaves_allocated * 2 : 32;
+                hostcaps_cpuid_leaf *p = realloc(c->leaves, n * sizeof(*p));
+                if (!p)
+                        return; /* not kept: executed again next time */
+                c->leaves = p;
+                c->n_leaves_allocated = n;
+        }
+        while (at < c->n_leaves &&
+               (c->leaves[at].leaf < leaf || (c->leaves[at].leaf == leaf && c->leaves[at].subleaf < subleaf)))
+                at++;
+        memmove(&c->leaves[at + 1], &c->leaves[at], (c->n_leaves - at) * sizeof(*c->leaves));
+        c->leaves[at] = (hostcaps_cpuid_leaf){.leaf = leaf, .subleaf = subleaf};
+        memcpy(c->leaves[at].regs, regs, sizeof(c->leaves[at].regs));
+        c->n_leaves++;
+}
+
 void hostcaps_cpuid_get(const hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
         memset(regs, 0, 4 * sizeof(uint32_t));
         if (c->live) {
+                hostcaps_cpuid *live = (hostcaps_cpuid *) c; /* its memo of executed leaves */
                 uint32_t max[4];
                 /* Leaves above the range's maximum return garbage (the highest
                  * basic leaf on Intel): treat them as zero. */
-                exec_cpuid(leaf & 0xffff0000u, 0, max);
+                exec_once(live, leaf & 0xffff0000u, 0, max);
                 if (leaf > max[0] || (leaf & 0xffff0000u) != (max[0] & 0xffff0000u))
                         return;
-                exec_cpuid(leaf, subleaf, regs);
+                exec_once(live, leaf, subleaf, regs);
                 return;
         }
         const hostcaps_cpuid_leaf *l = find_leaf(c, leaf, subleaf);

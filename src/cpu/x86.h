@@ -22,8 +22,8 @@ typedef struct hostcaps_cpuid_msr {
 /* A set of CPUID results: executed on this CPU (live), or recorded. */
 typedef struct hostcaps_cpuid {
         bool live;
-        hostcaps_cpuid_leaf *leaves; /* recorded, sorted by leaf then subleaf */
-        size_t n_leaves;
+        hostcaps_cpuid_leaf *leaves; /* recorded (or, live, executed so far), sorted by leaf then subleaf */
+        size_t n_leaves, n_leaves_allocated;
         /* MSRs that name features (0x10a arch-capabilities, 0xcf
          * core-capabilities), where read or recorded. */
         hostcaps_cpuid_msr msrs[HOSTCAPS_CPUID_MAX_MSRS];

@@ -119,11 +119,11 @@ static int format_xml(const char *arch, const hostcaps_object *const *objs, char
         int r = 0;
 
         if (!buf)
-                return -ENOMEM;
+                return hostcaps_error(ENOMEM, "cannot create an XML buffer (out of memory, or libxml2 missing)");
         x.w = xmlNewTextWriterMemory(buf, 0);
         if (!x.w) {
                 xmlBufferFree(buf);
-                return -ENOMEM;
+                return hostcaps_error(ENOMEM, "cannot create an XML writer (out of memory, or libxml2 missing)");
         }
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
                 x.objs[i] = objs[i];
@@ -171,7 +171,7 @@ static int format_json(const char *arch, const hostcaps_object *const *objs, cha
         int r = 0;
 
         if (!root)
-                return -ENOMEM;
+                return hostcaps_error(ENOMEM, "cannot create a JSON object (out of memory, or json-c missing)");
         json_object_object_add(root, "hostcaps_version", json_object_new_string(HOSTCAPS_VERSION_STRING));
         json_object_object_add(root, "arch", json_object_new_string(arch));
         for (unsigned i = 0; r >= 0 && i < HOSTCAPS_N_SECTIONS; i++) {

@@ -33,8 +33,11 @@ int hostcaps_error_keep(int err, const char *fmt, ...) {
         return r;
 }
 
+/* A failure that was handled (a missing optional file) leaves no message
+ * behind: a later error without a message of its own must not show it. */
 void hostcaps_error_reset(void) {
         error_set = false;
+        error_message[0] = '\0';
 }
 
 HOSTCAPS_EXPORT const char *hostcaps_error_message(void) {
