@@ -336,14 +336,18 @@ static int probe(hostcaps_node *node, const hostcaps_section_ops *ops, unsigned 
  * the files read may mix two states, and a failure may be the change's doing
  * (a CPU going offline between listing and reading): probe again. A host
  * that keeps changing gets -EAGAIN, never a mixed object. */
+/* `known`: a stamp the caller read just before (NULL: none), used as the
+ * first "before" instead of reading the files again. */
 static int probe_stamped(hostcaps_node *node, const hostcaps_section_ops *ops, unsigned idx, bool stamped,
-                         hostcaps_object **ret, uint64_t *ret_stamp) {
+                         const uint64_t *known, hostcaps_object **ret, uint64_t *ret_stamp) {
         for (unsigned attempt = 0;; attempt++) {
                 uint64_t before = hostcaps_stamp_init(), after = hostcaps_stamp_init();
                 hostcaps_object *o = NULL;
                 int r;
 
-                if (stamped && (r = ops->stamp(node->reader, &before)) < 0)
+                if (stamped && attempt == 0 && known)
+                        before = *known;
+                else if (stamped && (r = ops->stamp(node->reader, &before)) < 0)
                         return r;
                 r = probe(node, ops, idx, &o);
                 if (!stamped) {
@@ -407,6 +411,8 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
                 return probe(node, ops, (unsigned) idx, ret);
 
         check_stamp = live && ops->stamp && !(flags & HOSTCAPS_FLAG_CACHED);
+        /* Taken before the lock, the stamp also serves as the probe's
+         * "before" when the memoized object turns out stale or missing. */
         if (check_stamp) {
                 /* The host's state now, outside the lock: it only decides
                  * whether the memoized object still describes the host. */
@@ -423,7 +429,7 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
                 return 0;
         }
         hostcaps_object *o = NULL;
-        r = probe_stamped(node, ops, (unsigned) idx, live && ops->stamp, &o, &stamp);
+        r = probe_stamped(node, ops, (unsigned) idx, live && ops->stamp, check_stamp ? &stamp : NULL, &o, &stamp);
         if (r >= 0) {
                 hostcaps_object_unref(s->obj);
                 s->obj = o;
