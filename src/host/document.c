@@ -9,12 +9,101 @@ static int xml_failed(void) {
         return hostcaps_error(EIO, "writing the XML document failed");
 }
 
+static void put_indent(hostcaps_xml_writer *w) {
+        for (unsigned i = 0; i < w->depth; i++)
+                hostcaps_buf_puts(&w->out, "  ");
+}
+
+/* Escape for text (attribute: also quotes and white space that attribute
+ * normalization would eat). */
+static void put_escaped(hostcaps_xml_writer *w, const char *s, bool attribute) {
+        for (const char *p = s; *p; p++) {
+                const char *rep = NULL;
+                switch (*p) {
+                case '&': rep = "&amp;"; break;
+                case '<': rep = "&lt;"; break;
+                case '>': rep = "&gt;"; break;
+                case '\'': rep = attribute ? "&apos;" : NULL; break;
+                case '"': rep = attribute ? "&quot;" : NULL; break;
+                case '\n': rep = attribute ? "&#10;" : NULL; break;
+                case '\r': rep = "&#13;"; break;
+                case '\t': rep = attribute ? "&#9;" : NULL; break;
+                default: break;
+                }
+                if (rep)
+                        hostcaps_buf_puts(&w->out, rep);
+                else {
+                        char c[2] = {*p, 0};
+                        hostcaps_buf_puts(&w->out, c);
+                }
+        }
+}
+
+/* Close a pending start tag before content goes in. */
+static void close_start_tag(hostcaps_xml_writer *w, bool newline) {
+        if (!w->open_tag)
+                return;
+        hostcaps_buf_puts(&w->out, newline ? ">\n" : ">");
+        w->open_tag = false;
+}
+
 int hostcaps_xml_start(hostcaps_xml *x, const char *element) {
-        return xmlTextWriterStartElement(x->w, BAD_CAST element) < 0 ? xml_failed() : 0;
+        hostcaps_xml_writer *w = &x->w;
+        if (w->out.failed)
+                return -ENOMEM;
+        if (w->failed || w->depth >= HOSTCAPS_XML_MAX_DEPTH)
+                return xml_failed();
+        close_start_tag(w, true);
+        if (w->depth > 0)
+                w->has_child[w->depth - 1] = true;
+        put_indent(w);
+        hostcaps_buf_printf(&w->out, "<%s", element);
+        w->stack[w->depth] = element;
+        w->has_child[w->depth] = false;
+        w->depth++;
+        w->open_tag = true;
+        return w->out.failed ? -ENOMEM : 0;
 }
 
 int hostcaps_xml_end(hostcaps_xml *x) {
-        return xmlTextWriterEndElement(x->w) < 0 ? xml_failed() : 0;
+        hostcaps_xml_writer *w = &x->w;
+        if (w->out.failed)
+                return -ENOMEM;
+        if (w->failed || w->depth == 0)
+                return xml_failed();
+        w->depth--;
+        if (w->open_tag) {
+                hostcaps_buf_puts(&w->out, "/>\n");
+                w->open_tag = false;
+        } else {
+                if (w->has_child[w->depth])
+                        put_indent(w);
+                hostcaps_buf_printf(&w->out, "</%s>\n", w->stack[w->depth]);
+        }
+        return w->out.failed ? -ENOMEM : 0;
+}
+
+static int put_attribute(hostcaps_xml *x, const char *name, const char *value) {
+        hostcaps_xml_writer *w = &x->w;
+        if (w->out.failed)
+                return -ENOMEM;
+        if (w->failed || !w->open_tag)
+                return xml_failed();
+        hostcaps_buf_printf(&w->out, " %s='", name);
+        put_escaped(w, value, true);
+        hostcaps_buf_puts(&w->out, "'");
+        return w->out.failed ? -ENOMEM : 0;
+}
+
+static int put_content(hostcaps_xml *x, const char *value) {
+        hostcaps_xml_writer *w = &x->w;
+        if (w->out.failed)
+                return -ENOMEM;
+        if (w->failed || w->depth == 0)
+                return xml_failed();
+        close_start_tag(w, false);
+        put_escaped(w, value, false);
+        return w->out.failed ? -ENOMEM : 0;
 }
 
 /* Values come from files of the probed root: untrusted bytes. Invalid UTF-8
@@ -27,9 +116,11 @@ static int xml_write(hostcaps_xml *x, bool attribute, const char *name, const ch
                 return r;
         if (clean)
                 value = clean;
-        r = attribute ? xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST value)
-                      : xmlTextWriterWriteElement(x->w, BAD_CAST name, BAD_CAST value);
-        return r < 0 ? xml_failed() : 0;
+        if (attribute)
+                return put_attribute(x, name, value);
+        if ((r = hostcaps_xml_start(x, name)) < 0 || (r = put_content(x, value)) < 0)
+                return r;
+        return hostcaps_xml_end(x);
 }
 
 _printf_(4, 0) static int xml_vwrite(hostcaps_xml *x, bool attribute, const char *name, const char *fmt,
@@ -52,6 +143,21 @@ int hostcaps_xml_attrf(hostcaps_xml *x, const char *name, const char *fmt, ...) 
         int r = xml_vwrite(x, true, name, fmt, ap);
         va_end(ap);
         return r;
+}
+
+int hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) {
+        _cleanup_free_ char *value = NULL, *clean = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int r = vasprintf(&value, fmt, ap);
+        va_end(ap);
+        if (r < 0) {
+                value = NULL;
+                return -ENOMEM;
+        }
+        if ((r = hostcaps_utf8_sanitize(value, &clean)) < 0)
+                return r;
+        return put_content(x, clean ? clean : value);
 }
 
 int hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value) {
@@ -115,29 +221,20 @@ bool hostcaps_xml_cache_llc_bank(hostcaps_xml *x, size_t i, unsigned int *ret_id
 
 static int format_xml(const char *arch, const hostcaps_object *const *objs, char **ret) {
         hostcaps_xml x = {.arch = arch};
-        xmlBufferPtr buf = xmlBufferCreate();
         int r = 0;
 
-        if (!buf)
-                return hostcaps_error(ENOMEM, "cannot create an XML buffer (out of memory, or libxml2 missing)");
-        x.w = xmlNewTextWriterMemory(buf, 0);
-        if (!x.w) {
-                xmlBufferFree(buf);
-                return hostcaps_error(ENOMEM, "cannot create an XML writer (out of memory, or libxml2 missing)");
-        }
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
                 x.objs[i] = objs[i];
-        xmlTextWriterSetIndent(x.w, 1);
-        xmlTextWriterSetIndentString(x.w, BAD_CAST "  ");
-        xmlTextWriterSetQuoteChar(x.w, '\'');
-
         r = hostcaps_xml_start(&x, "capabilities");
         if (r >= 0)
                 r = hostcaps_xml_start(&x, "host");
         for (unsigned region = 0; r >= 0 && region < HOSTCAPS_N_XML_REGIONS; region++) {
                 /* libvirt's schema requires <cpu><arch> in every document;
                  * the arch costs nothing, so it is there without the CPU section. */
-                if (region == HOSTCAPS_XML_CPU && !objs[HOSTCAPS_IDX_CPU]) {
+                /* Also when the CPU section is there but absent (a loaded
+                 * document without it): the schema wants the arch anyway. */
+                if (region == HOSTCAPS_XML_CPU &&
+                    (!objs[HOSTCAPS_IDX_CPU] || objs[HOSTCAPS_IDX_CPU]->absent_reason)) {
                         r = hostcaps_xml_start(&x, "cpu");
                         if (r >= 0)
                                 r = hostcaps_xml_text(&x, "arch", arch);
@@ -154,16 +251,14 @@ static int format_xml(const char *arch, const hostcaps_object *const *objs, char
                         r = ops->xml(&x, objs[i], (hostcaps_xml_region) region);
                 }
         }
-        if (r >= 0 && xmlTextWriterEndDocument(x.w) < 0)
-                r = xml_failed();
-        xmlFreeTextWriter(x.w);
-        if (r >= 0) {
-                *ret = strdup((const char *) xmlBufferContent(buf));
-                if (!*ret)
-                        r = -ENOMEM;
+        while (r >= 0 && x.w.depth > 0)
+                r = hostcaps_xml_end(&x);
+        if (r < 0) {
+                hostcaps_buf_done(&x.w.out);
+                return r;
         }
-        xmlBufferFree(buf);
-        return r;
+        *ret = hostcaps_buf_steal(&x.w.out);
+        return *ret ? 0 : -ENOMEM;
 }
 
 static int format_json(const char *arch, const hostcaps_object *const *objs, char **ret) {

@@ -18,7 +18,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlwriter.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -88,48 +87,7 @@ SHIM(X, long, 0, xmlGetLineNo, (const xmlNode *n), (n))
 SHIM(X, xmlChar *, NULL, xmlGetProp, (const xmlNode *n, const xmlChar *a), (n, a))
 SHIM(X, xmlChar *, NULL, xmlNodeGetContent, (const xmlNode *n), (n))
 SHIM(X, int, 0, xmlStrEqual, (const xmlChar *a, const xmlChar *b), (a, b))
-SHIM(X, xmlBufferPtr, NULL, xmlBufferCreate, (void), ())
-SHIM_VOID(X, xmlBufferFree, (xmlBufferPtr b), (b))
-SHIM(X, const xmlChar *, NULL, xmlBufferContent, (const xmlBuffer *b), (b))
-SHIM(X, xmlTextWriterPtr, NULL, xmlNewTextWriterMemory, (xmlBufferPtr b, int c), (b, c))
-SHIM_VOID(X, xmlFreeTextWriter, (xmlTextWriterPtr w), (w))
-SHIM(X, int, -1, xmlTextWriterEndDocument, (xmlTextWriterPtr w), (w))
-SHIM(X, int, -1, xmlTextWriterStartElement, (xmlTextWriterPtr w, const xmlChar *n), (w, n))
-SHIM(X, int, -1, xmlTextWriterEndElement, (xmlTextWriterPtr w), (w))
-SHIM(X, int, -1, xmlTextWriterSetIndent, (xmlTextWriterPtr w, int i), (w, i))
-SHIM(X, int, -1, xmlTextWriterSetIndentString, (xmlTextWriterPtr w, const xmlChar *s), (w, s))
-SHIM(X, int, -1, xmlTextWriterSetQuoteChar, (xmlTextWriterPtr w, xmlChar c), (w, c))
-SHIM(X, int, -1, xmlTextWriterWriteAttribute, (xmlTextWriterPtr w, const xmlChar *n, const xmlChar *v), (w, n, v))
-SHIM(X, int, -1, xmlTextWriterWriteElement, (xmlTextWriterPtr w, const xmlChar *n, const xmlChar *v), (w, n, v))
-SHIM(X, int, -1, xmlTextWriterWriteString, (xmlTextWriterPtr w, const xmlChar *s), (w, s))
-SHIM(X, int, -1, xmlTextWriterWriteVFormatAttribute,
-     (xmlTextWriterPtr w, const xmlChar *n, const char *f, va_list ap), (w, n, f, ap))
-SHIM(X, int, -1, xmlTextWriterWriteVFormatElement,
-     (xmlTextWriterPtr w, const xmlChar *n, const char *f, va_list ap), (w, n, f, ap))
-SHIM(X, int, -1, xmlTextWriterWriteVFormatString, (xmlTextWriterPtr w, const char *f, va_list ap), (w, f, ap))
 #undef X
-
-int xmlTextWriterWriteFormatString(xmlTextWriterPtr w, const char *f, ...) {
-        va_list ap;
-        va_start(ap, f);
-        int r = xmlTextWriterWriteVFormatString(w, f, ap);
-        va_end(ap);
-        return r;
-}
-int xmlTextWriterWriteFormatAttribute(xmlTextWriterPtr w, const xmlChar *n, const char *f, ...) {
-        va_list ap;
-        va_start(ap, f);
-        int r = xmlTextWriterWriteVFormatAttribute(w, n, f, ap);
-        va_end(ap);
-        return r;
-}
-int xmlTextWriterWriteFormatElement(xmlTextWriterPtr w, const xmlChar *n, const char *f, ...) {
-        va_list ap;
-        va_start(ap, f);
-        int r = xmlTextWriterWriteVFormatElement(w, n, f, ap);
-        va_end(ap);
-        return r;
-}
 
 /* xmlFree is a per-thread function pointer reached through __xmlFree() in
  * threaded builds of libxml2. Without libxml2 nothing was allocated by it. */

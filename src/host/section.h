@@ -9,7 +9,7 @@
  * the call through the hooks below. */
 
 #include <json-c/json.h>
-#include <libxml/xmlwriter.h>
+#include <libxml/tree.h>
 
 #include "hostcaps/common.h"
 #include "buf.h"
@@ -61,8 +61,20 @@ typedef enum hostcaps_xml_region {
 } hostcaps_xml_region;
 
 /* The state of one XML document being written. */
+/* hostcaps' own XML writer: libvirt's layout (two-space indents, single
+ * quotes), no dependency to load for it. */
+#define HOSTCAPS_XML_MAX_DEPTH 32
+typedef struct hostcaps_xml_writer {
+        hostcaps_buf out;
+        const char *stack[HOSTCAPS_XML_MAX_DEPTH];
+        bool has_child[HOSTCAPS_XML_MAX_DEPTH];
+        unsigned depth;
+        bool open_tag; /* "<name" written, its ">" not yet */
+        bool failed;
+} hostcaps_xml_writer;
+
 typedef struct hostcaps_xml {
-        xmlTextWriterPtr w;
+        hostcaps_xml_writer w;
         const char *arch;
         /* The objects of the requested sections, NULL for the others. */
         const hostcaps_object *objs[HOSTCAPS_N_SECTIONS];
@@ -156,4 +168,6 @@ int hostcaps_xml_end(hostcaps_xml *x);
 int hostcaps_xml_attr(hostcaps_xml *x, const char *name, const char *value);
 int hostcaps_xml_attrf(hostcaps_xml *x, const char *name, const char *fmt, ...) _printf_(3, 4);
 int hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value);
+/* Text content of the element just started: <memory unit='KiB'>N</memory>. */
+int hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) _printf_(2, 3);
 int hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ...) _printf_(3, 4);

@@ -128,8 +128,8 @@ static int xml_pages(hostcaps_xml *x, uint64_t size_kib, uint64_t count) {
         if ((e = hostcaps_xml_start(x, "pages")) < 0 || (e = hostcaps_xml_attr(x, "unit", "KiB")) < 0 ||
             (e = hostcaps_xml_attrf(x, "size", "%llu", (unsigned long long)size_kib)) < 0)
                 return e;
-        if (xmlTextWriterWriteFormatString(x->w, "%llu", (unsigned long long)count) < 0)
-                return hostcaps_error(EIO, "writing the XML document failed");
+        if ((e = hostcaps_xml_contentf(x, "%llu", (unsigned long long)count)) < 0)
+                return e;
         return hostcaps_xml_end(x);
 }
 
@@ -171,9 +171,8 @@ static int memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_re
                         if ((e = hostcaps_xml_start(x, "memory")) < 0 ||
                             (e = hostcaps_xml_attr(x, "unit", "KiB")) < 0)
                                 return e;
-                        if (xmlTextWriterWriteFormatString(x->w, "%llu", (unsigned long long)c->total_kib) <
-                            0)
-                                return hostcaps_error(EIO, "writing the XML document failed");
+                        if ((e = hostcaps_xml_contentf(x, "%llu", (unsigned long long)c->total_kib)) < 0)
+                                return e;
                         if ((e = hostcaps_xml_end(x)) < 0)
                                 return e;
                 }

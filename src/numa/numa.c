@@ -517,9 +517,9 @@ static int xml_cell(hostcaps_xml *x, const hostcaps_numa *numa, const hostcaps_n
         if (c->has_memory) {
                 if ((e = hostcaps_xml_start(x, "memory")) < 0 ||
                     (e = hostcaps_xml_attr(x, "unit", "KiB")) < 0 ||
-                    xmlTextWriterWriteFormatString(x->w, "%llu", (unsigned long long)c->memory_kib) < 0 ||
+                    (e = hostcaps_xml_contentf(x, "%llu", (unsigned long long)c->memory_kib)) < 0 ||
                     (e = hostcaps_xml_end(x)) < 0)
-                        return e < 0 ? e : hostcaps_error(EIO, "writing the XML document failed");
+                        return e;
         }
         if ((e = hostcaps_xml_cell_pages(x, c->id)) < 0)
                 return e;
