@@ -20,7 +20,14 @@ extern "C" {
  * Bank ids are the kernel's cache ids (indexK/id, since Linux 4.10: unique
  * within a level, not necessarily contiguous). Where a tree has no id files,
  * the banks of each level and type are numbered 0, 1, ... in the order of
- * their first CPU; hostcaps_cache_bank_id_derived() tells which. */
+ * their first CPU; hostcaps_cache_bank_id_derived() tells which.
+ *
+ * From a loaded capabilities document (hostcaps_node_open_document()), the
+ * banks are the document's <cache><bank>s (libvirt's documents list level 3
+ * and up only) with their id, level, type, size and CPUs. A document does
+ * not hold line sizes and ways (0: unknown) nor whether an id was derived
+ * (false here; JSON writes null). A document without <cache> has no cache
+ * section ("not in the loaded document"). */
 typedef struct hostcaps_cache hostcaps_cache;
 
 typedef enum hostcaps_cache_type {

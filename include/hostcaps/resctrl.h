@@ -28,7 +28,17 @@ extern "C" {
  * it outside those elements) and is fully in JSON, text and the calls below.
  * <memory_bandwidth> is written only with at least one node, as the schema
  * requires (libvirt also writes it with a monitor alone, which its schema
- * rejects). */
+ * rejects).
+ *
+ * From a loaded capabilities document (hostcaps_node_open_document()), the
+ * section is read back from those elements: a control's bits are the bank
+ * size over its granularity, cbm_mask the low bits, min_cbm_bits the min
+ * over the granularity, or 1 where the document writes no min (it does not
+ * tell 0 from 1). A document cannot tell MBA's software controller (false;
+ * JSON null), delay_linear (-1) or throttle mode (NULL), nor the monitored
+ * level when only <memory_bandwidth> has a monitor (0). A document with no
+ * control, no monitor and no <memory_bandwidth> has no resctrl section ("not
+ * in the loaded document"). */
 typedef struct hostcaps_resctrl hostcaps_resctrl;
 
 /* A new reference to the node's resctrl object, probed if needed. */

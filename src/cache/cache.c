@@ -15,7 +15,7 @@ HOSTCAPS_EXPORT const char *hostcaps_cache_type_to_string(hostcaps_cache_type ty
         return (unsigned) type < ELEMENTSOF(type_names) ? type_names[type] : NULL;
 }
 
-static void cache_free(hostcaps_object *o) {
+void hostcaps_cache_free_fields(hostcaps_object *o) {
         hostcaps_cache *c = (hostcaps_cache *) o;
         for (size_t i = 0; i < c->n_banks; i++)
                 free(c->banks[i].cpus);
@@ -27,7 +27,7 @@ static int cache_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         int e;
         if (!c)
                 return -ENOMEM;
-        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE, cache_free);
+        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE, hostcaps_cache_free_fields);
         e = hostcaps_cache_probe_banks(ctx->reader, c);
         if (e < 0) {
                 hostcaps_object_unref(&c->obj);
@@ -126,7 +126,9 @@ static int cache_json(struct json_object *root, const hostcaps_object *o) {
                         return -ENOMEM;
                 }
                 json_object_object_add(t, "id", json_object_new_int64(b->id));
-                json_object_object_add(t, "id_derived", json_object_new_boolean(!b->has_id));
+                /* A loaded document does not say whether an id was derived. */
+                json_object_object_add(t, "id_derived",
+                                       c->loaded ? NULL : json_object_new_boolean(!b->has_id));
                 json_object_object_add(t, "level", json_object_new_int64(b->level));
                 json_object_object_add(t, "type", json_object_new_string(type_names[b->type]));
                 json_object_object_add(t, "size_bytes", json_object_new_int64((int64_t) b->size));
@@ -222,13 +224,14 @@ const hostcaps_section_ops hostcaps_cache_ops = {
         .name = "cache",
         .flag = HOSTCAPS_SECTION_CACHE,
         .object_size = sizeof(hostcaps_cache),
-        .free_object = cache_free,
+        .free_object = hostcaps_cache_free_fields,
         .probe = cache_probe,
         .stamp = cache_stamp,
         .xml = cache_xml,
         .json = cache_json,
         .text = cache_text,
         .llc_bank = cache_llc_bank,
+        .from_xml = hostcaps_cache_from_xml,
 };
 
 /* ---- public accessors -------------------------------------------------- */

@@ -381,6 +381,8 @@ static int cmp_banks(const void *a, const void *b) {
  * without CPUID, which this section does not read. A level and type where
  * any bank lacks an id is numbered whole, so ids never collide. */
 static void derive_ids(hostcaps_cache *c) {
+        if (c->n_banks == 0)
+                return; /* banks is NULL then, which qsort must not get */
         qsort(c->banks, c->n_banks, sizeof(*c->banks), cmp_first_cpu);
         for (size_t i = 0, j; i < c->n_banks; i = j) {
                 bool derive = false;
@@ -395,7 +397,12 @@ static void derive_ids(hostcaps_cache *c) {
                         c->banks[k].has_id = false;
                 }
         }
-        qsort(c->banks, c->n_banks, sizeof(*c->banks), cmp_banks);
+        hostcaps_cache_sort_banks(c);
+}
+
+void hostcaps_cache_sort_banks(hostcaps_cache *c) {
+        if (c->n_banks > 1)
+                qsort(c->banks, c->n_banks, sizeof(*c->banks), cmp_banks);
 }
 
 int hostcaps_cache_probe_banks(hostcaps_reader *r, hostcaps_cache *cache) {

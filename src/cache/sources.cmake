@@ -1,1 +1,1 @@
-list(APPEND HOSTCAPS_SOURCES src/cache/cache.c src/cache/probe.c)
+list(APPEND HOSTCAPS_SOURCES src/cache/cache.c src/cache/probe.c src/cache/load.c)

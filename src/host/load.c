@@ -69,6 +69,13 @@ static int load(hostcaps_node **ret, const char *data, size_t len, const char *n
 
         xmlNodePtr root = xmlDocGetRootElement(doc);
         hostcaps_doc_ctx d = {.name = name};
+        /* The byte search above misses a DTD in another encoding (UTF-16):
+         * libxml2 has loaded nothing for it (no entities, no network), but
+         * the document is refused all the same. */
+        if (doc->intSubset || doc->extSubset) {
+                e = hostcaps_error(EINVAL, "%s: document type declarations are not accepted", name);
+                goto out;
+        }
         if (!root || !xmlStrEqual(root->name, BAD_CAST "capabilities")) {
                 e = hostcaps_xml_error(&d, root, "the root element is <%s>, not <capabilities>",
                                        root ? (const char *) root->name : "none");

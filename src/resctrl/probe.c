@@ -255,6 +255,7 @@ int hostcaps_resctrl_probe_info(hostcaps_reader *r, hostcaps_resctrl *rc) {
         hostcaps_strv_free(names);
         if (e < 0)
                 return e;
-        qsort(rc->ctls, rc->n_ctls, sizeof(*rc->ctls), cmp_ctls);
+        if (rc->n_ctls > 1) /* ctls is NULL without any */
+                qsort(rc->ctls, rc->n_ctls, sizeof(*rc->ctls), cmp_ctls);
         return 0;
 }

@@ -11,7 +11,7 @@ static const char *const type_names[] = {
         [HOSTCAPS_CACHE_DATA] = "data",
 };
 
-static void resctrl_free(hostcaps_object *o) {
+void hostcaps_resctrl_free_fields(hostcaps_object *o) {
         hostcaps_resctrl *rc = (hostcaps_resctrl *) o;
         free(rc->ctls);
         free(rc->mb_throttle_mode);
@@ -25,7 +25,7 @@ static int resctrl_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         int e;
         if (!rc)
                 return -ENOMEM;
-        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL, resctrl_free);
+        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL, hostcaps_resctrl_free_fields);
         e = hostcaps_resctrl_probe_info(ctx->reader, rc);
         if (e < 0) {
                 hostcaps_object_unref(&rc->obj);
@@ -208,7 +208,8 @@ static int resctrl_json(struct json_object *root, const hostcaps_object *o) {
                 json_object_object_add(t, "granularity", json_object_new_int64(rc->mb_gran));
                 json_object_object_add(t, "min", json_object_new_int64(rc->mb_min));
                 json_object_object_add(t, "max_allocs", json_object_new_int64(rc->mb_closids));
-                json_object_object_add(t, "mbps", json_object_new_boolean(rc->mb_mbps));
+                /* A document does not say whether the software controller is on. */
+                json_object_object_add(t, "mbps", rc->loaded ? NULL : json_object_new_boolean(rc->mb_mbps));
                 json_object_object_add(
                         t, "delay_linear",
                         rc->mb_delay_linear < 0 ? NULL : json_object_new_boolean(rc->mb_delay_linear));
@@ -256,7 +257,10 @@ static int resctrl_text(hostcaps_buf *b, const hostcaps_object *o) {
                                     rc->mb_throttle_mode ? ", throttle " : "",
                                     rc->mb_throttle_mode ? rc->mb_throttle_mode : "");
         if (rc->has_mon) {
-                snprintf(label, sizeof(label), "L%u monitoring:", rc->mon_level);
+                if (rc->mon_level)
+                        snprintf(label, sizeof(label), "L%u monitoring:", rc->mon_level);
+                else
+                        snprintf(label, sizeof(label), "Monitoring:"); /* a loaded document may not say */
                 hostcaps_buf_printf(b, "%-24s %u monitors, reuse threshold %llu bytes\n", label,
                                     rc->mon_rmids, (unsigned long long) rc->mon_reuse_threshold);
                 hostcaps_buf_printf(b, "%-24s", "Monitoring features:");
@@ -271,7 +275,7 @@ const hostcaps_section_ops hostcaps_resctrl_ops = {
         .name = "resctrl",
         .flag = HOSTCAPS_SECTION_RESCTRL,
         .object_size = sizeof(hostcaps_resctrl),
-        .free_object = resctrl_free,
+        .free_object = hostcaps_resctrl_free_fields,
         .probe = resctrl_probe,
         .stamp = resctrl_stamp,
         .xml = resctrl_xml,
@@ -279,6 +283,7 @@ const hostcaps_section_ops hostcaps_resctrl_ops = {
         .text = resctrl_text,
         .xml_bank_controls = xml_bank_controls,
         .xml_cache_monitors = xml_cache_monitors,
+        .from_xml = hostcaps_resctrl_from_xml,
 };
 
 /* ---- public accessors -------------------------------------------------- */

@@ -29,11 +29,17 @@ struct hostcaps_resctrl {
         bool mb_mbps;
 
         bool has_mon;
-        unsigned int mon_level, mon_rmids;
+        unsigned int mon_level, mon_rmids; /* mon_level 0: not known (loaded) */
         uint64_t mon_reuse_threshold;
         char **mon_features; /* NULL-terminated */
         size_t n_mon_features;
+
+        bool loaded; /* from a saved document (load.c says what it cannot tell) */
 };
 
 /* probe.c: fill `rc` from sys/fs/resctrl, or mark it absent. */
 int hostcaps_resctrl_probe_info(hostcaps_reader *r, hostcaps_resctrl *rc);
+/* resctrl.c: free an object's fields (its ops' free_object). */
+void hostcaps_resctrl_free_fields(hostcaps_object *o);
+/* load.c: the section from a saved document (its ops' from_xml). */
+int hostcaps_resctrl_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret);

@@ -1,1 +1,1 @@
-list(APPEND HOSTCAPS_SOURCES src/resctrl/resctrl.c src/resctrl/probe.c)
+list(APPEND HOSTCAPS_SOURCES src/resctrl/resctrl.c src/resctrl/probe.c src/resctrl/load.c)
