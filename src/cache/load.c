@@ -15,18 +15,14 @@
 #include "host/error.h"
 #include "host/xmlread.h"
 
+/* libvirt's cache types, in hostcaps_cache_type order. */
 static int parse_type(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_cache_type *ret) {
-        _cleanup_free_ char *s = NULL;
-        int e = hostcaps_xml_prop_str(d, n, "type", true, &s);
-        if (e < 0)
-                return e;
-        for (int t = HOSTCAPS_CACHE_UNIFIED; t <= HOSTCAPS_CACHE_DATA; t++)
-                if (strcmp(s, hostcaps_cache_type_to_string((hostcaps_cache_type)t)) == 0) {
-                        *ret = (hostcaps_cache_type)t;
-                        return 0;
-                }
-        return hostcaps_xml_error(d, n, "<bank> attribute 'type': invalid value '%.16s' (both, code or data)",
-                                  s);
+        static const char *const names[] = {
+                [HOSTCAPS_CACHE_UNIFIED] = "both", [HOSTCAPS_CACHE_INSTRUCTION] = "code", [HOSTCAPS_CACHE_DATA] = "data"};
+        int t, e = hostcaps_xml_prop_enum(d, n, "type", names, ELEMENTSOF(names), &t);
+        if (e >= 0)
+                *ret = (hostcaps_cache_type) t;
+        return e;
 }
 
 static int bank_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_cache_bank_data *b) {

@@ -22,6 +22,7 @@
 #include "cpumap.h"
 #include "hostcaps/common.h"
 #include "host/error.h"
+#include "host/xmlread.h"
 #include "host/parse.h"
 
 typedef struct map_feature {
@@ -72,16 +73,6 @@ struct hostcaps_cpumap {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static xmlDocPtr parse_xml(const char *data, size_t len, const char *path) {
-        xmlDocPtr doc = xmlReadMemory(data, (int) len, path, NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-        if (!doc) {
-                const xmlError *err = xmlGetLastError();
-                hostcaps_error(EINVAL, "%s:%d: malformed XML: %s", path, err ? err->line : 0,
-                               err && err->message ? hostcaps_strstrip(err->message) : "parse error");
-        }
-        return doc;
-}
 
 static int read_doc(hostcaps_reader *r, const char *path, xmlDocPtr *ret) {
         _cleanup_free_ char *data = NULL;
@@ -89,7 +80,7 @@ static int read_doc(hostcaps_reader *r, const char *path, xmlDocPtr *ret) {
         int e = hostcaps_read_file(r, path, &data, &len);
         if (e < 0)
                 return e;
-        if (!(*ret = parse_xml(data, len, path)))
+        if (!(*ret = hostcaps_xml_parse_untrusted(data, len, path)))
                 return -EINVAL;
         xmlNodePtr root = xmlDocGetRootElement(*ret);
         if (!root || !xmlStrEqual(root->name, BAD_CAST "cpus")) {

@@ -21,6 +21,7 @@
 
 #include "cpu.h"
 #include "host/error.h"
+#include "host/xmlread.h"
 #include "host/parse.h"
 #include "cpumap.h"
 #include "x86.h"
@@ -182,21 +183,10 @@ static int attr_u32(xmlNodePtr n, const char *name, bool required, uint32_t *ret
         return e;
 }
 
-/* Parse untrusted XML: no network, no entity substitution, no DTD loading. */
-static xmlDocPtr parse_xml(const char *data, size_t len, const char *path) {
-        xmlDocPtr doc = xmlReadMemory(data, (int) len, path, NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-        if (!doc) {
-                const xmlError *err = xmlGetLastError();
-                hostcaps_error(EINVAL, "%s:%d: malformed XML: %s", path, err ? err->line : 0,
-                               err && err->message ? hostcaps_strstrip(err->message) : "parse error");
-        }
-        return doc;
-}
 
 /* libvirt's <cpudata arch='x86'><cpuid eax_in ecx_in eax ebx ecx edx/>... */
 static int load_cpudata(const char *data, size_t len, const char *path, hostcaps_cpuid *c) {
-        xmlDocPtr doc = parse_xml(data, len, path);
+        xmlDocPtr doc = hostcaps_xml_parse_untrusted(data, len, path);
         size_t allocated = 0;
         int e = 0;
         if (!doc)
@@ -567,7 +557,7 @@ int hostcaps_x86_features_load(const char *dir, hostcaps_x86_feature **ret, size
         e = hostcaps_reader_new_cwd(&r);
         if (e >= 0)
                 e = hostcaps_read_file(r, path, &data, &len);
-        if (e >= 0 && !(doc = parse_xml(data, len, path)))
+        if (e >= 0 && !(doc = hostcaps_xml_parse_untrusted(data, len, path)))
                 e = -EINVAL;
         xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
         if (e >= 0 && (!root || !xmlStrEqual(root->name, BAD_CAST "cpus")))

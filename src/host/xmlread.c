@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "parse.h"
+#include "reader.h"
 #include "xmlread.h"
 
 xmlNodePtr hostcaps_xml_child(xmlNodePtr parent, const char *name) {
@@ -126,4 +127,89 @@ int hostcaps_xml_text_content(const hostcaps_doc_ctx *d, xmlNodePtr n, char **re
         *ret = strdup(s);
         xmlFree(v);
         return *ret ? 0 : -ENOMEM;
+}
+
+/* libvirt's documents are 7 levels deep; anything near this is hostile. */
+#define MAX_DEPTH 64
+
+/* Untrusted input. A document type declaration is where external entities
+ * (XXE) and entity expansion bombs live, and capabilities documents never
+ * have one: refuse it before libxml2 sees it, naming the line. */
+static int refuse_dtd(const char *data, size_t len, const char *name) {
+        static const char *const bad[] = {"<!DOCTYPE", "<!ENTITY"};
+        for (size_t k = 0; k < ELEMENTSOF(bad); k++) {
+                const char *p = memmem(data, len, bad[k], strlen(bad[k]));
+                if (p) {
+                        long line = 1;
+                        for (const char *q = data; q < p; q++)
+                                line += *q == '\n';
+                        return hostcaps_error(EINVAL, "%s:%ld: document type declarations are not accepted (%s)",
+                                              name, line, bad[k]);
+                }
+        }
+        return 0;
+}
+
+static int check_depth(xmlNodePtr n, int depth, const char *name) {
+        if (depth > MAX_DEPTH)
+                return hostcaps_error(EINVAL, "%s:%ld: elements nested deeper than %d", name, xmlGetLineNo(n),
+                                      MAX_DEPTH);
+        for (xmlNodePtr c = n->children; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE) {
+                        int e = check_depth(c, depth + 1, name);
+                        if (e < 0)
+                                return e;
+                }
+        return 0;
+}
+
+xmlDocPtr hostcaps_xml_parse_untrusted(const char *data, size_t len, const char *name) {
+        xmlDocPtr doc;
+
+        if (len > HOSTCAPS_READ_MAX) {
+                hostcaps_error(EFBIG, "%s: larger than %u bytes", name, HOSTCAPS_READ_MAX);
+                return NULL;
+        }
+        if (refuse_dtd(data, len, name) < 0)
+                return NULL;
+        doc = xmlReadMemory(data, (int) len, name, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+        if (!doc) {
+                const xmlError *err = xmlGetLastError();
+                char msg[256] = "parse error";
+                if (err && err->message) {
+                        snprintf(msg, sizeof(msg), "%s", err->message);
+                        hostcaps_strstrip(msg);
+                }
+                hostcaps_error(EINVAL, "%s:%d: malformed XML: %s", name, err ? err->line : 0, msg);
+                return NULL;
+        }
+        /* The byte search misses a DTD in another encoding (UTF-16): libxml2
+         * has loaded nothing for it (no entities, no network), but the
+         * document is refused all the same. */
+        if (doc->intSubset || doc->extSubset) {
+                hostcaps_error(EINVAL, "%s: document type declarations are not accepted", name);
+                xmlFreeDoc(doc);
+                return NULL;
+        }
+        xmlNodePtr root = xmlDocGetRootElement(doc);
+        if (root && check_depth(root, 1, name) < 0) {
+                xmlFreeDoc(doc);
+                return NULL;
+        }
+        return doc;
+}
+
+int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *const *names,
+                           size_t n_names, int *ret) {
+        _cleanup_free_ char *s = NULL;
+        int e = hostcaps_xml_prop_str(d, n, attr, true, &s);
+        if (e < 0)
+                return e;
+        for (size_t i = 0; i < n_names; i++)
+                if (strcmp(s, names[i]) == 0) {
+                        *ret = (int) i;
+                        return 0;
+                }
+        return hostcaps_xml_error(d, n, "<%s> attribute '%s': invalid value '%.32s'", (const char *) n->name, attr, s);
 }

@@ -9,6 +9,14 @@
 
 #include "section.h"
 
+/* Parse untrusted XML (a saved document, libvirt's CPU map, a CPUID dump):
+ * no network, no entity substitution, no DTD loading; a document type
+ * declaration (where external entities and entity bombs live; none of these
+ * documents has one) is refused, so are more than HOSTCAPS_READ_MAX bytes
+ * and elements nested deeper than 64. NULL with the error set (naming
+ * `name` and the line) on failure; free with xmlFreeDoc(). */
+xmlDocPtr hostcaps_xml_parse_untrusted(const char *data, size_t len, const char *name);
+
 /* The first element child of `parent` named `name` (NULL: any), or NULL. */
 xmlNodePtr hostcaps_xml_child(xmlNodePtr parent, const char *name);
 /* The next element sibling after `node` named `name` (NULL: any), or NULL. */
@@ -31,6 +39,9 @@ int hostcaps_xml_prop_cpulist(const hostcaps_doc_ctx *d, xmlNodePtr n, const cha
  * means the number is in `default_unit` bytes. */
 int hostcaps_xml_prop_size(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *unit_attr,
                            uint64_t default_unit, bool required, uint64_t *ret);
+/* An attribute whose value is one of `names` (n of them): its index. */
+int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *const *names,
+                           size_t n_names, int *ret);
 /* The element's text, stripped. */
 int hostcaps_xml_text_content(const hostcaps_doc_ctx *d, xmlNodePtr n, char **ret);
 /* Fail with "NAME:LINE: message". */
