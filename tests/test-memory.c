@@ -11,20 +11,7 @@
 #include "test-schema.h"
 #include "test-util.h"
 
-static char *root;
-
-static void setup(void) {
-        root = test_mkdtemp();
-        cr_assert(root);
-        test_write(root, "hostcaps-snapshot.txt", "arch=x86_64\npage_size=4096\n");
-}
-
-static void teardown(void) {
-        test_rm_rf(root);
-        free(root);
-}
-
-TestSuite(memory, .init = setup, .fini = teardown);
+TEST_SYSROOT_SUITE(memory, "arch=x86_64\npage_size=4096\n");
 
 static hostcaps_memory *get_memory_at(const char *dir, hostcaps_node **ret_node) {
         hostcaps_node *node = NULL;

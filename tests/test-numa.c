@@ -17,20 +17,7 @@
 
 extern const hostcaps_section_ops hostcaps_numa_ops;
 
-static char *root;
-
-static void setup(void) {
-        root = test_mkdtemp();
-        cr_assert(root);
-        test_write(root, "hostcaps-snapshot.txt", "arch=x86_64\npage_size=4096\n");
-}
-
-static void teardown(void) {
-        test_rm_rf(root);
-        free(root);
-}
-
-TestSuite(numa, .init = setup, .fini = teardown);
+TEST_SYSROOT_SUITE(numa, "arch=x86_64\npage_size=4096\n");
 
 static hostcaps_numa *get_numa_at(const char *dir, hostcaps_node **ret_node) {
         hostcaps_node *node = NULL;

@@ -14,20 +14,7 @@
 
 #include "gen/sysroot-gen.h"
 
-static char *root;
-
-static void setup(void) {
-        root = test_mkdtemp();
-        cr_assert(root);
-        test_write(root, "hostcaps-snapshot.txt", "arch=x86_64\npage_size=4096\n");
-}
-
-static void teardown(void) {
-        test_rm_rf(root);
-        free(root);
-}
-
-TestSuite(resctrl, .init = setup, .fini = teardown);
+TEST_SYSROOT_SUITE(resctrl, "arch=x86_64\npage_size=4096\n");
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -63,3 +63,18 @@ static inline void test_write(const char *root, const char *path, const char *co
         free(full);
         free(cmd);
 }
+
+/* A suite whose every test gets a fresh sysroot `root` holding the sidecar
+ * `meta` (hostcaps-snapshot.txt), removed after the test. */
+#define TEST_SYSROOT_SUITE(suite, meta)                                                            \
+        static char *root;                                                                         \
+        static void suite##_setup(void) {                                                          \
+                root = test_mkdtemp();                                                             \
+                cr_assert(root);                                                                   \
+                test_write(root, "hostcaps-snapshot.txt", meta);                                   \
+        }                                                                                          \
+        static void suite##_teardown(void) {                                                       \
+                test_rm_rf(root);                                                                  \
+                free(root);                                                                        \
+        }                                                                                          \
+        TestSuite(suite, .init = suite##_setup, .fini = suite##_teardown)
