@@ -9,6 +9,11 @@ BUILD="gcc make cmake pkg-config libxml2-dev libjson-c-dev libcpuid-dev libhwloc
 # (lscpu is in util-linux, lstopo in hwloc, numactl, xmllint, cpuid_tool).
 TEST="libcriterion-dev libvirt0 libxml2-utils hwloc numactl util-linux cpuidtool strace python3-jsonschema"
 EXTRA="${HOSTCAPS_EXTRA_PACKAGES:-}"
+# With the argument "reliability" (make sanitize, tsan, memcheck, fuzz):
+# valgrind, and clang with its libFuzzer runtime (gcc brings ASan, UBSan, TSan).
+if [ "${1:-}" = reliability ]; then
+        EXTRA="$EXTRA valgrind clang libclang-rt-dev"
+fi
 
 missing=""
 for p in $BUILD $TEST $EXTRA; do

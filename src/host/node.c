@@ -412,7 +412,8 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
 
         check_stamp = live && ops->stamp && !(flags & HOSTCAPS_FLAG_CACHED);
         /* Taken before the lock, the stamp also serves as the probe's
-         * "before" when the memoized object turns out stale or missing. */
+         * "before" when the memoized object turns out stale or missing, if
+         * the lock was free. */
         if (check_stamp) {
                 /* The host's state now, outside the lock: it only decides
                  * whether the memoized object still describes the host. */
@@ -422,14 +423,21 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
                         return r;
         }
 
-        pthread_mutex_lock(&s->lock);
+        /* Waiting for the lock (another thread probing) can take as long as
+         * a probe, and the host may change and change back meanwhile: then
+         * the stamp read before the wait is too old to be the probe's
+         * "before", which must be read again. */
+        bool waited = pthread_mutex_trylock(&s->lock) != 0;
+        if (waited)
+                pthread_mutex_lock(&s->lock);
         if (s->obj && !(flags & HOSTCAPS_FLAG_REFRESH) && (!check_stamp || s->stamp == stamp)) {
                 *ret = hostcaps_object_ref(s->obj);
                 pthread_mutex_unlock(&s->lock);
                 return 0;
         }
         hostcaps_object *o = NULL;
-        r = probe_stamped(node, ops, (unsigned) idx, live && ops->stamp, check_stamp ? &stamp : NULL, &o, &stamp);
+        r = probe_stamped(node, ops, (unsigned) idx, live && ops->stamp, check_stamp && !waited ? &stamp : NULL, &o,
+                          &stamp);
         if (r >= 0) {
                 hostcaps_object_unref(s->obj);
                 s->obj = o;
