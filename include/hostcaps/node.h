@@ -33,7 +33,10 @@ HOSTCAPS_EXPORT int hostcaps_node_open_document_data(hostcaps_node **ret, const 
  * hwloc-gather-topology, PMIx): the CPU topology, NUMA and cache sections
  * come from it; what hwloc cannot know (free memory now, resctrl, the host
  * identity) is absent with that reason. hwloc is loaded when this is first
- * called (-EOPNOTSUPP without libhwloc.so.15). flags must be 0. */
+ * called (-EOPNOTSUPP without libhwloc.so.15). flags must be 0.
+ * The XML is parsed by hwloc itself: hwloc 2.9 can crash on a malformed
+ * topology (a NUMA node without its nodesets), so give it topologies you
+ * produced, or parse untrusted ones in a process you can lose. */
 HOSTCAPS_EXPORT int hostcaps_node_open_hwloc(hostcaps_node **ret, const char *path, unsigned int flags);
 
 HOSTCAPS_EXPORT hostcaps_node *hostcaps_node_ref(hostcaps_node *node);

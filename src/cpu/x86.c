@@ -225,6 +225,12 @@ static int load_cpudata(const char *data, size_t len, const char *path, hostcaps
         return e;
 }
 
+#ifdef HAVE_LIBCPUID
+static void silence_libcpuid(const char *msg) {
+        (void) msg;
+}
+#endif
+
 /* libcpuid's raw format, via libcpuid itself. Its record holds subleaf 0 of
  * most leaves only (no 7.1 or 0xd.1), so features of those subleaves are
  * missing from such dumps; hostcaps' own snapshots use libvirt's format. */
@@ -240,6 +246,9 @@ static int load_libcpuid(hostcaps_reader *r, const char *path, hostcaps_cpuid *c
         if (fd < 0)
                 return hostcaps_error(-fd, "%s: %s", path, strerror(-fd));
         snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+        /* libcpuid warns on stderr about lines it does not understand; a
+         * library does not print: errors are returned, warnings dropped. */
+        cpuid_set_warn_function(silence_libcpuid);
         if (cpuid_deserialize_raw_data(&raw, fdpath) != 0)
                 return hostcaps_error(EINVAL, "%s: not a libcpuid raw dump: %s", path, cpuid_error());
         for (uint32_t i = 0; i < MAX_CPUID_LEVEL && e >= 0; i++)

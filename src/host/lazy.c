@@ -125,4 +125,5 @@ SHIM(J, const char *, NULL, json_object_to_json_string_ext, (struct json_object 
 #ifdef HAVE_LIBCPUID
 SHIM(LAZY_CPUID, int, -1, cpuid_deserialize_raw_data, (struct cpu_raw_data_t *d, const char *f), (d, f))
 SHIM(LAZY_CPUID, const char *, "libcpuid is not installed", cpuid_error, (void), ())
+SHIM(LAZY_CPUID, libcpuid_warn_fn_t, NULL, cpuid_set_warn_function, (libcpuid_warn_fn_t f), (f))
 #endif

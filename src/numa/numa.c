@@ -59,12 +59,14 @@ static char *status_value(char *s, const char *key) {
 
 /* Cpus_allowed_list and Mems_allowed_list (both since 2.6.26), of the
  * process's main thread; through the reader, so that a recorded root gives
- * its recorded copy. Neither line, or no file: not recorded (NULL). */
+ * its recorded copy. Neither line, no file, or no permission: not known (NULL). */
 static int read_process_view(hostcaps_reader *r, hostcaps_bitmap **ret_cpus, hostcaps_bitmap **ret_mems) {
         _cleanup_free_ char *s = NULL, *s2 = NULL;
         char *cpus, *mems;
         int e = hostcaps_read_file(r, "proc/self/status", &s, NULL);
-        if (e == -ENOENT || e == -ENOTDIR) {
+        /* Unreadable (a hardened /proc, a sandbox): the host's cells are
+         * still right; only the process view is unknown. */
+        if (e == -ENOENT || e == -ENOTDIR || e == -EACCES || e == -EPERM) {
                 hostcaps_error_reset();
                 return 0;
         }
