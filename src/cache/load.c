@@ -15,11 +15,8 @@
 #include "host/error.h"
 #include "host/xmlread.h"
 
-/* libvirt's cache types, in hostcaps_cache_type order. */
 static int parse_type(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_cache_type *ret) {
-        static const char *const names[] = {
-                [HOSTCAPS_CACHE_UNIFIED] = "both", [HOSTCAPS_CACHE_INSTRUCTION] = "code", [HOSTCAPS_CACHE_DATA] = "data"};
-        int t, e = hostcaps_xml_prop_enum(d, n, "type", names, ELEMENTSOF(names), &t);
+        int t, e = hostcaps_xml_prop_cache_type(d, n, &t);
         if (e >= 0)
                 *ret = (hostcaps_cache_type) t;
         return e;

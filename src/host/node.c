@@ -490,6 +490,10 @@ static uint64_t fnv(uint64_t h, const void *data, size_t len) {
         return h;
 }
 
+void hostcaps_stamp_add_bytes(uint64_t *stamp, const void *data, size_t len) {
+        *stamp = fnv(*stamp, data, len);
+}
+
 uint64_t hostcaps_stamp_init(void) {
         return UINT64_C(0xcbf29ce484222325);
 }

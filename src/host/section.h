@@ -159,6 +159,7 @@ unsigned int hostcaps_node_n_probes(hostcaps_node *node, unsigned int section);
  * digests differently from any content) or of a path's identity (device,
  * inode, change time: a mount or unmount changes it). */
 uint64_t hostcaps_stamp_init(void);
+void hostcaps_stamp_add_bytes(uint64_t *stamp, const void *data, size_t len);
 int hostcaps_stamp_add_file(hostcaps_reader *r, const char *path, uint64_t *stamp);
 int hostcaps_stamp_add_stat(hostcaps_reader *r, const char *path, uint64_t *stamp);
 

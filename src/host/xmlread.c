@@ -4,6 +4,7 @@
 #include "error.h"
 #include "parse.h"
 #include "reader.h"
+#include "hostcaps/cache.h"
 #include "xmlread.h"
 
 xmlNodePtr hostcaps_xml_child(xmlNodePtr parent, const char *name) {
@@ -212,4 +213,13 @@ int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *
                         return 0;
                 }
         return hostcaps_xml_error(d, n, "<%s> attribute '%s': invalid value '%.32s'", (const char *) n->name, attr, s);
+}
+
+int hostcaps_xml_prop_cache_type(const hostcaps_doc_ctx *d, xmlNodePtr n, int *ret) {
+        static const char *const names[] = {
+                [HOSTCAPS_CACHE_UNIFIED] = "both",
+                [HOSTCAPS_CACHE_INSTRUCTION] = "code",
+                [HOSTCAPS_CACHE_DATA] = "data",
+        };
+        return hostcaps_xml_prop_enum(d, n, "type", names, ELEMENTSOF(names), ret);
 }

@@ -42,6 +42,9 @@ int hostcaps_xml_prop_size(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *
 /* An attribute whose value is one of `names` (n of them): its index. */
 int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *const *names,
                            size_t n_names, int *ret);
+/* libvirt's cache types ('type': both, code, data), shared by the cache
+ * and resctrl documents, as hostcaps_cache_type values. */
+int hostcaps_xml_prop_cache_type(const hostcaps_doc_ctx *d, xmlNodePtr n, int *ret);
 /* The element's text, stripped. */
 int hostcaps_xml_text_content(const hostcaps_doc_ctx *d, xmlNodePtr n, char **ret);
 /* Fail with "NAME:LINE: message". */

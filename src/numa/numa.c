@@ -441,15 +441,6 @@ static int numa_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         return 0;
 }
 
-/* FNV-1a, for the stamp's process-view part. */
-static uint64_t mix(uint64_t h, const void *data, size_t len) {
-        const unsigned char *p = data;
-        for (size_t i = 0; i < len; i++) {
-                h ^= p[i];
-                h *= UINT64_C(0x100000001b3);
-        }
-        return h;
-}
 
 /* What the process may use changes with its cgroup cpuset (every thread at
  * once) and with sched_setaffinity() (one thread). proc/self/status would
@@ -457,7 +448,7 @@ static uint64_t mix(uint64_t h, const void *data, size_t len) {
  * thread's two masks cost two system calls. So a cpuset change shows at the
  * next request from any thread, an affinity change at the next request from
  * the thread it was made on. Stamps are taken on live hosts only. */
-static uint64_t mix_process_view(uint64_t h) {
+static void mix_process_view(uint64_t *stamp) {
         unsigned long mask[8192 / (8 * sizeof(unsigned long))];
         size_t used = 0;
         int mode;
@@ -465,8 +456,8 @@ static uint64_t mix_process_view(uint64_t h) {
 
         /* Returns the bytes the kernel wrote (its cpumask size). */
         n = syscall(SYS_sched_getaffinity, 0, sizeof(mask), mask);
-        h = mix(h, mask, n > 0 ? (size_t)n : 0);
-        h = mix(h, "|", 1);
+        hostcaps_stamp_add_bytes(stamp, mask, n > 0 ? (size_t)n : 0);
+        hostcaps_stamp_add_bytes(stamp, "|", 1);
         /* MPOL_F_MEMS_ALLOWED: the cpuset's nodes (since 2.6.24); ENOSYS
          * without NUMA. */
         memset(mask, 0, sizeof(mask));
@@ -474,7 +465,7 @@ static uint64_t mix_process_view(uint64_t h) {
                 for (size_t w = 0; w < ELEMENTSOF(mask); w++)
                         if (mask[w])
                                 used = w + 1;
-        return mix(h, mask, used * sizeof(unsigned long));
+        hostcaps_stamp_add_bytes(stamp, mask, used * sizeof(unsigned long));
 }
 
 /* Cells change with node and CPU hotplug; their memory with memory hotplug
@@ -488,8 +479,8 @@ static int numa_stamp(hostcaps_reader *r, uint64_t *stamp) {
         if (e >= 0 && hostcaps_reader_is_live(r)) {
                 struct sysinfo si;
                 uint64_t total = sysinfo(&si) == 0 ? (uint64_t)si.totalram * si.mem_unit : 0;
-                *stamp = mix(*stamp, &total, sizeof(total));
-                *stamp = mix_process_view(*stamp);
+                hostcaps_stamp_add_bytes(stamp, &total, sizeof(total));
+                mix_process_view(stamp);
         }
         return e;
 }
