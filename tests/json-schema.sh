@@ -57,6 +57,10 @@ for shape in "--sockets 1 --cores 2" \
         fi
 done
 
+for root in "$src"/tests/snapshots/*/; do
+        add "snapshot $(basename "$root")" -r "${root%/}"
+done
+
 fixtures=${HOSTCAPS_FIXTURES:-$src/../shared/fixtures}
 if [ -d "$fixtures/libvirt" ]; then
         # libvirt's CPU test trees hold node directories without cpulist
