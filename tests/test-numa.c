@@ -1229,7 +1229,9 @@ Test(numa, saved_document_bad) {
                            "</cpus>\n</cell>\n</cells>\n"));
         cr_expect(strstr(m, "document:8") && strstr(m, "3-1"), "%s", m);
         m = load_error(DOC("<cells num='2'>\n<cell id='0'/>\n<cell id='0'/>\n</cells>\n"));
-        cr_expect(strstr(m, "id='0'") && strstr(m, "again"), "%s", m);
+        cr_expect(strstr(m, "id='0'") && strstr(m, "repeated or out of order"), "%s", m);
+        m = load_error(DOC("<cells num='1'>\n<cell id='58772'/>\n</cells>\n"));
+        cr_expect(strstr(m, "id='58772'") && strstr(m, "limit"), "%s", m);
 #undef DOC
 }
 

@@ -116,10 +116,18 @@ static int memory_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
 
 /* ---- output ----------------------------------------------------------- */
 
+/* Cells are in ascending id order (read from a node bitmap). */
 static const hostcaps_memory_cell *find_cell(const hostcaps_memory *mem, unsigned id) {
-        for (size_t i = 0; i < mem->n_cells; i++)
-                if (mem->cells[i].id == id)
-                        return &mem->cells[i];
+        size_t lo = 0, hi = mem->n_cells;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (mem->cells[mid].id == id)
+                        return &mem->cells[mid];
+                if (mem->cells[mid].id < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
         return NULL;
 }
 
@@ -351,11 +359,12 @@ static int memory_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 hostcaps_memory_cell *cell = &mem->cells[mem->n_cells++];
                 if ((e = cell_from_xml(d, c, mem->base_page_kib, cell)) < 0)
                         break;
-                for (size_t k = 0; k + 1 < mem->n_cells; k++)
-                        if (mem->cells[k].id == cell->id) {
-                                e = hostcaps_xml_error(d, c, "<cell id='%u'> again", cell->id);
-                                break;
-                        }
+                /* Ascending, as libvirt writes them: lookups are binary searches. */
+                if (mem->n_cells > 1 && cell->id <= mem->cells[mem->n_cells - 2].id)
+                        e = hostcaps_xml_error(d, c, "<cell id='%u'> repeated or out of order", cell->id);
+                else if (cell->id >= HOSTCAPS_MAX_NODES)
+                        e = hostcaps_xml_error(d, c, "<cell id='%u'> exceeds the kernel's limit of %u nodes",
+                                               cell->id, HOSTCAPS_MAX_NODES);
                 if (e < 0)
                         break;
         }

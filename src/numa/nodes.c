@@ -15,6 +15,12 @@ int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret) {
 
         /* "0-1\n": N_ONLINE, the nodes that have a nodeN directory (since 2.6.x). */
         int e = hostcaps_read_cpulist(r, NODE_DIR "/online", ret);
+        if (e >= 0 && hostcaps_bitmap_last(*ret) >= (int) HOSTCAPS_MAX_NODES) {
+                int last = hostcaps_bitmap_last(*ret);
+                *ret = hostcaps_bitmap_free(*ret);
+                return hostcaps_error(ERANGE, NODE_DIR "/online: node %d exceeds the kernel's limit of %u nodes",
+                                      last, HOSTCAPS_MAX_NODES);
+        }
         if (e != -ENOENT && e != -ENOTDIR)
                 return e;
         hostcaps_error_reset();
@@ -33,7 +39,7 @@ int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret) {
                 if (!num || !isdigit((unsigned char)num[0]) || (num[0] == '0' && num[1]) ||
                     hostcaps_parse_u64(num, &id) < 0)
                         continue;
-                if (id >= HOSTCAPS_BITMAP_MAX)
+                if (id >= HOSTCAPS_MAX_NODES)
                         e = hostcaps_error(ERANGE, NODE_DIR "/%s: node id out of range", names[i]);
                 else
                         e = hostcaps_bitmap_set(b, (unsigned)id);

@@ -793,8 +793,12 @@ static int numa_from_xml_into(const hostcaps_doc_ctx *d, xmlNodePtr cells, hostc
                 uint32_t id;
                 if ((e = hostcaps_xml_prop_u32(d, c, "id", true, &id)) < 0)
                         return e;
-                if (hostcaps_numa_cell_index(numa, id) >= 0)
-                        return hostcaps_xml_error(d, c, "<cell id='%u'> again", id);
+                /* Ascending, as libvirt writes them: lookups are binary searches. */
+                if (numa->n_cells > 0 && id <= numa->cells[numa->n_cells - 1].id)
+                        return hostcaps_xml_error(d, c, "<cell id='%u'> repeated or out of order", id);
+                if (id >= HOSTCAPS_MAX_NODES)
+                        return hostcaps_xml_error(d, c, "<cell id='%u'> exceeds the kernel's limit of %u nodes", id,
+                                                  HOSTCAPS_MAX_NODES);
                 numa->cells[numa->n_cells++].id = id;
         }
         size_t k = 0;
@@ -882,11 +886,19 @@ HOSTCAPS_EXPORT int hostcaps_numa_cell_id(const hostcaps_numa *numa, size_t i) {
 }
 
 HOSTCAPS_EXPORT int hostcaps_numa_cell_index(const hostcaps_numa *numa, unsigned int id) {
+        size_t lo = 0, hi;
         if (!numa)
                 return -EINVAL;
-        for (size_t i = 0; i < numa->n_cells; i++)
-                if (numa->cells[i].id == id)
-                        return (int)i;
+        /* Cells are in ascending id order, probed or loaded. */
+        for (hi = numa->n_cells; lo < hi;) {
+                size_t mid = (lo + hi) / 2;
+                if (numa->cells[mid].id == id)
+                        return (int)mid;
+                if (numa->cells[mid].id < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
         return -ENOENT;
 }
 

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+/* MAX_NUMNODES at the largest NODES_SHIFT any architecture allows (10): a
+ * node list naming higher ids is broken (or hostile: 58 000 cells would make
+ * every per-cell step quadratic). */
+#define HOSTCAPS_MAX_NODES 1024u
+
 /* The NUMA section and the memory-state section: their objects and the
  * reading both need (the list of nodes, meminfo files). */
 
