@@ -79,49 +79,8 @@ static char *read_file(const char *path) {
         return data;
 }
 
-/* libvirt's trees store git symlinks as small text files; the reader keeps
- * paths inside a sysroot, so the copy gets the targets' trees in their place
- * (as in test-resctrl.c). */
-static void replace_placeholder(const char *fixtures, const char *dir, const char *name) {
-        char path[4096], text[512] = "", target[4096], x[256], leaf[64], *cmd = NULL;
-        struct stat st;
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
-        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > 200)
-                return;
-        FILE *f = fopen(path, "r");
-        cr_assert(f);
-        text[fread(text, 1, sizeof(text) - 1, f)] = '\0';
-        fclose(f);
-        const char *s;
-        if ((s = strstr(text, "virhostcpudata/linux-")) &&
-            sscanf(s, "virhostcpudata/linux-%255[^/]/%63[a-z]", x, leaf) == 2)
-                snprintf(target, sizeof(target), "%s/libvirt/virhostcpu/%s/root/sys/devices/system/%s",
-                         fixtures, x, leaf);
-        else if ((s = strstr(text, "linux-")) && sscanf(s, "linux-%255[^/]/system", x) == 1)
-                snprintf(target, sizeof(target), "%s/libvirt/vircaps2xml/%s/root/sys/devices/system",
-                         fixtures, x);
-        else
-                return;
-        cr_assert(asprintf(&cmd, "rm -f '%s' && cp -a '%s' '%s' && chmod -R u+w '%s'", path, target, path,
-                           path) >= 0);
-        cr_assert_eq(system(cmd), 0, "%s", cmd);
-        free(cmd);
-}
-
-/* A writable copy of vircaps2xml/<name>/root under root/<name>. */
 static char *fixture_root(const char *fixtures, const char *name) {
-        char *dst = NULL, *cmd = NULL, sys[4096];
-        cr_assert(asprintf(&dst, "%s/%s", root, name) >= 0);
-        cr_assert(asprintf(&cmd, "cp -a '%s/libvirt/vircaps2xml/%s/root' '%s' && chmod -R u+w '%s'", fixtures,
-                           name, dst, dst) >= 0);
-        cr_assert_eq(system(cmd), 0, "%s", cmd);
-        free(cmd);
-        snprintf(sys, sizeof(sys), "%s/sys/devices", dst);
-        replace_placeholder(fixtures, sys, "system");
-        snprintf(sys, sizeof(sys), "%s/sys/devices/system", dst);
-        replace_placeholder(fixtures, sys, "cpu");
-        replace_placeholder(fixtures, sys, "node");
-        return dst;
+        return test_vircaps2xml_root(fixtures, name, root);
 }
 
 /* The vircaps2xml case names, from the fixtures folder. */

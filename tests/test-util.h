@@ -78,3 +78,51 @@ static inline void test_write(const char *root, const char *path, const char *co
                 free(root);                                                                        \
         }                                                                                          \
         TestSuite(suite, .init = suite##_setup, .fini = suite##_teardown)
+
+/* libvirt's trees store git symlinks as small text files; the reader keeps
+ * paths inside a sysroot, so the copy gets the targets' trees in their place:
+ * "../linux-X/system" is vircaps2xml/X/root/sys/devices/system and
+ * "../../../virhostcpudata/linux-X/cpu" is virhostcpu/X/root/sys/devices/system/cpu. */
+static inline void test_replace_placeholder(const char *fixtures, const char *dir, const char *name) {
+        char path[4096], text[512] = "", target[4096], x[256], leaf[64], *cmd = NULL;
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > 200)
+                return;
+        FILE *f = fopen(path, "r");
+        cr_assert(f);
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        fclose(f);
+        text[n] = '\0';
+        const char *s;
+        if ((s = strstr(text, "virhostcpudata/linux-")) &&
+            sscanf(s, "virhostcpudata/linux-%255[^/]/%63[a-z]", x, leaf) == 2)
+                snprintf(target, sizeof(target), "%s/libvirt/virhostcpu/%s/root/sys/devices/system/%s",
+                         fixtures, x, leaf);
+        else if ((s = strstr(text, "linux-")) && sscanf(s, "linux-%255[^/]/system", x) == 1)
+                snprintf(target, sizeof(target), "%s/libvirt/vircaps2xml/%s/root/sys/devices/system",
+                         fixtures, x);
+        else
+                return;
+        cr_assert(asprintf(&cmd, "rm -f '%s' && cp -a '%s' '%s' && chmod -R u+w '%s'", path, target, path,
+                           path) >= 0);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        free(cmd);
+}
+
+/* A writable copy of vircaps2xml/<name>/root under <into>/<name>, with the
+ * stored links replaced by the trees they name; the caller frees the path. */
+static inline char *test_vircaps2xml_root(const char *fixtures, const char *name, const char *into) {
+        char *dst = NULL, *cmd = NULL, sys[4096];
+        cr_assert(asprintf(&dst, "%s/%s", into, name) >= 0);
+        cr_assert(asprintf(&cmd, "cp -a '%s/libvirt/vircaps2xml/%s/root' '%s' && chmod -R u+w '%s'", fixtures,
+                           name, dst, dst) >= 0);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        free(cmd);
+        snprintf(sys, sizeof(sys), "%s/sys/devices", dst);
+        test_replace_placeholder(fixtures, sys, "system");
+        snprintf(sys, sizeof(sys), "%s/sys/devices/system", dst);
+        test_replace_placeholder(fixtures, sys, "cpu");
+        test_replace_placeholder(fixtures, sys, "node");
+        return dst;
+}
