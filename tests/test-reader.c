@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The root-prefixed reader: typed reads, errors naming the file, and a
  * sysroot that never reaches the live machine. */
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host/error.h"
@@ -66,8 +68,13 @@ Test(reader, errors_name_the_file_and_value) {
         char *s = NULL;
         test_write(root, "sys/bad", "12abc\n");
         test_write(root, "sys/rev", "3-1\n");
+        /* Absence is quiet (often the answer); when a call fails with it,
+         * the absent file becomes the message. */
+        hostcaps_error_reset();
         cr_assert_eq(hostcaps_read_u64(r, "sys/missing", &u), -ENOENT);
-        cr_assert(strstr(hostcaps_error_message(), "sys/missing"));
+        cr_assert_null(hostcaps_error_message());
+        cr_assert_eq(hostcaps_error_finish(-ENOENT), -ENOENT);
+        cr_assert(strstr(hostcaps_error_message(), "sys/missing: No such file"), "%s", hostcaps_error_message());
         cr_assert_eq(hostcaps_read_u64(r, "sys/bad", &u), -EINVAL);
         cr_assert(strstr(hostcaps_error_message(), "sys/bad"), "%s", hostcaps_error_message());
         cr_assert(strstr(hostcaps_error_message(), "12abc"), "%s", hostcaps_error_message());
@@ -183,4 +190,87 @@ Test(reader, bad_root) {
         cr_assert_eq(hostcaps_reader_new(&x, "/nonexistent/hostcaps"), -ENOENT);
         cr_assert_null(x);
         cr_assert(strstr(hostcaps_error_message(), "/nonexistent/hostcaps"));
+}
+
+Test(reader, empty_root_is_refused) {
+        hostcaps_reader *x = NULL;
+        cr_assert_eq(hostcaps_reader_new(&x, ""), -EINVAL);
+        cr_assert_null(x);
+        cr_assert(strstr(hostcaps_error_message(), "empty root"), "%s", hostcaps_error_message());
+}
+
+static void write_bytes(const char *rel, const char *data, size_t len) {
+        char *path = NULL;
+        test_write(root, rel, "");
+        cr_assert(asprintf(&path, "%s/%s", root, rel) >= 0);
+        FILE *f = fopen(path, "w");
+        cr_assert(f);
+        cr_assert_eq(fwrite(data, 1, len, f), len);
+        fclose(f);
+        free(path);
+}
+
+/* What old kernels and recorders write: NUL bytes (and white space) after
+ * the value are read as hwloc and lscpu read them; a NUL inside stays an
+ * error. */
+Test(reader, trailing_nul_bytes) {
+        char *s = NULL;
+        uint64_t u;
+        write_bytes("sys/online", "0\n\0", 3);
+        cr_assert_eq(hostcaps_read_string(r, "sys/online", &s), 0);
+        cr_assert_str_eq(s, "0");
+        free(s);
+        write_bytes("sys/n", "42\0\0\n", 5);
+        cr_assert_eq(hostcaps_read_u64(r, "sys/n", &u), 0);
+        cr_assert_eq(u, 42);
+        write_bytes("sys/inner", "4\0002\n", 4);
+        cr_assert_eq(hostcaps_read_u64(r, "sys/inner", &u), -EBADMSG);
+        cr_assert(strstr(hostcaps_error_message(), "sys/inner: contains a NUL byte"), "%s",
+                  hostcaps_error_message());
+}
+
+/* The limit is a size a file may have, not one less. */
+Test(reader, file_of_exactly_the_limit) {
+        char *s = NULL, *path = NULL;
+        size_t len = 0;
+        test_write(root, "sys/max", "");
+        cr_assert(asprintf(&path, "%s/sys/max", root) >= 0);
+        FILE *f = fopen(path, "w");
+        cr_assert(f);
+        cr_assert_eq(ftruncate(fileno(f), HOSTCAPS_READ_MAX), 0);
+        fclose(f);
+        /* Zeros are NULs: make them text. */
+        int fd = open(path, O_WRONLY);
+        for (size_t off = 0; off < HOSTCAPS_READ_MAX; off += 1u << 20) {
+                static char mb[1u << 20];
+                memset(mb, 'x', sizeof(mb));
+                cr_assert_eq(pwrite(fd, mb, sizeof(mb), (off_t) off), (ssize_t) sizeof(mb));
+        }
+        close(fd);
+        cr_assert_eq(hostcaps_read_file(r, "sys/max", &s, &len), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(len, HOSTCAPS_READ_MAX);
+        free(s);
+        cr_assert_eq(truncate(path, HOSTCAPS_READ_MAX + 1), 0);
+        cr_assert_eq(hostcaps_read_file(r, "sys/max", &s, &len), -EFBIG);
+        cr_assert(strstr(hostcaps_error_message(), "larger than 16777216 bytes"), "%s", hostcaps_error_message());
+        free(path);
+}
+
+/* A named pipe or a device where a file should be is refused without
+ * being opened for reading (no open() that blocks or has effects). */
+Test(reader, special_files_refused_before_open) {
+        char *s = NULL, *path = NULL;
+        test_write(root, "sys/x", "");
+        cr_assert(asprintf(&path, "%s/sys/fifo", root) >= 0);
+        cr_assert_eq(mkfifo(path, 0600), 0);
+        int fd = hostcaps_reader_open(r, "sys/fifo", 0);
+        cr_assert_geq(fd, 0);
+        /* What came back is no readable descriptor of the pipe. */
+        char c;
+        cr_assert_lt(read(fd, &c, 1), 0);
+        cr_assert_eq(errno, EBADF);
+        close(fd);
+        cr_assert_eq(hostcaps_read_string(r, "sys/fifo", &s), -EINVAL);
+        cr_assert(strstr(hostcaps_error_message(), "sys/fifo: not a regular file"), "%s", hostcaps_error_message());
+        free(path);
 }

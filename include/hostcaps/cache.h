@@ -43,6 +43,14 @@ HOSTCAPS_EXPORT const char *hostcaps_cache_type_to_string(hostcaps_cache_type ty
 HOSTCAPS_EXPORT int hostcaps_node_get_cache(hostcaps_node *node, unsigned int flags, hostcaps_cache **ret);
 HOSTCAPS_EXPORT hostcaps_cache *hostcaps_cache_ref(hostcaps_cache *cache);
 HOSTCAPS_EXPORT hostcaps_cache *hostcaps_cache_unref(hostcaps_cache *cache);
+/* Why the section is absent (present and empty: "resctrl not mounted",
+ * "not in the loaded document"), or NULL when it is present. */
+HOSTCAPS_EXPORT const char *hostcaps_cache_absent_reason(const hostcaps_cache *cache);
+/* The read policy: how many optional values of this object are unknown
+ * because their file was unreadable or malformed, and why ("FILE: what was
+ * wrong"; NULL past the last). A missing optional file is simply unknown. */
+HOSTCAPS_EXPORT size_t hostcaps_cache_n_unknown(const hostcaps_cache *cache);
+HOSTCAPS_EXPORT const char *hostcaps_cache_unknown_reason(const hostcaps_cache *cache, size_t i);
 
 /* Banks, i from 0 to hostcaps_cache_n_banks() - 1. Accessors given an index
  * out of range (or a NULL cache) return 0, or NULL for the CPU list. */

@@ -16,6 +16,14 @@ HOSTCAPS_EXPORT int hostcaps_node_get_cpu(hostcaps_node *node, unsigned int flag
                                           hostcaps_cpu **ret);
 HOSTCAPS_EXPORT hostcaps_cpu *hostcaps_cpu_ref(hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT hostcaps_cpu *hostcaps_cpu_unref(hostcaps_cpu *cpu);
+/* Why the section is absent (present and empty: "resctrl not mounted",
+ * "not in the loaded document"), or NULL when it is present. */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_absent_reason(const hostcaps_cpu *cpu);
+/* The read policy: how many optional values of this object are unknown
+ * because their file was unreadable or malformed, and why ("FILE: what was
+ * wrong"; NULL past the last). A missing optional file is simply unknown. */
+HOSTCAPS_EXPORT size_t hostcaps_cpu_n_unknown(const hostcaps_cpu *cpu);
+HOSTCAPS_EXPORT const char *hostcaps_cpu_unknown_reason(const hostcaps_cpu *cpu, size_t i);
 
 /* "x86_64", "aarch64", "ppc64", "s390x", ... */
 HOSTCAPS_EXPORT const char *hostcaps_cpu_arch(const hostcaps_cpu *cpu);

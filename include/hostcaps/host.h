@@ -14,6 +14,14 @@ HOSTCAPS_EXPORT int hostcaps_node_get_host(hostcaps_node *node, unsigned int fla
                                            hostcaps_host **ret);
 HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_ref(hostcaps_host *host);
 HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_unref(hostcaps_host *host);
+/* Why the section is absent (present and empty: "resctrl not mounted",
+ * "not in the loaded document"), or NULL when it is present. */
+HOSTCAPS_EXPORT const char *hostcaps_host_absent_reason(const hostcaps_host *host);
+/* The read policy: how many optional values of this object are unknown
+ * because their file was unreadable or malformed, and why ("FILE: what was
+ * wrong"; NULL past the last). A missing optional file is simply unknown. */
+HOSTCAPS_EXPORT size_t hostcaps_host_n_unknown(const hostcaps_host *host);
+HOSTCAPS_EXPORT const char *hostcaps_host_unknown_reason(const hostcaps_host *host, size_t i);
 
 /* The host UUID (lower case, 36 characters): DMI product_uuid, else derived
  * from /etc/machine-id; NULL when neither is readable. */

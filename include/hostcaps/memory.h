@@ -33,6 +33,14 @@ typedef struct hostcaps_memory hostcaps_memory;
 HOSTCAPS_EXPORT int hostcaps_node_get_memory(hostcaps_node *node, unsigned int flags, hostcaps_memory **ret);
 HOSTCAPS_EXPORT hostcaps_memory *hostcaps_memory_ref(hostcaps_memory *mem);
 HOSTCAPS_EXPORT hostcaps_memory *hostcaps_memory_unref(hostcaps_memory *mem);
+/* Why the section is absent (present and empty: "resctrl not mounted",
+ * "not in the loaded document"), or NULL when it is present. */
+HOSTCAPS_EXPORT const char *hostcaps_memory_absent_reason(const hostcaps_memory *memory);
+/* The read policy: how many optional values of this object are unknown
+ * because their file was unreadable or malformed, and why ("FILE: what was
+ * wrong"; NULL past the last). A missing optional file is simply unknown. */
+HOSTCAPS_EXPORT size_t hostcaps_memory_n_unknown(const hostcaps_memory *memory);
+HOSTCAPS_EXPORT const char *hostcaps_memory_unknown_reason(const hostcaps_memory *memory, size_t i);
 
 /* True when the kernel has no NUMA and the one cell is the whole host. */
 HOSTCAPS_EXPORT bool hostcaps_memory_is_synthetic(const hostcaps_memory *mem);

@@ -53,6 +53,14 @@ typedef struct hostcaps_numa_cpu {
 HOSTCAPS_EXPORT int hostcaps_node_get_numa(hostcaps_node *node, unsigned int flags, hostcaps_numa **ret);
 HOSTCAPS_EXPORT hostcaps_numa *hostcaps_numa_ref(hostcaps_numa *numa);
 HOSTCAPS_EXPORT hostcaps_numa *hostcaps_numa_unref(hostcaps_numa *numa);
+/* Why the section is absent (present and empty: "resctrl not mounted",
+ * "not in the loaded document"), or NULL when it is present. */
+HOSTCAPS_EXPORT const char *hostcaps_numa_absent_reason(const hostcaps_numa *numa);
+/* The read policy: how many optional values of this object are unknown
+ * because their file was unreadable or malformed, and why ("FILE: what was
+ * wrong"; NULL past the last). A missing optional file is simply unknown. */
+HOSTCAPS_EXPORT size_t hostcaps_numa_n_unknown(const hostcaps_numa *numa);
+HOSTCAPS_EXPORT const char *hostcaps_numa_unknown_reason(const hostcaps_numa *numa, size_t i);
 
 /* True when the kernel has no NUMA support (no /sys/devices/system/node):
  * then, as libvirt does, one cell 0 stands for the whole host, holding every

@@ -46,6 +46,11 @@ HOSTCAPS_EXPORT int hostcaps_node_get_resctrl(hostcaps_node *node, unsigned int 
                                               hostcaps_resctrl **ret);
 HOSTCAPS_EXPORT hostcaps_resctrl *hostcaps_resctrl_ref(hostcaps_resctrl *resctrl);
 HOSTCAPS_EXPORT hostcaps_resctrl *hostcaps_resctrl_unref(hostcaps_resctrl *resctrl);
+/* The read policy: how many optional values of this object are unknown
+ * because their file was unreadable or malformed, and why ("FILE: what was
+ * wrong"; NULL past the last). A missing optional file is simply unknown. */
+HOSTCAPS_EXPORT size_t hostcaps_resctrl_n_unknown(const hostcaps_resctrl *resctrl);
+HOSTCAPS_EXPORT const char *hostcaps_resctrl_unknown_reason(const hostcaps_resctrl *resctrl, size_t i);
 
 /* NULL when resctrl is mounted; otherwise why the section is empty
  * ("resctrl not mounted"). */

@@ -27,7 +27,7 @@ static int cache_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         int e;
         if (!c)
                 return -ENOMEM;
-        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE, hostcaps_cache_free_fields);
+        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE);
         e = hostcaps_cache_probe_banks(ctx->reader, c);
         if (e < 0) {
                 hostcaps_object_unref(&c->obj);
@@ -236,17 +236,7 @@ const hostcaps_section_ops hostcaps_cache_ops = {
 
 /* ---- public accessors -------------------------------------------------- */
 
-HOSTCAPS_EXPORT int hostcaps_node_get_cache(hostcaps_node *node, unsigned int flags, hostcaps_cache **ret) {
-        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_CACHE, flags, (hostcaps_object **) ret);
-}
-
-HOSTCAPS_EXPORT hostcaps_cache *hostcaps_cache_ref(hostcaps_cache *cache) {
-        return (hostcaps_cache *) hostcaps_object_ref(cache ? &cache->obj : NULL);
-}
-
-HOSTCAPS_EXPORT hostcaps_cache *hostcaps_cache_unref(hostcaps_cache *cache) {
-        return (hostcaps_cache *) hostcaps_object_unref(cache ? &cache->obj : NULL);
-}
+HOSTCAPS_DEFINE_SECTION_API(cache, HOSTCAPS_SECTION_CACHE);
 
 HOSTCAPS_EXPORT size_t hostcaps_cache_n_banks(const hostcaps_cache *cache) {
         return cache ? cache->n_banks : 0;

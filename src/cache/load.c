@@ -57,7 +57,7 @@ int hostcaps_cache_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         if (!(c = calloc(1, sizeof(*c))))
                 return -ENOMEM;
-        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE, hostcaps_cache_free_fields);
+        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE);
         c->loaded = true;
         /* Other children (resctrl's <monitor>, anything newer) are not banks. */
         XML_FOREACH_CHILD(b, cache, "bank") {

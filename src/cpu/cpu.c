@@ -143,7 +143,7 @@ static int cpu_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
 
         if (!cpu)
                 return -ENOMEM;
-        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU, hostcaps_cpu_free_fields);
+        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU);
         snprintf(cpu->arch_buf, sizeof(cpu->arch_buf), "%s", ctx->arch);
         cpu->tsc_scaling = -1;
         cpu->arch = cpu->arch_buf;
@@ -382,17 +382,7 @@ const hostcaps_section_ops hostcaps_cpu_ops = {
 
 /* ---- public accessors -------------------------------------------------- */
 
-HOSTCAPS_EXPORT int hostcaps_node_get_cpu(hostcaps_node *node, unsigned int flags, hostcaps_cpu **ret) {
-        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_CPU, flags, (hostcaps_object **) ret);
-}
-
-HOSTCAPS_EXPORT hostcaps_cpu *hostcaps_cpu_ref(hostcaps_cpu *cpu) {
-        return (hostcaps_cpu *) hostcaps_object_ref(cpu ? &cpu->obj : NULL);
-}
-
-HOSTCAPS_EXPORT hostcaps_cpu *hostcaps_cpu_unref(hostcaps_cpu *cpu) {
-        return (hostcaps_cpu *) hostcaps_object_unref(cpu ? &cpu->obj : NULL);
-}
+HOSTCAPS_DEFINE_SECTION_API(cpu, HOSTCAPS_SECTION_CPU);
 
 HOSTCAPS_EXPORT const char *hostcaps_cpu_arch(const hostcaps_cpu *cpu) {
         return cpu ? cpu->arch : NULL;

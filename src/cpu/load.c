@@ -49,7 +49,7 @@ int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         if (!(cpu = calloc(1, sizeof(*cpu))))
                 return -ENOMEM;
-        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU, hostcaps_cpu_free_fields);
+        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU);
         snprintf(cpu->arch_buf, sizeof(cpu->arch_buf), "%s", d->arch);
         cpu->arch = cpu->arch_buf;
         cpu->tsc_scaling = -1;

@@ -5,7 +5,12 @@
 #include "error.h"
 #include "hostcaps/version.h"
 
-static int xml_failed(void) {
+/* The writer's failure is sticky: once a call failed (nesting too deep, an
+ * end without a start, no memory), every later call does nothing, and the
+ * document is checked once when it is finished. Callers need not check
+ * each call. */
+static int xml_fail(hostcaps_xml_writer *w) {
+        w->failed = true;
         return hostcaps_error(EIO, "writing the XML document failed");
 }
 
@@ -52,7 +57,7 @@ int hostcaps_xml_start(hostcaps_xml *x, const char *element) {
         if (w->out.failed)
                 return -ENOMEM;
         if (w->failed || w->depth >= HOSTCAPS_XML_MAX_DEPTH)
-                return xml_failed();
+                return xml_fail(w);
         close_start_tag(w, true);
         if (w->depth > 0)
                 w->has_child[w->depth - 1] = true;
@@ -70,7 +75,7 @@ int hostcaps_xml_end(hostcaps_xml *x) {
         if (w->out.failed)
                 return -ENOMEM;
         if (w->failed || w->depth == 0)
-                return xml_failed();
+                return xml_fail(w);
         w->depth--;
         if (w->open_tag) {
                 hostcaps_buf_puts(&w->out, "/>\n");
@@ -88,7 +93,7 @@ static int put_attribute(hostcaps_xml *x, const char *name, const char *value) {
         if (w->out.failed)
                 return -ENOMEM;
         if (w->failed || !w->open_tag)
-                return xml_failed();
+                return xml_fail(w);
         hostcaps_buf_printf(&w->out, " %s='", name);
         put_escaped(w, value, true);
         hostcaps_buf_puts(&w->out, "'");
@@ -100,7 +105,7 @@ static int put_content(hostcaps_xml *x, const char *value) {
         if (w->out.failed)
                 return -ENOMEM;
         if (w->failed || w->depth == 0)
-                return xml_failed();
+                return xml_fail(w);
         close_start_tag(w, false);
         put_escaped(w, value, false);
         return w->out.failed ? -ENOMEM : 0;
@@ -253,12 +258,37 @@ static int format_xml(const char *arch, const hostcaps_object *const *objs, char
         }
         while (r >= 0 && x.w.depth > 0)
                 r = hostcaps_xml_end(&x);
+        if (r >= 0 && x.w.out.failed)
+                r = -ENOMEM;
+        else if (r >= 0 && x.w.failed)
+                r = hostcaps_error(EIO, "writing the XML document failed");
         if (r < 0) {
                 hostcaps_buf_done(&x.w.out);
                 return r;
         }
         *ret = hostcaps_buf_steal(&x.w.out);
         return *ret ? 0 : -ENOMEM;
+}
+
+/* The read policy's reasons, beside the values they made unknown (null). */
+static int json_add_reasons(struct json_object *root, const char *name, const hostcaps_object *o) {
+        struct json_object *sec, *a;
+        if (o->n_reasons == 0 || !json_object_object_get_ex(root, name, &sec) ||
+            !json_object_is_type(sec, json_type_object))
+                return 0;
+        a = json_object_new_array();
+        if (!a)
+                return -ENOMEM;
+        for (size_t k = 0; k < o->n_reasons; k++) {
+                struct json_object *s = json_object_new_string(o->reasons[k]);
+                if (!s || json_object_array_add(a, s) < 0) {
+                        json_object_put(s);
+                        json_object_put(a);
+                        return -ENOMEM;
+                }
+        }
+        json_object_object_add(sec, "reasons", a);
+        return 0;
 }
 
 static int format_json(const char *arch, const hostcaps_object *const *objs, char **ret) {
@@ -290,6 +320,8 @@ static int format_json(const char *arch, const hostcaps_object *const *objs, cha
                                            ops->name);
                 else
                         r = ops->json(root, objs[i]);
+                if (r >= 0)
+                        r = json_add_reasons(root, ops->name, objs[i]);
         }
         if (r >= 0) {
                 const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
@@ -322,6 +354,8 @@ static int format_text(const char *arch, const hostcaps_object *const *objs, cha
                                            ops->name);
                 else
                         r = ops->text(&b, objs[i]);
+                for (size_t k = 0; r >= 0 && k < objs[i]->n_reasons; k++)
+                        hostcaps_buf_printf(&b, "%-24s %s\n", k ? "" : "Unknown values:", objs[i]->reasons[k]);
         }
         if (r < 0) {
                 hostcaps_buf_done(&b);

@@ -8,10 +8,17 @@
  * errno values; the message is for the human reading the caller's log. */
 static _Thread_local char error_message[1024];
 static _Thread_local bool error_set;
+/* The last file found absent (ENOENT, ENOTDIR). Absence is often the
+ * answer (an optional file), so the reader does not format a message for
+ * it; the path is kept, and becomes the message only when the absence is
+ * what the call failed with. */
+static _Thread_local char absent_path[512];
+static _Thread_local int absent_err;
 
 _printf_(2, 0) static int error_vset(int err, const char *fmt, va_list ap) {
         vsnprintf(error_message, sizeof(error_message), fmt, ap);
         error_set = true;
+        absent_path[0] = '\0';
         return err > 0 ? -err : (err < 0 ? err : -EIO);
 }
 
@@ -23,8 +30,25 @@ int hostcaps_error(int err, const char *fmt, ...) {
         return r;
 }
 
+int hostcaps_error_absent(int err, const char *path) {
+        snprintf(absent_path, sizeof(absent_path), "%s", path);
+        absent_err = err;
+        return -err;
+}
+
+/* An absence the call failed with becomes its message. */
+static bool absent_promote(int err) {
+        int e = err > 0 ? err : -err;
+        if (!absent_path[0] || (e != ENOENT && e != ENOTDIR))
+                return false;
+        snprintf(error_message, sizeof(error_message), "%s: %s", absent_path, strerror(absent_err));
+        error_set = true;
+        absent_path[0] = '\0';
+        return true;
+}
+
 int hostcaps_error_keep(int err, const char *fmt, ...) {
-        if (error_set)
+        if (error_set || absent_promote(err))
                 return err > 0 ? -err : (err < 0 ? err : -EIO);
         va_list ap;
         va_start(ap, fmt);
@@ -38,6 +62,15 @@ int hostcaps_error_keep(int err, const char *fmt, ...) {
 void hostcaps_error_reset(void) {
         error_set = false;
         error_message[0] = '\0';
+        absent_path[0] = '\0';
+}
+
+int hostcaps_error_finish(int r) {
+        if (r >= 0)
+                return r;
+        if (!error_set && !absent_promote(r))
+                hostcaps_error(-r, "%s", strerror(-r));
+        return r;
 }
 
 HOSTCAPS_EXPORT const char *hostcaps_error_message(void) {

@@ -11,3 +11,11 @@ int hostcaps_error(int err, const char *fmt, ...) _printf_(2, 3);
  * when one is set since hostcaps_error_reset(). */
 int hostcaps_error_keep(int err, const char *fmt, ...) _printf_(2, 3);
 void hostcaps_error_reset(void);
+/* A file found absent (err ENOENT or ENOTDIR): returns -err and records the
+ * path without a message (absence is often the answer). If the absence is
+ * what the call fails with, hostcaps_error_keep() and hostcaps_error_finish()
+ * make "PATH: No such file or directory" its message. */
+int hostcaps_error_absent(int err, const char *path);
+/* At the end of a public call: a failure always leaves a message (the
+ * absent file it failed on, or at least strerror); returns r. */
+int hostcaps_error_finish(int r);

@@ -11,17 +11,34 @@
 typedef struct hostcaps_object {
         atomic_uint n_ref;
         unsigned int section;                       /* HOSTCAPS_SECTION_* */
-        void (*free)(struct hostcaps_object *o);    /* frees the section's fields, not the head */
         char *absent_reason;                        /* non-NULL: the host lacks this section */
+        /* The read policy (docs/architecture.md): why optional values of this
+         * object are unknown, one "FILE: what was wrong" each. */
+        char **reasons;
+        size_t n_reasons;
 } hostcaps_object;
 
 /* Initialize the head of a freshly allocated object with one reference. */
-void hostcaps_object_init(hostcaps_object *o, unsigned int section, void (*free_fn)(hostcaps_object *));
+/* The section's free_object (section.h) frees its fields when the last
+ * reference goes. */
+void hostcaps_object_init(hostcaps_object *o, unsigned int section);
 hostcaps_object *hostcaps_object_ref(hostcaps_object *o);
 hostcaps_object *hostcaps_object_unref(hostcaps_object *o);
 /* Mark an object as "present and empty" with a reason ("resctrl not mounted").
  * Returns 0 or -ENOMEM. */
 int hostcaps_object_set_absent(hostcaps_object *o, const char *reason);
+
+/* Record why an optional value is unknown. Returns 0 or -ENOMEM. */
+int hostcaps_object_add_reason(hostcaps_object *o, const char *fmt, ...) _printf_(2, 3);
+
+/* The read policy in one call, for the result `e` of reading an optional
+ * value while building `o`: success passes through; absence (-ENOENT,
+ * -ENOTDIR: the kernel or the recording has no such file) makes the value
+ * unknown without a word; any other failure but -ENOMEM makes it unknown
+ * with the thread's error message kept as a reason, and clears that
+ * message. Returns 0 (the value is unknown, go on), a value >= 0 passed
+ * through, or -ENOMEM, which fails the probe. */
+int hostcaps_optional(hostcaps_object *o, int e);
 
 static inline void hostcaps_object_unrefp(void *p) {
         hostcaps_object **o = p;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <pthread.h>
@@ -41,6 +42,15 @@ struct hostcaps_reader {
         size_t n_kept;
 };
 
+static const char *relative(const hostcaps_reader *r, const char *path);
+/* A failed open: absence is recorded quietly (the caller decides whether
+ * it is an error), anything else with a message naming the path. */
+static int open_error(hostcaps_reader *r, const char *path, int e) {
+        if (e == -ENOENT || e == -ENOTDIR)
+                return hostcaps_error_absent(-e, relative(r, path));
+        return hostcaps_error(-e, "%s: %s", relative(r, path), strerror(-e));
+}
+
 int hostcaps_reader_new_cwd(hostcaps_reader **ret) {
         hostcaps_reader *r;
         int e = hostcaps_reader_new(&r, "/");
@@ -63,7 +73,12 @@ int hostcaps_reader_new_cwd(hostcaps_reader **ret) {
 
 int hostcaps_reader_new(hostcaps_reader **ret, const char *root) {
         hostcaps_reader *r;
-        bool live = !root || !*root || strcmp(root, "/") == 0;
+        bool live = !root || strcmp(root, "/") == 0;
+
+        /* An empty root is a caller's mistake (an unset variable), never
+         * "the live host": that would read the wrong machine without a word. */
+        if (root && !*root)
+                return hostcaps_error(EINVAL, "an empty root directory was given (use NULL or \"/\" for this host)");
 
         r = calloc(1, sizeof(*r));
         if (!r)
@@ -178,8 +193,10 @@ static const char *relative(const hostcaps_reader *r, const char *path) {
  * container's bind mount) should have a regular file must not block the
  * caller forever in open() or read(); it changes nothing for regular files,
  * sysfs and procfs. */
+static int root_open_raw(hostcaps_reader *r, const char *path, int flags);
+static int root_open_checked(hostcaps_reader *r, const char *path, int flags);
+
 static int root_open(hostcaps_reader *r, const char *path, int flags, const char *op) {
-        int fd;
         path = relative(r, path);
         if (!(flags & O_PATH))
                 flags |= O_NONBLOCK;
@@ -190,6 +207,44 @@ static int root_open(hostcaps_reader *r, const char *path, int flags, const char
                         return f;
         }
         atomic_fetch_add_explicit(&r->n_opened, 1, memory_order_relaxed);
+        if (!r->live && !(flags & (O_PATH | O_DIRECTORY)))
+                return root_open_checked(r, path, flags);
+        return root_open_raw(r, path, flags);
+}
+
+/* In a sysroot, a device node where a file should be must not even be
+ * opened (opening a tape or a terminal has effects of its own): look at
+ * what the path is through an O_PATH descriptor first. A regular file is
+ * then opened through that descriptor, so what was checked is what is
+ * read. Anything else is handed back as the O_PATH descriptor itself, on
+ * which every read fails: the reader's callers check the type with fstat()
+ * and name the file. */
+static int root_open_checked(hostcaps_reader *r, const char *path, int flags) {
+        struct stat st;
+        char proc[64];
+        int fd = root_open_raw(r, path, O_PATH), rfd;
+
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0) {
+                int e = -errno;
+                close(fd);
+                return e;
+        }
+        if (!S_ISREG(st.st_mode))
+                return fd;
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        rfd = open(proc, (flags | O_CLOEXEC | O_NOCTTY) & ~O_CREAT);
+        if (rfd < 0 && (errno == ENOENT || errno == EACCES))
+                rfd = root_open_raw(r, path, flags | O_NOCTTY); /* no /proc */
+        else if (rfd < 0)
+                rfd = -errno;
+        close(fd);
+        return rfd;
+}
+
+static int root_open_raw(hostcaps_reader *r, const char *path, int flags) {
+        int fd;
         if (atomic_load_explicit(&r->have_openat2, memory_order_relaxed)) {
                 struct open_how how = {
                         .flags = (uint64_t) (flags | O_CLOEXEC),
@@ -273,7 +328,7 @@ int hostcaps_read_exists(hostcaps_reader *r, const char *path) {
         }
         if (fd == -ENOENT || fd == -ENOTDIR)
                 return 0;
-        return hostcaps_error(-fd, "%s: %s", relative(r, path), strerror(-fd));
+        return open_error(r, path, fd);
 }
 
 _printf_(3, 0) static int vformat_path(char *buf, size_t size, const char *fmt, va_list ap) {
@@ -297,6 +352,21 @@ int hostcaps_readf_exists(hostcaps_reader *r, const char *fmt, ...) {
         return WITH_PATH(fmt, hostcaps_read_exists(r, _path));
 }
 
+/* Some kernels and recorders end a sysfs value with NUL bytes ("0\n\0",
+ * seen in hwloc's recordings of 2.6 kernels); hwloc and lscpu read them.
+ * A tail of only NULs and white space after the value is cut at its first
+ * NUL; a NUL inside the value stays an error. Returns the new length. */
+static size_t strip_trailing_nul(char *buf, size_t len) {
+        size_t end = len, cut = len;
+        while (end > 0 && (buf[end - 1] == '\0' || isspace((unsigned char) buf[end - 1]))) {
+                if (buf[end - 1] == '\0')
+                        cut = end - 1;
+                end--;
+        }
+        buf[cut] = '\0';
+        return cut;
+}
+
 int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t *ret_len) {
         _cleanup_close_ int fd = root_open(r, path, O_RDONLY, "open");
         _cleanup_free_ char *buf = NULL;
@@ -305,7 +375,7 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
         struct stat st;
 
         if (fd < 0)
-                return hostcaps_error(-fd, "%s: %s", relative(r, path), strerror(-fd));
+                return open_error(r, path, fd);
         /* sysfs and procfs attributes are regular files. Anything else where
          * one is expected (a named pipe, a device in a recording) is refused
          * here, before a parser, or a library that reopens the path by name
@@ -317,11 +387,13 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                                       relative(r, path));
         for (;;) {
                 if (len + 1 >= cap) {
+                        /* Room for HOSTCAPS_READ_MAX bytes, one more to see
+                         * that a file is larger, and the NUL. */
                         size_t ncap = cap ? cap * 2 : 4096;
-                        if (ncap > HOSTCAPS_READ_MAX + 1)
-                                ncap = HOSTCAPS_READ_MAX + 1;
-                        if (len + 1 >= ncap)
-                                return hostcaps_error(EFBIG, "%s: larger than %u bytes",
+                        if (ncap > HOSTCAPS_READ_MAX + 2)
+                                ncap = HOSTCAPS_READ_MAX + 2;
+                        if (len > HOSTCAPS_READ_MAX)
+                                return hostcaps_error(EFBIG, "%s: larger than %u bytes (the limit for one file)",
                                                       relative(r, path), HOSTCAPS_READ_MAX);
                         char *nb = realloc(buf, ncap);
                         if (!nb)
@@ -339,9 +411,13 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                         break;
                 len += (size_t) n;
         }
+        if (len > HOSTCAPS_READ_MAX)
+                return hostcaps_error(EFBIG, "%s: larger than %u bytes (the limit for one file)",
+                                      relative(r, path), HOSTCAPS_READ_MAX);
         if (!buf && !(buf = malloc(1)))
                 return -ENOMEM;
         buf[len] = '\0';
+        len = strip_trailing_nul(buf, len);
         if (memchr(buf, '\0', len))
                 return hostcaps_error(EBADMSG, "%s: contains a NUL byte", relative(r, path));
         *ret = TAKE_PTR(buf);
@@ -424,7 +500,7 @@ int hostcaps_read_dir(hostcaps_reader *r, const char *path, char ***ret, size_t 
         struct dirent *de;
 
         if (fd < 0)
-                return hostcaps_error(-fd, "%s: %s", relative(r, path), strerror(-fd));
+                return open_error(r, path, fd);
         d = fdopendir(fd);
         if (!d) {
                 int err = errno;
@@ -462,7 +538,7 @@ int hostcaps_read_link(hostcaps_reader *r, const char *path, char **ret) {
         ssize_t n;
 
         if (fd < 0)
-                return hostcaps_error(-fd, "%s: %s", relative(r, path), strerror(-fd));
+                return open_error(r, path, fd);
         n = readlinkat(fd, "", buf, sizeof(buf) - 1);
         if (n < 0)
                 return hostcaps_error(errno, "%s: %s", relative(r, path), strerror(errno));

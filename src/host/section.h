@@ -172,3 +172,31 @@ int hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value);
 /* Text content of the element just started: <memory unit='KiB'>N</memory>. */
 int hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) _printf_(2, 3);
 int hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ...) _printf_(3, 4);
+
+/* The public calls every section object has, the same for each: its typed
+ * get from a node, ref/unref, why it is absent (NULL when present), and the
+ * read policy's reasons why optional values are unknown. A section's .c
+ * file says HOSTCAPS_DEFINE_SECTION_API(cpu, HOSTCAPS_SECTION_CPU) once;
+ * its struct's head is `hostcaps_object obj`. */
+#define HOSTCAPS_DEFINE_SECTION_API(name, SECTION)                                                 \
+        HOSTCAPS_EXPORT int hostcaps_node_get_##name(hostcaps_node *node, unsigned int flags,     \
+                                                     hostcaps_##name **ret) {                     \
+                return hostcaps_node_get_object(node, SECTION, flags, (hostcaps_object **) ret);  \
+        }                                                                                          \
+        HOSTCAPS_EXPORT hostcaps_##name *hostcaps_##name##_ref(hostcaps_##name *p) {               \
+                return (hostcaps_##name *) hostcaps_object_ref(p ? &p->obj : NULL);                \
+        }                                                                                          \
+        HOSTCAPS_EXPORT hostcaps_##name *hostcaps_##name##_unref(hostcaps_##name *p) {             \
+                return (hostcaps_##name *) hostcaps_object_unref(p ? &p->obj : NULL);              \
+        }                                                                                          \
+        HOSTCAPS_EXPORT const char *hostcaps_##name##_absent_reason(const hostcaps_##name *p) {    \
+                return p ? p->obj.absent_reason : NULL;                                            \
+        }                                                                                          \
+        HOSTCAPS_EXPORT size_t hostcaps_##name##_n_unknown(const hostcaps_##name *p) {             \
+                return p ? p->obj.n_reasons : 0;                                                   \
+        }                                                                                          \
+        HOSTCAPS_EXPORT const char *hostcaps_##name##_unknown_reason(const hostcaps_##name *p,     \
+                                                                     size_t i) {                   \
+                return p && i < p->obj.n_reasons ? p->obj.reasons[i] : NULL;                       \
+        }                                                                                          \
+        _Static_assert(offsetof(hostcaps_##name, obj) == 0, "the object head comes first")

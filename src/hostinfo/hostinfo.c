@@ -128,7 +128,7 @@ static int host_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         int r;
         if (!h)
                 return -ENOMEM;
-        hostcaps_object_init(&h->obj, HOSTCAPS_SECTION_HOST, host_free);
+        hostcaps_object_init(&h->obj, HOSTCAPS_SECTION_HOST);
         r = probe_uuid(ctx->reader, h);
         if (r >= 0)
                 r = probe_pm(ctx->reader, h);
@@ -224,7 +224,7 @@ static int host_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         if (!(h = calloc(1, sizeof(*h))))
                 return -ENOMEM;
-        hostcaps_object_init(&h->obj, HOSTCAPS_SECTION_HOST, host_free);
+        hostcaps_object_init(&h->obj, HOSTCAPS_SECTION_HOST);
         if (uuid) {
                 _cleanup_free_ char *s = NULL;
                 e = hostcaps_xml_text_content(d, uuid, &s);
@@ -272,17 +272,7 @@ const hostcaps_section_ops hostcaps_host_ops = {
         .from_xml = host_from_xml,
 };
 
-HOSTCAPS_EXPORT int hostcaps_node_get_host(hostcaps_node *node, unsigned int flags, hostcaps_host **ret) {
-        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_HOST, flags, (hostcaps_object **) ret);
-}
-
-HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_ref(hostcaps_host *host) {
-        return (hostcaps_host *) hostcaps_object_ref(host ? &host->obj : NULL);
-}
-
-HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_unref(hostcaps_host *host) {
-        return (hostcaps_host *) hostcaps_object_unref(host ? &host->obj : NULL);
-}
+HOSTCAPS_DEFINE_SECTION_API(host, HOSTCAPS_SECTION_HOST);
 
 HOSTCAPS_EXPORT const char *hostcaps_host_uuid(const hostcaps_host *host) {
         return host ? host->uuid : NULL;

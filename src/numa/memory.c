@@ -104,7 +104,7 @@ static int memory_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         int e;
         if (!mem)
                 return -ENOMEM;
-        hostcaps_object_init(&mem->obj, HOSTCAPS_SECTION_MEMORY, memory_free);
+        hostcaps_object_init(&mem->obj, HOSTCAPS_SECTION_MEMORY);
         e = memory_probe_into(ctx, mem);
         if (e < 0) {
                 hostcaps_object_unref(&mem->obj);
@@ -351,7 +351,7 @@ static int memory_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         if (!(mem = calloc(1, sizeof(*mem))))
                 return -ENOMEM;
-        hostcaps_object_init(&mem->obj, HOSTCAPS_SECTION_MEMORY, memory_free);
+        hostcaps_object_init(&mem->obj, HOSTCAPS_SECTION_MEMORY);
         mem->base_page_kib = doc_base_page_kib(d, cells);
         if (!(mem->cells = calloc(n, sizeof(hostcaps_memory_cell))))
                 e = -ENOMEM;
@@ -393,17 +393,7 @@ const hostcaps_section_ops hostcaps_memory_ops = {
 
 /* ---- public accessors ------------------------------------------------- */
 
-HOSTCAPS_EXPORT int hostcaps_node_get_memory(hostcaps_node *node, unsigned int flags, hostcaps_memory **ret) {
-        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_MEMORY, flags, (hostcaps_object **)ret);
-}
-
-HOSTCAPS_EXPORT hostcaps_memory *hostcaps_memory_ref(hostcaps_memory *mem) {
-        return (hostcaps_memory *)hostcaps_object_ref(mem ? &mem->obj : NULL);
-}
-
-HOSTCAPS_EXPORT hostcaps_memory *hostcaps_memory_unref(hostcaps_memory *mem) {
-        return (hostcaps_memory *)hostcaps_object_unref(mem ? &mem->obj : NULL);
-}
+HOSTCAPS_DEFINE_SECTION_API(memory, HOSTCAPS_SECTION_MEMORY);
 
 HOSTCAPS_EXPORT bool hostcaps_memory_is_synthetic(const hostcaps_memory *mem) {
         return mem && mem->synthetic;

@@ -431,7 +431,7 @@ static int numa_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         int e;
         if (!numa)
                 return -ENOMEM;
-        hostcaps_object_init(&numa->obj, HOSTCAPS_SECTION_NUMA, numa_free);
+        hostcaps_object_init(&numa->obj, HOSTCAPS_SECTION_NUMA);
         e = numa_probe_into(ctx->reader, numa);
         if (e < 0) {
                 hostcaps_object_unref(&numa->obj);
@@ -824,7 +824,7 @@ static int numa_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         if (!(numa = calloc(1, sizeof(*numa))))
                 return -ENOMEM;
-        hostcaps_object_init(&numa->obj, HOSTCAPS_SECTION_NUMA, numa_free);
+        hostcaps_object_init(&numa->obj, HOSTCAPS_SECTION_NUMA);
         e = numa_from_xml_into(d, cells, numa);
         if (e < 0) {
                 hostcaps_object_unref(&numa->obj);
@@ -856,17 +856,7 @@ const hostcaps_section_ops hostcaps_numa_ops = {
 
 /* ---- public accessors ------------------------------------------------- */
 
-HOSTCAPS_EXPORT int hostcaps_node_get_numa(hostcaps_node *node, unsigned int flags, hostcaps_numa **ret) {
-        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_NUMA, flags, (hostcaps_object **)ret);
-}
-
-HOSTCAPS_EXPORT hostcaps_numa *hostcaps_numa_ref(hostcaps_numa *numa) {
-        return (hostcaps_numa *)hostcaps_object_ref(numa ? &numa->obj : NULL);
-}
-
-HOSTCAPS_EXPORT hostcaps_numa *hostcaps_numa_unref(hostcaps_numa *numa) {
-        return (hostcaps_numa *)hostcaps_object_unref(numa ? &numa->obj : NULL);
-}
+HOSTCAPS_DEFINE_SECTION_API(numa, HOSTCAPS_SECTION_NUMA);
 
 HOSTCAPS_EXPORT bool hostcaps_numa_is_synthetic(const hostcaps_numa *numa) {
         return numa && numa->synthetic;

@@ -356,7 +356,7 @@ int hostcaps_resctrl_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) 
                 return -ENODATA;
         if (!(rc = calloc(1, sizeof(*rc))))
                 return -ENOMEM;
-        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL, hostcaps_resctrl_free_fields);
+        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL);
         rc->loaded = true;
         rc->mb_delay_linear = -1;
         if ((e = load(d, cache, mb, rc)) < 0) {

@@ -25,7 +25,7 @@ static int resctrl_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         int e;
         if (!rc)
                 return -ENOMEM;
-        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL, hostcaps_resctrl_free_fields);
+        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL);
         e = hostcaps_resctrl_probe_info(ctx->reader, rc);
         if (e < 0) {
                 hostcaps_object_unref(&rc->obj);
@@ -288,22 +288,7 @@ const hostcaps_section_ops hostcaps_resctrl_ops = {
 
 /* ---- public accessors -------------------------------------------------- */
 
-HOSTCAPS_EXPORT int hostcaps_node_get_resctrl(hostcaps_node *node, unsigned int flags,
-                                              hostcaps_resctrl **ret) {
-        return hostcaps_node_get_object(node, HOSTCAPS_SECTION_RESCTRL, flags, (hostcaps_object **) ret);
-}
-
-HOSTCAPS_EXPORT hostcaps_resctrl *hostcaps_resctrl_ref(hostcaps_resctrl *resctrl) {
-        return (hostcaps_resctrl *) hostcaps_object_ref(resctrl ? &resctrl->obj : NULL);
-}
-
-HOSTCAPS_EXPORT hostcaps_resctrl *hostcaps_resctrl_unref(hostcaps_resctrl *resctrl) {
-        return (hostcaps_resctrl *) hostcaps_object_unref(resctrl ? &resctrl->obj : NULL);
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_resctrl_absent_reason(const hostcaps_resctrl *resctrl) {
-        return resctrl ? resctrl->obj.absent_reason : NULL;
-}
+HOSTCAPS_DEFINE_SECTION_API(resctrl, HOSTCAPS_SECTION_RESCTRL);
 
 HOSTCAPS_EXPORT size_t hostcaps_resctrl_n_cache_controls(const hostcaps_resctrl *resctrl) {
         return resctrl ? resctrl->n_ctls : 0;
