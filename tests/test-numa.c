@@ -197,11 +197,6 @@ Test(numa, two_sockets_typed) {
         cr_expect_eq(hostcaps_numa_cell_memory(numa, 9, &kib), -EINVAL);
         cr_expect_null(hostcaps_numa_unref(NULL));
 
-        /* The core's hook for resctrl's <node cpus=...>. */
-        char *s = hostcaps_numa_ops.node_cpus((const hostcaps_object *)numa, 1);
-        cr_expect_str_eq(s, "2-3,7");
-        free(s);
-        cr_expect_null(hostcaps_numa_ops.node_cpus((const hostcaps_object *)numa, 2));
         hostcaps_numa_unref(numa);
 }
 

@@ -206,10 +206,9 @@ int hostcaps_xml_bank_controls(hostcaps_xml *x, unsigned int level, const char *
         return o && ops && ops->xml_bank_controls ? ops->xml_bank_controls(x, o, level, type, size) : 0;
 }
 
-char *hostcaps_xml_node_cpus(hostcaps_xml *x, unsigned int node) {
-        const hostcaps_section_ops *ops = hostcaps_sections[HOSTCAPS_IDX_NUMA];
-        const hostcaps_object *o = x->objs[HOSTCAPS_IDX_NUMA];
-        return o && ops && ops->node_cpus ? ops->node_cpus(o, node) : NULL;
+bool hostcaps_xml_has_section(const hostcaps_xml *x, unsigned int section) {
+        int idx = hostcaps_section_index(section);
+        return idx >= 0 && x->objs[idx] && !x->objs[idx]->absent_reason;
 }
 
 int hostcaps_xml_cache_monitors(hostcaps_xml *x) {

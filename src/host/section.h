@@ -84,9 +84,9 @@ typedef struct hostcaps_xml {
  * 0 when the other section was not requested. */
 int hostcaps_xml_cell_pages(hostcaps_xml *x, unsigned int cell);
 int hostcaps_xml_bank_controls(hostcaps_xml *x, unsigned int level, const char *type, uint64_t size);
-/* The CPUs of NUMA node `node` as a list string (caller frees); NULL when
- * NUMA was not requested or has no such node. */
-char *hostcaps_xml_node_cpus(hostcaps_xml *x, unsigned int node);
+/* Whether the document holds a section, present (a section that writes an
+ * element in another's absence, as memory's cells without NUMA, asks). */
+bool hostcaps_xml_has_section(const hostcaps_xml *x, unsigned int section);
 /* resctrl's <monitor> inside <cache>, written by the cache section after its
  * banks; 0 when resctrl was not requested. */
 int hostcaps_xml_cache_monitors(hostcaps_xml *x);
@@ -122,7 +122,6 @@ typedef struct hostcaps_section_ops {
         int (*xml_cell_pages)(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell);
         int (*xml_bank_controls)(hostcaps_xml *x, const hostcaps_object *o, unsigned int level,
                                  const char *type, uint64_t size);
-        char *(*node_cpus)(const hostcaps_object *o, unsigned int node);
         int (*xml_cache_monitors)(hostcaps_xml *x, const hostcaps_object *o);
         bool (*llc_bank)(const hostcaps_object *o, size_t i, unsigned int *ret_id, const char **ret_cpus);
 

@@ -165,7 +165,7 @@ static int memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsi
 static int memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_memory *mem = (const hostcaps_memory *)o;
         int e;
-        if (region != HOSTCAPS_XML_TOPOLOGY || x->objs[HOSTCAPS_IDX_NUMA])
+        if (region != HOSTCAPS_XML_TOPOLOGY || hostcaps_xml_has_section(x, HOSTCAPS_SECTION_NUMA))
                 return 0;
         if ((e = hostcaps_xml_start(x, "topology")) < 0 || (e = hostcaps_xml_start(x, "cells")) < 0 ||
             (e = hostcaps_xml_attrf(x, "num", "%zu", mem->n_cells)) < 0)

@@ -834,12 +834,6 @@ static int numa_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         return 0;
 }
 
-static char *numa_node_cpus(const hostcaps_object *o, unsigned int node) {
-        const hostcaps_numa *numa = (const hostcaps_numa *)o;
-        int i = hostcaps_numa_cell_index(numa, node);
-        return i < 0 ? NULL : strdup(numa->cells[i].cpus_list);
-}
-
 const hostcaps_section_ops hostcaps_numa_ops = {
         .name = "numa",
         .flag = HOSTCAPS_SECTION_NUMA,
@@ -850,7 +844,6 @@ const hostcaps_section_ops hostcaps_numa_ops = {
         .xml = numa_xml,
         .json = numa_json,
         .text = numa_text,
-        .node_cpus = numa_node_cpus,
         .from_xml = numa_from_xml,
 };
 
