@@ -58,8 +58,16 @@ Test(node, argument_checks) {
         cr_assert(strstr(hostcaps_error_message(), "section"));
         cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, (hostcaps_format) 9, &doc),
                      -EINVAL);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 4, HOSTCAPS_FORMAT_XML, &doc),
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 1u << 9, HOSTCAPS_FORMAT_XML, &doc),
                      -EINVAL);
+        cr_assert_null(doc);
+        /* Memoized without I/O and probed afresh at once: contradictory. */
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU,
+                                                    HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH,
+                                                    HOSTCAPS_FORMAT_XML, &doc),
+                     -EINVAL);
+        cr_assert(strstr(hostcaps_error_message(), "contradict"), "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_get_cpu(node, HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH, &cpu), -EINVAL);
         cr_assert_null(doc);
         cr_assert_null(hostcaps_node_unref(node));
         cr_assert_null(hostcaps_node_unref(NULL));
@@ -207,5 +215,46 @@ Test(node, live_host) {
         hostcaps_node_unref(node);
         cr_assert_eq(hostcaps_node_open(&node, "/", 0), 0);
         cr_assert(hostcaps_node_is_live(node));
+        hostcaps_node_unref(node);
+}
+
+/* One section that cannot be probed costs that section only; the call says
+ * how many failed and why, STRICT makes it all or nothing, and a request
+ * whose every section failed fails. */
+Test(node, partly_failed_request) {
+        hostcaps_node *node = NULL;
+        char *doc = NULL;
+        test_write(root, "sys/devices/system/node/online", "1-0\n");
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        int r = hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU | HOSTCAPS_SECTION_NUMA, 0,
+                                               HOSTCAPS_FORMAT_JSON, &doc);
+        cr_assert_eq(r, 1, "%d: %s", r, hostcaps_error_message());
+        cr_assert(strstr(hostcaps_error_message(), "numa: sys/devices/system/node/online"), "%s",
+                  hostcaps_error_message());
+        cr_assert(strstr(doc, "\"failed\": true"), "%s", doc);
+        cr_assert(strstr(doc, "\"vendor\": \"Intel\""), "%s", doc);
+        free(doc);
+        doc = NULL;
+        /* XML: the CPU is there, NUMA's <topology> is not. */
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU | HOSTCAPS_SECTION_NUMA, 0,
+                                                    HOSTCAPS_FORMAT_XML, &doc),
+                     1);
+        cr_assert(strstr(doc, "<model>") || strstr(doc, "<vendor>"), "%s", doc);
+        cr_assert_null(strstr(doc, "<topology>"), "%s", doc);
+        free(doc);
+        doc = NULL;
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU | HOSTCAPS_SECTION_NUMA,
+                                                    HOSTCAPS_FLAG_STRICT, HOSTCAPS_FORMAT_JSON, &doc),
+                     -EINVAL);
+        cr_assert_null(doc);
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_NUMA, 0, HOSTCAPS_FORMAT_TEXT, &doc),
+                     -EINVAL);
+        cr_assert_null(doc);
+        cr_assert(strstr(hostcaps_error_message(), "sys/devices/system/node/online"), "%s",
+                  hostcaps_error_message());
+        /* A success afterwards leaves no stale message behind. */
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_TEXT, &doc), 0);
+        cr_assert_null(hostcaps_error_message());
+        free(doc);
         hostcaps_node_unref(node);
 }

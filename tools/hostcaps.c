@@ -28,6 +28,8 @@ static void help(FILE *f) {
                 "      --from-hwloc FILE  read an hwloc XML topology (lstopo --of xml)\n"
                 "      --cpuid FILE     take x86 CPUID from a dump (libvirt <cpudata> or\n"
                 "                       libcpuid raw format) instead of the CPU or the root\n"
+                "      --strict         fail when any requested section fails (default: print\n"
+                "                       the sections that could be read, report the others)\n"
                 "  -h, --help           show this help\n"
                 "  -V, --version        show the version\n"
                 "\n"
@@ -35,7 +37,9 @@ static void help(FILE *f) {
                 "  snapshot DIR         record a sysroot of this host holding exactly the\n"
                 "                       files the requested sections read\n"
                 "\n"
-                "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+                "Exit status: 0 success (sections that failed are reported on standard\n"
+                "error; the document holds the others), 1 every requested section failed\n"
+                "(with --strict: any did) or another runtime error, 2 usage error.\n");
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
@@ -48,47 +52,84 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
         return EXIT_USAGE;
 }
 
+/* A comma-separated list of section names; an empty list or an empty name
+ * ("-s ''", "-s cpu,,numa") is a mistake, not "all". */
 static int parse_sections(const char *arg, unsigned *sections) {
-        char *copy = strdup(arg), *save = NULL;
-        int r = 0;
-        if (!copy)
-                return -ENOMEM;
-        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-                unsigned s = strcmp(t, "all") == 0 ? HOSTCAPS_SECTION_ALL : hostcaps_section_from_string(t);
-                if (!s) {
-                        r = usage_error("unknown section '%s' (cpu, numa, memory, cache, resctrl, host, all)", t);
-                        break;
-                }
+        const char *p = arg;
+        if (!*arg)
+                return usage_error("%s", "--section needs a section name (cpu, numa, memory, cache, resctrl, host, all)");
+        for (;;) {
+                size_t n = strcspn(p, ",");
+                char name[32];
+                if (n == 0)
+                        return usage_error("empty section name in '%s'", arg);
+                snprintf(name, sizeof(name), "%.*s", (int) n, p);
+                unsigned s = n >= sizeof(name) ? 0
+                             : strcmp(name, "all") == 0 ? HOSTCAPS_SECTION_ALL
+                                                        : hostcaps_section_from_string(name);
+                if (!s)
+                        return usage_error("unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, all)",
+                                           (int) n, p);
                 *sections |= s;
+                if (!p[n])
+                        return 0;
+                p += n + 1;
         }
-        free(copy);
-        return r;
+}
+
+/* Each line of the library's message on a line of its own. */
+static void print_message(const char *what, const char *m) {
+        while (m && *m) {
+                size_t n = strcspn(m, "\n");
+                fprintf(stderr, "hostcaps: %s%s%.*s\n", what ? what : "", what ? ": " : "", (int) n, m);
+                m += n + (m[n] == '\n');
+        }
+}
+
+static int option_error(const char *arg) {
+        if (optopt && optopt < 256)
+                return usage_error("invalid option '-%c'", optopt);
+        return usage_error("unrecognized option '%s'", arg);
 }
 
 static int runtime_error(const char *what, int r) {
         const char *m = hostcaps_error_message();
-        fprintf(stderr, "hostcaps: %s: %s\n", what, m ? m : strerror(-r));
+        print_message(what, m ? m : strerror(-r));
         return EXIT_RUNTIME;
 }
 
+/* The document on stdout: a full disk or a closed pipe is an error too. */
+static int write_document(const char *doc, hostcaps_format format) {
+        if (fputs(doc, stdout) < 0 || (format == HOSTCAPS_FORMAT_XML && fputc('\n', stdout) < 0) ||
+            fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "hostcaps: writing the document to standard output: %s\n", strerror(errno));
+                return EXIT_RUNTIME;
+        }
+        return 0;
+}
+
 int main(int argc, char **argv) {
-        enum { OPT_CPUID = 256, OPT_FROM, OPT_FROM_HWLOC };
+        enum { OPT_CPUID = 256, OPT_FROM, OPT_FROM_HWLOC, OPT_STRICT };
         static const struct option options[] = {
                 {"section", required_argument, NULL, 's'}, {"format", required_argument, NULL, 'f'},
                 {"root", required_argument, NULL, 'r'},    {"cpuid", required_argument, NULL, OPT_CPUID},
                 {"from", required_argument, NULL, OPT_FROM},
                 {"from-hwloc", required_argument, NULL, OPT_FROM_HWLOC},
+                {"strict", no_argument, NULL, OPT_STRICT},
                 {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
                 {},
         };
         unsigned sections = 0;
         hostcaps_format format = HOSTCAPS_FORMAT_XML;
         const char *root = NULL, *cpuid = NULL, *from = NULL, *from_hwloc = NULL;
+        unsigned flags = 0;
         hostcaps_node *node = NULL;
         char *doc = NULL;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "+s:f:r:hV", options, NULL)) >= 0) {
+        /* getopt's own messages would name the invoked path; ours say hostcaps. */
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+:s:f:r:hV", options, NULL)) >= 0) {
                 switch (c) {
                 case 's':
                         if ((r = parse_sections(optarg, &sections)) != 0)
@@ -105,7 +146,12 @@ int main(int argc, char **argv) {
                                 return usage_error("unknown format '%s' (xml, json, text)", optarg);
                         break;
                 case 'r':
+                        if (!*optarg)
+                                return usage_error("%s", "--root needs a directory (an empty one would read this host)");
                         root = optarg;
+                        break;
+                case OPT_STRICT:
+                        flags |= HOSTCAPS_FLAG_STRICT;
                         break;
                 case OPT_CPUID:
                         cpuid = optarg;
@@ -122,9 +168,10 @@ int main(int argc, char **argv) {
                 case 'V':
                         printf("hostcaps %s\n", HOSTCAPS_VERSION_STRING);
                         return 0;
+                case ':':
+                        return usage_error("option '%s' needs an argument", argv[optind - 1]);
                 default:
-                        fprintf(stderr, "Try 'hostcaps --help' for more information.\n");
-                        return EXIT_USAGE;
+                        return option_error(argv[optind - 1]);
                 }
         }
         if (sections == 0)
@@ -133,7 +180,9 @@ int main(int argc, char **argv) {
         if (optind < argc && strcmp(argv[optind], "snapshot") == 0) {
                 /* Options may follow the command too: hostcaps snapshot -s cpu DIR */
                 optind++;
-                while ((c = getopt_long(argc, argv, "s:", options, NULL)) >= 0) {
+                while ((c = getopt_long(argc, argv, ":s:", options, NULL)) >= 0) {
+                        if (c == ':')
+                                return usage_error("option '%s' needs an argument", argv[optind - 1]);
                         if (c != 's')
                                 return usage_error("%s", "snapshot takes only --section");
                         if ((r = parse_sections(optarg, &sections)) != 0)
@@ -164,13 +213,16 @@ int main(int argc, char **argv) {
                 hostcaps_node_unref(node);
                 return runtime_error(cpuid, r);
         }
-        r = hostcaps_node_get_capabilities(node, sections, 0, format, &doc);
+        r = hostcaps_node_get_capabilities(node, sections, flags, format, &doc);
         hostcaps_node_unref(node);
         if (r < 0)
                 return runtime_error(from ? from : root ? root : "this host", r);
-        fputs(doc, stdout);
-        if (format == HOSTCAPS_FORMAT_XML)
-                fputc('\n', stdout);
+        /* Some sections failed: the document has the others; each failure
+         * is said here. The exit status stays 0 (--strict makes any failure
+         * fatal; all failing is fatal anyway). */
+        if (r > 0)
+                print_message(NULL, hostcaps_error_message());
+        r = write_document(doc, format);
         free(doc);
-        return fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
+        return r;
 }

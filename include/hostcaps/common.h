@@ -52,6 +52,11 @@ enum {
         HOSTCAPS_FLAG_CACHED = 1u << 0,
         /* Probe again, whatever is memoized. */
         HOSTCAPS_FLAG_REFRESH = 1u << 1,
+        /* hostcaps_node_get_capabilities(): all or nothing; a section that
+         * fails fails the call (without it the document holds the sections
+         * that could be probed). Ignored by the typed getters, which fail
+         * with their section anyway. */
+        HOSTCAPS_FLAG_STRICT = 1u << 2,
 };
 
 typedef enum hostcaps_format {

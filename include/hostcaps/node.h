@@ -57,10 +57,20 @@ HOSTCAPS_EXPORT const char *hostcaps_node_arch(hostcaps_node *node);
  * before the CPU section is first probed: -EBUSY after. NULL resets. */
 HOSTCAPS_EXPORT int hostcaps_node_set_cpuid_file(hostcaps_node *node, const char *path);
 
-/* Format the requested sections as one document, malloc()ed into *ret_doc (the
+/* The capabilities document of `sections` in `format` (NUL-terminated; the
  * caller frees it with free()). Only the sections in `sections` are probed.
- * flags: HOSTCAPS_FLAG_*. Returns 0 or a negative errno; -EOPNOTSUPP for a
- * format not built into this version. */
+ * flags: HOSTCAPS_FLAG_* (HOSTCAPS_FLAG_STRICT included).
+ *
+ * A request for several sections survives one that fails: the document
+ * holds every section that could be probed, and each failed one is there as
+ * failed with its reason (JSON: {"failed": true, "reason": "..."}; text: a
+ * "failed (...)" line; libvirt's XML has no place for it and leaves the
+ * element out). The return value is then the number of failed sections
+ * (> 0), and hostcaps_error_message() lists them, one "SECTION: reason" a
+ * line. A negative errno is returned, and no document, when every requested
+ * section failed, when memory ran out, for invalid arguments, and, with
+ * HOSTCAPS_FLAG_STRICT, when any section failed. 0: every section is there.
+ * -EOPNOTSUPP for a format not built into this version. */
 HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned int sections,
                                                    unsigned int flags, hostcaps_format format,
                                                    char **ret_doc);

@@ -706,7 +706,7 @@ int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
 int hostcaps_cpu_snapshot_x86(const hostcaps_probe_ctx *ctx, int dirfd) {
         hostcaps_cpuid *c = NULL;
         _cleanup_free_ char *xml = NULL;
-        int e = hostcaps_cpuid_new_live(&c), fd;
+        int e = hostcaps_cpuid_new_live(&c);
         if (e < 0)
                 return e;
         read_live_msrs(ctx->reader, c);
@@ -714,12 +714,6 @@ int hostcaps_cpu_snapshot_x86(const hostcaps_probe_ctx *ctx, int dirfd) {
         hostcaps_cpuid_free(c);
         if (!xml)
                 return -ENOMEM;
-        fd = openat(dirfd, HOSTCAPS_SNAPSHOT_CPUID, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return hostcaps_error(errno, "snapshot: %s: %s", HOSTCAPS_SNAPSHOT_CPUID, strerror(errno));
-        size_t len = strlen(xml);
-        ssize_t n = write(fd, xml, len);
-        e = n == (ssize_t) len ? 0 : hostcaps_error(EIO, "snapshot: writing %s failed", HOSTCAPS_SNAPSHOT_CPUID);
-        close(fd);
+        e = hostcaps_snapshot_write_file(dirfd, HOSTCAPS_SNAPSHOT_CPUID, xml, strlen(xml));
         return e;
 }

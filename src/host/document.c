@@ -309,7 +309,7 @@ static int format_json(const char *arch, const hostcaps_object *const *objs, cha
                                 r = -ENOMEM;
                                 break;
                         }
-                        json_object_object_add(a, "absent", json_object_new_boolean(1));
+                        json_object_object_add(a, objs[i]->failed ? "failed" : "absent", json_object_new_boolean(1));
                         json_object_object_add(a, "reason", json_object_new_string(objs[i]->absent_reason));
                         json_object_object_add(root, ops->name, a);
                         continue;
@@ -345,7 +345,8 @@ static int format_text(const char *arch, const hostcaps_object *const *objs, cha
                 if (objs[i]->absent_reason) {
                         char label[32];
                         snprintf(label, sizeof(label), "%c%s:", ops->name[0] - 'a' + 'A', ops->name + 1);
-                        hostcaps_buf_printf(&b, "%-24s absent (%s)\n", label, objs[i]->absent_reason);
+                        hostcaps_buf_printf(&b, "%-24s %s (%s)\n", label, objs[i]->failed ? "failed" : "absent",
+                                            objs[i]->absent_reason);
                         continue;
                 }
                 if (!ops->text)

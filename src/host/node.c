@@ -374,6 +374,16 @@ static int probe_stamped(hostcaps_node *node, const hostcaps_section_ops *ops, u
         }
 }
 
+#define KNOWN_FLAGS (HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH | HOSTCAPS_FLAG_STRICT)
+
+static int check_flags(unsigned int flags) {
+        if (flags & ~(unsigned) KNOWN_FLAGS)
+                return hostcaps_error(EINVAL, "unknown flags 0x%x", flags & ~(unsigned) KNOWN_FLAGS);
+        if ((flags & HOSTCAPS_FLAG_CACHED) && (flags & HOSTCAPS_FLAG_REFRESH))
+                return hostcaps_error(EINVAL, "HOSTCAPS_FLAG_CACHED and HOSTCAPS_FLAG_REFRESH contradict each other");
+        return 0;
+}
+
 int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned int flags,
                              hostcaps_object **ret) {
         const hostcaps_section_ops *ops;
@@ -384,9 +394,10 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
 
         if (!node || !ret)
                 return hostcaps_error(EINVAL, "invalid argument: node or ret is NULL");
-        if (flags & ~(unsigned) (HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH))
-                return hostcaps_error(EINVAL, "unknown flags 0x%x",
-                                      flags & ~(unsigned) (HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH));
+        r = check_flags(flags);
+        if (r < 0)
+                return r;
+        flags &= ~(unsigned) HOSTCAPS_FLAG_STRICT;
         idx = hostcaps_section_index(section);
         if (idx < 0)
                 return hostcaps_error(EINVAL, "invalid section 0x%x", section);
@@ -448,13 +459,39 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
         return r;
 }
 
+/* A failed section in a document that goes on without it: present as a
+ * placeholder that says why; never published in a slot. */
+static int failed_placeholder(unsigned idx, hostcaps_object **ret) {
+        const char *m = hostcaps_error_message();
+        int r = hostcaps_object_new_absent(hostcaps_sections[idx], m ? m : "failed", ret);
+        if (r >= 0)
+                (*ret)->failed = true;
+        return r;
+}
+
+/* The message of a partly failed request: one "SECTION: reason" a line. */
+static void report_failures(hostcaps_object *const *objs) {
+        hostcaps_buf b = {0};
+        for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
+                if (objs[i] && objs[i]->failed)
+                        hostcaps_buf_printf(&b, "%s%s: %s", b.len ? "\n" : "", hostcaps_sections[i]->name,
+                                            objs[i]->absent_reason);
+        char *m = hostcaps_buf_steal(&b);
+        if (m)
+                hostcaps_error(EIO, "%s", m);
+        free(m);
+}
+
 HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned int sections,
                                                    unsigned int flags, hostcaps_format format,
                                                    char **ret_doc) {
         hostcaps_object *objs[HOSTCAPS_N_SECTIONS] = {0};
+        unsigned n_requested = 0, n_failed = 0;
+        int first_error = 0;
         char *doc = NULL;
         int r = 0;
 
+        hostcaps_error_reset();
         if (!node || !ret_doc)
                 return hostcaps_error(EINVAL, "invalid argument: node or ret_doc is NULL");
         if (sections & ~(unsigned) HOSTCAPS_SECTION_ALL)
@@ -463,21 +500,38 @@ HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned
         if (format != HOSTCAPS_FORMAT_XML && format != HOSTCAPS_FORMAT_JSON &&
             format != HOSTCAPS_FORMAT_TEXT)
                 return hostcaps_error(EINVAL, "unknown format %d", (int) format);
-        if (flags & ~(unsigned) (HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH))
-                return hostcaps_error(EINVAL, "unknown flags 0x%x", flags);
+        if ((r = check_flags(flags)) < 0)
+                return r;
 
-        for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS && r >= 0; i++)
-                if (sections & (1u << i))
-                        r = hostcaps_node_get_object(node, 1u << i, flags, &objs[i]);
+        for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS && r >= 0; i++) {
+                if (!(sections & (1u << i)))
+                        continue;
+                n_requested++;
+                r = hostcaps_node_get_object(node, 1u << i, flags, &objs[i]);
+                if (r >= 0 || r == -ENOMEM || (flags & HOSTCAPS_FLAG_STRICT))
+                        continue;
+                /* One section's failure costs that section only. */
+                if (!first_error)
+                        first_error = r;
+                n_failed++;
+                r = failed_placeholder(i, &objs[i]);
+        }
+        if (r >= 0 && n_failed && n_failed == n_requested) {
+                /* Nothing to show: the call fails, with every reason. */
+                report_failures(objs);
+                r = first_error;
+        }
         if (r >= 0)
                 r = hostcaps_document_format(node->arch, (const hostcaps_object *const *) objs, format,
                                              &doc);
+        if (r >= 0 && n_failed)
+                report_failures(objs);
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
                 hostcaps_object_unref(objs[i]);
         if (r < 0)
-                return r;
+                return hostcaps_error_finish(r);
         *ret_doc = doc;
-        return 0;
+        return (int) n_failed;
 }
 
 /* FNV-1a, 64 bit. */

@@ -18,3 +18,12 @@ int hostcaps_node_open_changing(hostcaps_node **ret, const char *root);
  * hwloc topology) and never probed. */
 int hostcaps_node_new_frozen(hostcaps_node **ret, const char *source, const char *arch);
 void hostcaps_node_publish(hostcaps_node *node, unsigned int idx, hostcaps_object *o);
+
+/* Snapshot writing (snapshot.c). */
+/* Tests: a function called before each write step of hostcaps_snapshot()
+ * ("mkdir" with each directory as it is made, "create", "symlink", "meta"
+ * with the path concerned), so a test
+ * can plant links and files while a recording is written. Process-wide;
+ * NULL to remove. */
+typedef void (*hostcaps_snapshot_hook_fn)(void *userdata, const char *step, const char *rel);
+void hostcaps_snapshot_set_hook(hostcaps_snapshot_hook_fn fn, void *userdata);

@@ -11,6 +11,7 @@ void hostcaps_object_init(hostcaps_object *o, unsigned int section) {
         atomic_init(&o->n_ref, 1);
         o->section = section;
         o->absent_reason = NULL;
+        o->failed = false;
         o->reasons = NULL;
         o->n_reasons = 0;
 }

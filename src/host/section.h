@@ -142,6 +142,11 @@ typedef struct hostcaps_section_ops {
 extern const hostcaps_section_ops *const hostcaps_sections[HOSTCAPS_N_SECTIONS];
 int hostcaps_section_index(unsigned int flag);
 
+/* For a section's snapshot hook (snapshot.c): a new file `rel` below the snapshot
+ * directory dirfd: created exclusively, never through a symlink, its
+ * directories created on the way. For sections' own sidecars (the CPUID
+ * dump). */
+int hostcaps_snapshot_write_file(int dirfd, const char *rel, const void *data, size_t len);
 /* A new, empty object of a section, marked absent with `reason`. */
 int hostcaps_object_new_absent(const hostcaps_section_ops *ops, const char *reason, hostcaps_object **ret);
 

@@ -1,0 +1,81 @@
+#!/bin/sh
+# The hostcaps tool as a shell script meets it: usage errors (exit 2) name
+# what is wrong in hostcaps' own words; a request partly failed prints what
+# it has and reports each failed section (exit 0, or 1 with --strict); a
+# write error on standard output is reported (exit 1).
+set -u
+src=$1
+build=$2
+tool="$build/bin/hostcaps"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hostcaps-cli-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect NAME STATUS STDERR-PATTERN -- ARGS...
+expect() {
+        name=$1 status=$2 pattern=$3
+        shift 4
+        "$tool" "$@" >"$tmp/out" 2>"$tmp/err"
+        got=$?
+        if [ "$got" -ne "$status" ]; then
+                echo "FAIL: $name: exit $got, expected $status ($(head -c 300 "$tmp/err"))"
+                failed=$((failed + 1))
+        elif [ -n "$pattern" ] && ! grep -q -- "$pattern" "$tmp/err"; then
+                echo "FAIL: $name: stderr lacks '$pattern': $(head -c 300 "$tmp/err")"
+                failed=$((failed + 1))
+        elif grep -q "$tool" "$tmp/err"; then
+                echo "FAIL: $name: a message names the invoked path: $(cat "$tmp/err")"
+                failed=$((failed + 1))
+        else
+                passed=$((passed + 1))
+        fi
+}
+
+# A small tree: two CPUs; NUMA broken (a reversed node list).
+root="$tmp/root"
+mkdir -p "$root/proc" "$root/sys/devices/system/cpu/cpu0/topology" "$root/sys/devices/system/cpu/cpu1/topology" \
+        "$root/sys/devices/system/node"
+printf 'arch=x86_64\npage_size=4096\n' >"$root/hostcaps-snapshot.txt"
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\nstepping\t: 4\nflags\t\t: fpu\n\n' \
+        >"$root/proc/cpuinfo"
+echo 0-1 >"$root/sys/devices/system/cpu/online"
+echo 0-1 >"$root/sys/devices/system/cpu/possible"
+for c in 0 1; do
+        echo 0-1 >"$root/sys/devices/system/cpu/cpu$c/topology/package_cpus_list"
+        echo $c >"$root/sys/devices/system/cpu/cpu$c/topology/core_cpus_list"
+done
+echo 1-0 >"$root/sys/devices/system/node/online"
+
+expect empty-section 2 "needs a section name" -- -s ""
+expect comma-only 2 "empty section name" -- -s ,
+expect double-comma 2 "empty section name" -- -s cpu,,numa
+expect unknown-section 2 "unknown section 'cpux'" -- -s cpux
+expect unknown-option 2 "hostcaps: unrecognized option '--bogus'" -- --bogus
+expect unknown-short 2 "hostcaps: invalid option '-x'" -- -x
+expect missing-argument 2 "needs an argument" -- --root
+expect empty-root 2 "--root needs a directory" -- --root ""
+expect partly-failed 0 "hostcaps: numa: sys/devices/system/node/online" -- --root "$root" -s cpu,numa -f json
+grep -q '"failed": true' "$tmp/out" && grep -q '"vendor": "Intel"' "$tmp/out" ||
+        { echo "FAIL: partly-failed: the document lacks the CPU or the failed NUMA: $(head -c 300 "$tmp/out")"; failed=$((failed + 1)); }
+expect strict 1 "sys/devices/system/node/online" -- --root "$root" -s cpu,numa --strict
+expect all-failed 1 "sys/devices/system/node/online" -- --root "$root" -s numa
+expect snapshot-one-prefix 1 "hostcaps: snapshot: '$root' is not empty" -- snapshot -s cpu "$root"
+if grep -q "snapshot: snapshot" "$tmp/err"; then
+        echo "FAIL: doubled prefix: $(cat "$tmp/err")"
+        failed=$((failed + 1))
+fi
+if [ -w /dev/full ]; then
+        "$tool" --root "$root" -s cpu >/dev/full 2>"$tmp/err"
+        if [ $? -eq 1 ] && grep -q "No space left" "$tmp/err"; then
+                passed=$((passed + 1))
+        else
+                echo "FAIL: a full standard output went unreported: $(cat "$tmp/err")"
+                failed=$((failed + 1))
+        fi
+else
+        echo "NOTE: /dev/full is not writable here: the full-output check was not run"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
