@@ -258,3 +258,19 @@ Test(node, partly_failed_request) {
         free(doc);
         hostcaps_node_unref(node);
 }
+
+/* A recorded arch is a name, or the recording is refused: never an empty
+ * <arch></arch>, never a name cut short. */
+Test(node, recorded_arch_must_be_a_name) {
+        static const char *const bad[] = {"arch=\n", "arch=x86_64_but_much_longer_than_any_arch_name\n",
+                                          "arch=x86 64\n", "arch=<x/>\n"};
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                hostcaps_node *node = NULL;
+                test_write(root, "hostcaps-snapshot.txt", bad[i]);
+                cr_assert_eq(hostcaps_node_open(&node, root, 0), -EINVAL, "%s", bad[i]);
+                cr_assert(strstr(hostcaps_error_message(), "invalid arch"), "%s", hostcaps_error_message());
+        }
+        hostcaps_node *node = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, "", 0), -EINVAL);
+        cr_assert_null(node);
+}

@@ -274,3 +274,15 @@ Test(reader, special_files_refused_before_open) {
         cr_assert(strstr(hostcaps_error_message(), "sys/fifo: not a regular file"), "%s", hostcaps_error_message());
         free(path);
 }
+
+/* A value quoted in a message cannot drive the caller's terminal. */
+Test(reader, control_bytes_never_reach_a_message) {
+        uint64_t u;
+        test_write(root, "sys/esc", "\x1b]0;owned\x07\x9b" "2J\n");
+        cr_assert_eq(hostcaps_read_u64(r, "sys/esc", &u), -EINVAL);
+        const char *m = hostcaps_error_message();
+        cr_assert(strstr(m, "sys/esc"), "%s", m);
+        for (const unsigned char *p = (const unsigned char *) m; *p; p++)
+                cr_assert(*p >= 0x20 && *p != 0x7f && *p != 0x9b, "control byte 0x%02x in '%s'", *p, m);
+        cr_assert(strstr(m, "?]0;owned?"), "%s", m);
+}

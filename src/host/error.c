@@ -17,6 +17,9 @@ static _Thread_local int absent_err;
 
 _printf_(2, 0) static int error_vset(int err, const char *fmt, va_list ap) {
         vsnprintf(error_message, sizeof(error_message), fmt, ap);
+        /* Messages quote values read from files: no terminal control
+         * sequence, no invalid UTF-8 reaches whoever prints them. */
+        hostcaps_utf8_sanitize_inplace(error_message);
         error_set = true;
         absent_path[0] = '\0';
         return err > 0 ? -err : (err < 0 ? err : -EIO);

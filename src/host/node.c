@@ -109,11 +109,8 @@ int hostcaps_node_read_meta(hostcaps_node *node, const char *key, char **ret) {
         _cleanup_free_ char *s = NULL;
         size_t kl = strlen(key);
         int r = hostcaps_read_file(node->reader, HOSTCAPS_SNAPSHOT_META, &s, NULL);
-        if (r < 0) {
-                if (r == -ENOENT)
-                        hostcaps_error_reset();
+        if (r < 0)
                 return r;
-        }
         for (char *line = s, *next; line && *line; line = next) {
                 next = strchr(line, '\n');
                 if (next)
@@ -124,6 +121,19 @@ int hostcaps_node_read_meta(hostcaps_node *node, const char *key, char **ret) {
                 }
         }
         return -ENOENT;
+}
+
+/* An architecture name as uname and libvirt spell them: x86_64, aarch64,
+ * ppc64le, s390x, armv7l. Anything else in a recording is an error, not a
+ * name to print (an empty one would give <arch></arch>). */
+static bool arch_valid(const char *a) {
+        size_t n = strlen(a);
+        if (n == 0 || n > 31)
+                return false;
+        for (const char *c = a; *c; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+                        return false;
+        return true;
 }
 
 static int node_init_facts(hostcaps_node *node) {
@@ -139,6 +149,9 @@ static int node_init_facts(hostcaps_node *node) {
         _cleanup_free_ char *ps = NULL;
         if (hostcaps_node_read_meta(node, "arch", &node->arch) < 0)
                 node->arch = arch_from_cpuinfo(node->reader);
+        else if (!arch_valid(node->arch))
+                return hostcaps_error(EINVAL, "%s: invalid arch '%.64s' (a name such as x86_64, 1 to 31 letters, "
+                                      "digits or '_')", HOSTCAPS_SNAPSHOT_META, node->arch);
         if (!node->arch) {
                 /* Nothing recorded says: assume the build's own architecture. */
 #if defined(__x86_64__)

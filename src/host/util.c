@@ -105,3 +105,13 @@ int hostcaps_utf8_sanitize(const char *s, char **ret) {
         *ret = out;
         return 1;
 }
+
+void hostcaps_utf8_sanitize_inplace(char *s) {
+        for (unsigned char *p = (unsigned char *) s; *p;) {
+                size_t n = utf8_ok(p);
+                if (n)
+                        p += n;
+                else
+                        *p++ = '?';
+        }
+}
