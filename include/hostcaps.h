@@ -15,6 +15,7 @@
 
 #include <hostcaps/version.h>
 #include <hostcaps/common.h>
+#include <hostcaps/cpuset.h>
 #include <hostcaps/node.h>
 #include <hostcaps/cpu.h>
 #include <hostcaps/numa.h>

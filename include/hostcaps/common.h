@@ -69,6 +69,10 @@ typedef enum hostcaps_format {
  * or NULL if none failed yet. Valid until the next failing call on this thread. */
 HOSTCAPS_EXPORT const char *hostcaps_error_message(void);
 
+/* The version of the library in use ("0.2.0"), which may be newer than the
+ * HOSTCAPS_VERSION_STRING a program was built with. */
+HOSTCAPS_EXPORT const char *hostcaps_version(void);
+
 /* "cpu", "numa", ... for a single section flag; NULL for anything else. */
 HOSTCAPS_EXPORT const char *hostcaps_section_to_string(unsigned int section);
 /* The flag of a section name, or 0 if the name is unknown. */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <hostcaps/common.h>
+#include <hostcaps/cpuset.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -74,6 +75,15 @@ HOSTCAPS_EXPORT int hostcaps_node_set_cpuid_file(hostcaps_node *node, const char
 HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned int sections,
                                                    unsigned int flags, hostcaps_format format,
                                                    char **ret_doc);
+
+/* The CPUs the tasks of cgroup `path` may run on (its effective cpuset),
+ * for an agent that places a workload: the workload's cgroup, not the
+ * caller's. `path` is relative to the cgroup mount ("/kubepods/pod1/ctr";
+ * "/" for the root); cgroup v2's cpuset.cpus.effective, else v1's
+ * cpuset.effective_cpus, read under the node's root. The set is the
+ * caller's to free. -ENOENT naming the file when the cgroup or its cpuset
+ * controller does not exist; -EINVAL for a path with "." or "..". */
+HOSTCAPS_EXPORT int hostcaps_node_cgroup_cpus(hostcaps_node *node, const char *path, hostcaps_cpuset **ret);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "parse.h"
 #include "hostcaps/node.h"
+#include "hostcaps/version.h"
 #include "node.h"
 #include "section.h"
 
@@ -49,6 +50,10 @@ int hostcaps_section_index(unsigned int flag) {
         if (flag == 0 || (flag & (flag - 1)) || flag > (1u << (HOSTCAPS_N_SECTIONS - 1)))
                 return -EINVAL;
         return __builtin_ctz(flag);
+}
+
+HOSTCAPS_EXPORT const char *hostcaps_version(void) {
+        return HOSTCAPS_VERSION_STRING;
 }
 
 HOSTCAPS_EXPORT const char *hostcaps_section_to_string(unsigned int section) {
@@ -405,6 +410,8 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
         int idx, r;
         slot *s;
 
+        /* The message speaks of the last call: a success leaves none. */
+        hostcaps_error_reset();
         if (!node || !ret)
                 return hostcaps_error(EINVAL, "invalid argument: node or ret is NULL");
         r = check_flags(flags);
