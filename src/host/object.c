@@ -48,14 +48,25 @@ int hostcaps_object_set_absent(hostcaps_object *o, const char *reason) {
         return 0;
 }
 
-int hostcaps_object_new_absent(const hostcaps_section_ops *ops, const char *reason, hostcaps_object **ret) {
+int hostcaps_object_new(unsigned int section, hostcaps_object **ret) {
+        int idx = hostcaps_section_index(section);
+        const hostcaps_section_ops *ops = idx >= 0 ? hostcaps_sections[idx] : NULL;
         hostcaps_object *o;
-        if (ops->object_size < sizeof(hostcaps_object))
-                return hostcaps_error(EINVAL, "section '%s' declares no object size", ops->name);
+        if (!ops || ops->object_size < sizeof(hostcaps_object))
+                return hostcaps_error(EINVAL, "section 0x%x declares no object size", section);
         o = calloc(1, ops->object_size);
         if (!o)
                 return -ENOMEM;
         hostcaps_object_init(o, ops->flag);
+        *ret = o;
+        return 0;
+}
+
+int hostcaps_object_new_absent(const hostcaps_section_ops *ops, const char *reason, hostcaps_object **ret) {
+        hostcaps_object *o;
+        int r = hostcaps_object_new(ops->flag, &o);
+        if (r < 0)
+                return r;
         if (hostcaps_object_set_absent(o, reason) < 0) {
                 hostcaps_object_unref(o);
                 return -ENOMEM;

@@ -19,6 +19,10 @@ typedef struct hostcaps_object {
         size_t n_reasons;
 } hostcaps_object;
 
+/* A new zeroed object of a section (its ops' object_size), one reference:
+ * the one allocator every section uses; `*ret` is the head, cast to the
+ * section's type. */
+int hostcaps_object_new(unsigned int section, hostcaps_object **ret);
 /* Initialize the head of a freshly allocated object with one reference. */
 /* The section's free_object (section.h) frees its fields when the last
  * reference goes. */
