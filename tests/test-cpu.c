@@ -178,6 +178,33 @@ static char *strv_join(char **v) {
         return s;
 }
 
+/* The x86 features of the map in `dir`, read by the parser the section
+ * uses, as a table of one condition each (libvirt's features have one; the
+ * names point into the map, freed with it). */
+static hostcaps_x86_feature *map_features(const char *dir, hostcaps_cpumap **ret_map, size_t *ret_n) {
+        cr_assert_eq(hostcaps_cpumap_load(dir, ret_map), 0, "%s", hostcaps_error_message());
+        size_t n = hostcaps_cpumap_x86_n_features(*ret_map);
+        hostcaps_x86_feature *t = calloc(n + 1, sizeof(*t));
+        cr_assert(t);
+        for (size_t i = 0; i < n; i++) {
+                const hostcaps_x86_feature *items;
+                size_t n_items;
+                const char *name = hostcaps_cpumap_x86_feature(*ret_map, i, &items, &n_items);
+                cr_assert(name && n_items == 1, "feature %zu: %zu conditions", i, n_items);
+                t[i] = items[0];
+        }
+        *ret_n = n;
+        return t;
+}
+
+/* hostcaps_cpumap_x86_decode() of a dump, identity decoded as the section
+ * decodes it. */
+static int decode_with_map(const hostcaps_cpumap *map, const hostcaps_cpuid *c, hostcaps_cpumap_x86 *r) {
+        hostcaps_x86_identity id;
+        hostcaps_x86_identify(c, &id);
+        return hostcaps_cpumap_x86_decode(map, c, &id, r);
+}
+
 /* ---- the built-in feature table ------------------------------------------ */
 
 /* Entry for entry, the built-in table is libvirt's map: the same names in
@@ -186,9 +213,9 @@ static char *strv_join(char **v) {
  * comparison then lists as missing from the built-in table. */
 Test(builtin, same_table_as_installed_map) {
         REQUIRE_MAP();
-        hostcaps_x86_feature *map = NULL;
+        hostcaps_cpumap *cpumap = NULL;
         size_t n = 0;
-        cr_assert_eq(hostcaps_x86_features_load(LIBVIRT_MAP_DIR, &map, &n), 0, "%s", hostcaps_error_message());
+        hostcaps_x86_feature *map = map_features(LIBVIRT_MAP_DIR, &cpumap, &n);
         int ver = installed_libvirt_version();
         if (ver != 9000) {
                 size_t missing = 0;
@@ -201,7 +228,8 @@ Test(builtin, same_table_as_installed_map) {
                                         map[i].name, ver / 1000, ver % 1000);
                         missing += !found;
                 }
-                hostcaps_x86_features_free(map, n);
+                free(map);
+                hostcaps_cpumap_free(cpumap);
                 fprintf(stderr, "SKIP %s: the installed map is not libvirt 9.0's (%zu features not built in)\n",
                         __func__, missing);
                 cr_skip_test("installed cpu_map is not libvirt 9.0's");
@@ -220,7 +248,8 @@ Test(builtin, same_table_as_installed_map) {
                         cr_expect_eq(b->mask[k], m->mask[k], "%s: register %d mask %#x vs %#x", m->name, k,
                                      b->mask[k], m->mask[k]);
         }
-        hostcaps_x86_features_free(map, n);
+        free(map);
+        hostcaps_cpumap_free(cpumap);
 }
 
 /* Every libvirt cputest dump decodes to the same features with the built-in
@@ -228,10 +257,10 @@ Test(builtin, same_table_as_installed_map) {
 Test(builtin, decodes_like_installed_map) {
         TEST_REQUIRE_FIXTURES(fx);
         REQUIRE_MAP();
-        hostcaps_x86_feature *map = NULL;
+        hostcaps_cpumap *cpumap = NULL;
         size_t n = 0, cases = 0;
         char dir[4096];
-        cr_assert_eq(hostcaps_x86_features_load(LIBVIRT_MAP_DIR, &map, &n), 0, "%s", hostcaps_error_message());
+        hostcaps_x86_feature *map = map_features(LIBVIRT_MAP_DIR, &cpumap, &n);
         pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++, cases++) {
@@ -260,7 +289,8 @@ Test(builtin, decodes_like_installed_map) {
         }
         cr_assert_gt(cases, 0, "no cputest cases in %s", dir);
         strv_free(names);
-        hostcaps_x86_features_free(map, n);
+        free(map);
+        hostcaps_cpumap_free(cpumap);
 }
 
 /* With the map directory pointing at an empty directory, the section falls
@@ -274,9 +304,11 @@ Test(builtin, section_without_map) {
         cr_assert(empty);
         setenv("HOSTCAPS_CPU_MAP_DIR", empty, 1);
         hostcaps_x86_feature *map = NULL;
+        hostcaps_cpumap *cpumap = NULL;
         size_t n = 0;
-        bool have_map = map_installed() &&
-                        hostcaps_x86_features_load(LIBVIRT_MAP_DIR, &map, &n) == 0;
+        bool have_map = map_installed();
+        if (have_map)
+                map = map_features(LIBVIRT_MAP_DIR, &cpumap, &n);
         pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++) {
@@ -308,7 +340,8 @@ Test(builtin, section_without_map) {
         if (!have_map)
                 fprintf(stderr, "note: %s: no installed map to compare the built-in decoding with\n", __func__);
         strv_free(names);
-        hostcaps_x86_features_free(map, n);
+        free(map);
+        hostcaps_cpumap_free(cpumap);
         test_rm_rf(root);
         test_rm_rf(empty);
         free(root);
@@ -1148,6 +1181,7 @@ Test(identity, msr_features) {
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x000806ea, 0x0, 0x0, 0x0)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x60000000)
                                 "<msr index='0x10a' edx='0x00000000' eax='0x00000041'/>\n"
                                 "<msr index='0xcf' edx='0x00000000' eax='0x00000020'/>\n"
@@ -1586,12 +1620,13 @@ Test(cpumap, dialect_10) {
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                                 "<msr index='0x10a' edx='0x00000000' eax='0x00000001'/>\n"
                                 "</cpudata>\n");
         hostcaps_cpuid *c = load_dump(path);
         hostcaps_cpumap_x86 r;
-        cr_assert_eq(hostcaps_cpumap_x86_decode(map, c, &r), 0);
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_str_eq(r.vendor, "Intel");
         /* Base-v2 leaves only avx beside it, Base three; Guest is not for hosts. */
         cr_expect_str_eq(r.model ? r.model : "(none)", "Base-v2");
@@ -1607,10 +1642,11 @@ Test(cpumap, dialect_10) {
                           "<cpudata arch='x86'>\n"
                           CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                           CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
+                          CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                           CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                           "</cpudata>\n");
         c = load_dump(path);
-        cr_assert_eq(hostcaps_cpumap_x86_decode(map, c, &r), 0);
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_str_eq(r.model ? r.model : "(none)", "Base");
         cr_expect_eq(r.n_features, 2); /* avx, arch-capabilities */
         hostcaps_cpumap_x86_done(&r);
@@ -1624,11 +1660,12 @@ Test(cpumap, dialect_10) {
                           "<cpudata arch='x86'>\n"
                           CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                           CPUID_LINE(0x1, 0x0, 0x00050657, 0x0, 0x10000000, 0x02000001)
+                          CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                           CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                           "<msr index='0x10a' edx='0x00000000' eax='0x00000001'/>\n"
                           "</cpudata>\n");
         c = load_dump(path);
-        cr_assert_eq(hostcaps_cpumap_x86_decode(map, c, &r), 0);
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_str_eq(r.model ? r.model : "(none)", "Other");
         cr_expect_eq(r.n_features, 0);
         hostcaps_cpumap_x86_done(&r);
@@ -1684,6 +1721,7 @@ Test(cpumap, section_with_malformed_map) {
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 "</cpudata>\n");
         hostcaps_node *node = open_root(root);
         cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
@@ -1717,10 +1755,11 @@ Test(cpumap, unknown_vendor) {
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x746e6543, 0x736c7561, 0x48727561)
                                 CPUID_LINE(0x1, 0x0, 0x000006f2, 0x0, 0x0, 0x02000001)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 "</cpudata>\n");
         hostcaps_cpuid *c = load_dump(path);
         hostcaps_cpumap_x86 r;
-        cr_assert_eq(hostcaps_cpumap_x86_decode(map, c, &r), 0);
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_null(r.vendor);
         cr_expect_str_eq(r.model ? r.model : "(none)", "Base");
         cr_expect_eq(r.n_features, 0);
