@@ -1790,3 +1790,287 @@ Test(cpumap, parsed_once) {
         cr_assert_not_null(a);
         cr_expect_eq(a, b);
 }
+
+/* ---- libvirt 11.x: its map, its rules ---------------------------------------- */
+
+/* libvirt 11.3.0's host <cpu> for the ten shared dumps, made with 11.3.0's
+ * map (../shared/fixtures/libvirt-11.3): with that map, through the section,
+ * model, vendor, signature and the features beside the model, in order. */
+Test(cpumap11, cputest_exact) {
+        TEST_REQUIRE_FIXTURES(fx);
+        char map[4096], dir[4096], expect[4096], *root = mini_x86_root();
+        pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
+        pathf(expect, sizeof(expect), "%s/libvirt-11.3/cputest", fx);
+        pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
+        setenv("HOSTCAPS_CPU_MAP_DIR", map, 1);
+        char **names = subdirs(expect);
+        size_t n = 0;
+        for (size_t i = 0; names[i]; i++, n++) {
+                char path[4096];
+                expected_host want;
+                unsigned fam, mod, step;
+                pathf(path, sizeof(path), "%s/%s/expected-host.xml", expect, names[i]);
+                parse_expected_host(path, &want);
+                pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
+                hostcaps_node *node = open_root(root);
+                cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
+                hostcaps_cpu *cpu = get_cpu(node);
+                cr_expect_str_eq(hostcaps_cpu_feature_source(cpu), "cpu_map");
+                cr_expect_str_eq(hostcaps_cpu_model(cpu) ? hostcaps_cpu_model(cpu) : "(none)", want.model,
+                                 "%s: model (%s)", names[i], hostcaps_cpu_model_reason(cpu));
+                cr_expect_str_eq(hostcaps_cpu_vendor(cpu), want.vendor, "%s", names[i]);
+                cr_assert(hostcaps_cpu_signature(cpu, &fam, &mod, &step));
+                cr_expect(fam == want.family && mod == want.model_number && step == want.stepping, "%s", names[i]);
+                char **ours = calloc(hostcaps_cpu_n_features(cpu) + 1, sizeof(char *));
+                for (size_t k = 0; k < hostcaps_cpu_n_features(cpu); k++)
+                        ours[k] = strdup(hostcaps_cpu_feature(cpu, k));
+                char *a = strv_join(ours), *b = strv_join(want.features);
+                cr_expect_str_eq(a, b, "%s:\n ours:    %s\n libvirt: %s", names[i], a, b);
+                free(a);
+                free(b);
+                strv_free(ours);
+                hostcaps_cpu_unref(cpu);
+                hostcaps_node_unref(node);
+                expected_host_free(&want);
+        }
+        cr_assert_eq(n, 10, "%zu cases in %s", n, expect);
+        strv_free(names);
+        test_rm_rf(root);
+        free(root);
+}
+
+/* The rule set follows the map's content: 11.3's map (versioned models,
+ * added='yes') calls for 11.x's rules, Debian's 9.0 map for 9.0's. */
+Test(cpumap11, rules_from_the_map) {
+        TEST_REQUIRE_FIXTURES(fx);
+        char map[4096];
+        hostcaps_cpumap *m = NULL;
+        pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
+        cr_assert_eq(hostcaps_cpumap_load(map, &m), 0, "%s", hostcaps_error_message());
+        cr_expect(strstr(hostcaps_cpumap_rules(m), "libvirt 11.x"), "%s", hostcaps_cpumap_rules(m));
+        hostcaps_cpumap_free(m);
+        if (map_installed() && installed_libvirt_version() == 9000) {
+                cr_assert_eq(hostcaps_cpumap_load(LIBVIRT_MAP_DIR, &m), 0, "%s", hostcaps_error_message());
+                cr_expect(strstr(hostcaps_cpumap_rules(m), "libvirt 9.0"), "%s", hostcaps_cpumap_rules(m));
+                hostcaps_cpumap_free(m);
+        }
+}
+
+/* A small map for the rules: Intel, four features (the last an MSR one,
+ * as libvirt's vmx-* are), TSX. `models` is the body of x86_models.xml. */
+static char *write_rule_map(const char *models) {
+        char *dir = test_mkdtemp();
+        cr_assert(dir);
+        test_write(dir, "index.xml",
+                   "<cpus><arch name='x86'><include filename='x86_vendors.xml'/>"
+                   "<include filename='x86_features.xml'/><include filename='x86_models.xml'/></arch></cpus>\n");
+        test_write(dir, "x86_vendors.xml", "<cpus><vendor name='Intel' string='GenuineIntel'/></cpus>\n");
+        test_write(dir, "x86_features.xml",
+                   "<cpus>"
+                   "<feature name='fpu'><cpuid eax_in='0x01' edx='0x00000001'/></feature>"
+                   "<feature name='sse'><cpuid eax_in='0x01' edx='0x02000000'/></feature>"
+                   "<feature name='avx'><cpuid eax_in='0x01' ecx='0x10000000'/></feature>"
+                   "<feature name='hle'><cpuid eax_in='0x07' ecx_in='0x00' ebx='0x00000010'/></feature>"
+                   "<feature name='rtm'><cpuid eax_in='0x07' ecx_in='0x00' ebx='0x00000800'/></feature>"
+                   "<feature name='vmx-ept'><msr index='0x48b' edx='0x0' eax='0x00000002'/></feature>"
+                   "</cpus>\n");
+        char *body = NULL;
+        cr_assert(asprintf(&body, "<cpus>%s</cpus>\n", models) > 0);
+        test_write(dir, "x86_models.xml", body);
+        free(body);
+        return dir;
+}
+
+/* An Intel CPU of signature `eax` (leaf 1) with fpu, sse, avx, and hle and
+ * rtm; no VMX MSRs. */
+static hostcaps_cpuid *rule_cpu(const char *root, uint32_t eax) {
+        char body[1024], *path;
+        snprintf(body, sizeof(body),
+                 "<cpudata arch='x86'>\n"
+                 "<cpuid eax_in='0x0' ecx_in='0x0' eax='0x7' ebx='0x756e6547' ecx='0x6c65746e' edx='0x49656e69'/>\n"
+                 "<cpuid eax_in='0x1' ecx_in='0x0' eax='0x%08x' ebx='0x0' ecx='0x10000000' edx='0x02000001'/>\n"
+                 "<cpuid eax_in='0x7' ecx_in='0x0' eax='0x0' ebx='0x00000810' ecx='0x0' edx='0x0'/>\n"
+                 "<cpuid eax_in='0x80000000' ecx_in='0x0' eax='0x80000000' ebx='0x0' ecx='0x0' edx='0x0'/>\n"
+                 "</cpudata>\n",
+                 eax);
+        path = write_dump(root, "rule.xml", body);
+        hostcaps_cpuid *c = load_dump(path);
+        free(path);
+        return c;
+}
+
+/* The model (or "(none)") and the features beside it, space-separated. */
+static void rule_decode(const char *models, uint32_t eax, char **ret_model, char **ret_features, char **ret_rules) {
+        char *dir = write_rule_map(models), *root = test_mkdtemp();
+        hostcaps_cpumap *map = NULL;
+        cr_assert_eq(hostcaps_cpumap_load(dir, &map), 0, "%s", hostcaps_error_message());
+        hostcaps_cpuid *c = rule_cpu(root, eax);
+        hostcaps_cpumap_x86 r;
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
+        char **v = calloc(r.n_features + 1, sizeof(char *));
+        for (size_t i = 0; i < r.n_features; i++)
+                v[i] = strdup(r.features[i]);
+        *ret_model = strdup(r.model ? r.model : "(none)");
+        *ret_features = strv_join(v);
+        if (ret_rules)
+                *ret_rules = strdup(r.rules);
+        strv_free(v);
+        hostcaps_cpumap_x86_done(&r);
+        hostcaps_cpuid_free(c);
+        hostcaps_cpumap_free(map);
+        test_rm_rf(dir);
+        test_rm_rf(root);
+        free(dir);
+        free(root);
+}
+
+#define MODEL(name, decode, body)                                                                  \
+        "<model name='" name "'><decode host='" decode "' guest='on'/>" body "</model>"
+
+/* A model whose signature matches the CPU wins over one that leaves fewer
+ * features to list but whose signature does not. */
+Test(cpurules, signature_beats_feature_count) {
+        char *model, *features;
+        const char *models = MODEL("Exact", "on",
+                                   "<signature family='6' model='85'/><vendor name='Intel'/><feature name='fpu'/>")
+                MODEL("Closer", "on",
+                      "<signature family='6' model='99'/><vendor name='Intel'/><feature name='fpu'/>"
+                      "<feature name='sse'/><feature name='avx'/><feature name='hle'/><feature name='rtm'/>");
+        rule_decode(models, 0x00050654, &model, &features, NULL); /* 6/85/4 */
+        cr_expect_str_eq(model, "Exact");
+        cr_expect_str_eq(features, "sse avx hle rtm");
+        free(model), free(features);
+        /* No signature matches (6/86): the count decides. */
+        rule_decode(models, 0x00050664, &model, &features, NULL);
+        cr_expect_str_eq(model, "Closer");
+        cr_expect_str_eq(features, "");
+        free(model), free(features);
+}
+
+/* A stepping range limits a signature. */
+Test(cpurules, signature_stepping) {
+        char *model, *features;
+        const char *models = MODEL("Early", "on", "<signature family='6' model='85' stepping='0-3'/><feature name='fpu'/>")
+                MODEL("Late", "on", "<signature family='6' model='85' stepping='4-15'/><feature name='fpu'/>");
+        rule_decode(models, 0x00050652, &model, &features, NULL);
+        cr_expect_str_eq(model, "Early");
+        free(model), free(features);
+        rule_decode(models, 0x00050657, &model, &features, NULL);
+        cr_expect_str_eq(model, "Late");
+        free(model), free(features);
+}
+
+/* A versioned model equal to its base: the tie keeps the one tried first,
+ * the later in the map (libvirt 11.x names host CPUs "Base-v1"); a version
+ * with a feature the CPU lacks is out; one with more of the CPU's features
+ * wins. */
+Test(cpurules, versioned_model_against_base) {
+        char *model, *features, *rules;
+        const char *base = MODEL("Base", "on", "<signature family='6' model='85'/><vendor name='Intel'/>"
+                                               "<feature name='fpu'/><feature name='sse'/>");
+        char *models = NULL;
+        cr_assert(asprintf(&models, "%s%s%s", base,
+                           "<model name='Base-v1'><decode host='on' guest='off'/><model name='Base'/></model>",
+                           "<model name='Base-v2'><decode host='on' guest='off'/><model name='Base'/>"
+                           "<feature name='vmx-ept'/></model>") > 0);
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "Base-v1");
+        cr_expect_str_eq(features, "avx hle rtm");
+        cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
+        free(model), free(features), free(rules), free(models);
+        cr_assert(asprintf(&models, "%s%s%s", base,
+                           "<model name='Base-v1'><decode host='on' guest='off'/><model name='Base'/></model>",
+                           "<model name='Base-v2'><decode host='on' guest='off'/><model name='Base'/>"
+                           "<feature name='avx'/></model>") > 0);
+        rule_decode(models, 0x00050654, &model, &features, NULL);
+        cr_expect_str_eq(model, "Base-v2");
+        cr_expect_str_eq(features, "hle rtm");
+        free(model), free(features), free(models);
+}
+
+/* decode host='off': the best fit never names a host CPU. */
+Test(cpurules, decode_host_off) {
+        char *model, *features, *rules;
+        const char *models = MODEL("Small", "on", "<vendor name='Intel'/><feature name='fpu'/>")
+                MODEL("Perfect", "off", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                                        "<feature name='avx'/><feature name='hle'/><feature name='rtm'/>");
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "Small");
+        cr_expect_str_eq(features, "sse avx hle rtm");
+        /* Neither versioned models nor added features: 9.0's rules. */
+        cr_expect(strstr(rules, "libvirt 9.0"), "%s", rules);
+        free(model), free(features), free(rules);
+}
+
+/* Haswell's TSX erratum (Intel 6/60, 6/69, 6/70, 6/63 before stepping 4):
+ * hle and rtm are dropped before the model is chosen. */
+Test(cpurules, tsx_erratum) {
+        char *model, *features;
+        const char *models = MODEL("Haswell-noTSX", "on", "<signature family='6' model='63'/><vendor name='Intel'/>"
+                                                          "<feature name='fpu'/><feature name='sse'/>")
+                MODEL("Haswell", "on", "<signature family='6' model='63'/><vendor name='Intel'/>"
+                                       "<feature name='fpu'/><feature name='sse'/><feature name='hle'/>"
+                                       "<feature name='rtm'/>");
+        rule_decode(models, 0x000306f2, &model, &features, NULL); /* 6/63/2 */
+        cr_expect_str_eq(model, "Haswell-noTSX");
+        cr_expect_str_eq(features, "avx");
+        free(model), free(features);
+        rule_decode(models, 0x000306f4, &model, &features, NULL); /* 6/63/4: fixed */
+        cr_expect_str_eq(model, "Haswell");
+        cr_expect_str_eq(features, "avx");
+        free(model), free(features);
+        /* 6/60, any stepping: no signature matches; without TSX only
+         * Haswell-noTSX fits. */
+        rule_decode(models, 0x000306c3, &model, &features, NULL);
+        cr_expect_str_eq(model, "Haswell-noTSX");
+        cr_expect_str_eq(features, "avx");
+        free(model), free(features);
+}
+
+/* libvirt 11.x: a feature a model marks added='yes' (and the versions built
+ * on it inherit) is not required of the host; without the mark it is. */
+Test(cpurules, added_features_not_required) {
+        char *model, *features, *rules;
+        const char *models = MODEL("Old", "on", "<vendor name='Intel'/><feature name='fpu'/>")
+                MODEL("New", "on", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                                   "<feature name='vmx-ept' added='yes'/>")
+                "<model name='New-v1'><decode host='on' guest='off'/><model name='New'/></model>";
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "New-v1");
+        cr_expect_str_eq(features, "avx hle rtm");
+        cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
+        free(model), free(features), free(rules);
+        models = MODEL("Old", "on", "<vendor name='Intel'/><feature name='fpu'/>")
+                MODEL("New", "on", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                                   "<feature name='vmx-ept'/>");
+        rule_decode(models, 0x00050654, &model, &features, NULL);
+        cr_expect_str_eq(model, "Old");
+        free(model), free(features);
+}
+
+/* Through the section, the model reason names the rule set when no model
+ * fits. */
+Test(cpurules, reason_names_the_rules) {
+        char *dir = write_rule_map(MODEL("Big", "on", "<vendor name='Intel'/><feature name='vmx-ept'/>")),
+             *root = mini_x86_root();
+        setenv("HOSTCAPS_CPU_MAP_DIR", dir, 1);
+        char *path = write_dump(root, "d.xml",
+                                "<cpudata arch='x86'>\n"
+                                CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                                CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                                "</cpudata>\n");
+        hostcaps_node *node = open_root(root);
+        cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
+        hostcaps_cpu *cpu = get_cpu(node);
+        cr_expect_null(hostcaps_cpu_model(cpu));
+        const char *why = hostcaps_cpu_model_reason(cpu);
+        cr_expect(why && strstr(why, "no model") && strstr(why, "libvirt 9.0"), "%s", why ? why : "(null)");
+        hostcaps_cpu_unref(cpu);
+        hostcaps_node_unref(node);
+        free(path);
+        test_rm_rf(dir);
+        test_rm_rf(root);
+        free(dir);
+        free(root);
+}

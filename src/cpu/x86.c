@@ -279,7 +279,7 @@ static int check_identity_leaves(const hostcaps_cpuid *c, const char *path) {
                 return hostcaps_error(EINVAL, "%s: CPUID leaf 0x0 states no leaf 0x1 (highest basic leaf %#x)", path,
                                       regs[0]);
         hostcaps_cpuid_get(c, 0x80000000u, 0, regs);
-        if (regs[0] < 0x80000000u || regs[0] > 0x8000ffffu)
+        if (regs[0] < 0x80000000u || regs[0] > 0x800000ffu) /* real CPUs: up to 0x80000028 */
                 return hostcaps_error(EINVAL, "%s: CPUID leaf 0x80000000 states no extended range (eax %#x)", path,
                                       regs[0]);
         return 0;
