@@ -2074,3 +2074,252 @@ Test(cpurules, reason_names_the_rules) {
         free(dir);
         free(root);
 }
+
+/* ---- hostile maps: the work stays linear, bounded ------------------------------ */
+
+/* A map of the given x86 model files (index.xml includes vendors, features
+ * and then `includes`, already formatted <include/>s). */
+static char *write_big_map(const char *includes) {
+        char *dir = write_rule_map(""), *index = NULL;
+        cr_assert(asprintf(&index,
+                           "<cpus><arch name='x86'><include filename='x86_vendors.xml'/>"
+                           "<include filename='x86_features.xml'/>%s</arch></cpus>\n",
+                           includes) > 0);
+        test_write(dir, "index.xml", index);
+        free(index);
+        return dir;
+}
+
+static void expect_refused(const char *dir, const char *needle) {
+        hostcaps_cpumap *map = NULL;
+        cr_expect_lt(hostcaps_cpumap_load(dir, &map), 0, "a map asking for %s loaded", needle);
+        cr_expect_null(map);
+        const char *m = hostcaps_error_message();
+        cr_expect(m && strstr(m, needle), "'%s' does not say %s", m ? m : "", needle);
+}
+
+/* Three 4 KB files of 150 includes each used to be 150^3 parses (3.4 M,
+ * minutes); a file is now read once, and a second include of it refused. */
+Test(cpumap_bounds, includes_repeated) {
+        FILE *f;
+        char *a = NULL, *b = NULL;
+        size_t la, lb;
+        cr_assert(f = open_memstream(&a, &la));
+        fputs("<cpus>", f);
+        for (int i = 0; i < 150; i++)
+                fputs("<include filename='x86_b.xml'/>", f);
+        fputs("</cpus>\n", f);
+        fclose(f);
+        cr_assert(f = open_memstream(&b, &lb));
+        fputs("<cpus>", f);
+        for (int i = 0; i < 150; i++)
+                fputs("<include filename='x86_c.xml'/>", f);
+        fputs("</cpus>\n", f);
+        fclose(f);
+        char *dir = write_big_map("<include filename='x86_a.xml'/>");
+        test_write(dir, "x86_a.xml", a);
+        test_write(dir, "x86_b.xml", b);
+        test_write(dir, "x86_c.xml", "<cpus/>\n");
+        /* x86_b.xml, read once, includes x86_c.xml a second time. */
+        expect_refused(dir, "included twice");
+        const char *m = hostcaps_error_message();
+        cr_expect(m && strstr(m, "x86_b.xml") && strstr(m, "x86_c.xml"), "%s", m ? m : "");
+        free(a);
+        free(b);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+/* Many distinct files: refused past HOSTCAPS_CPUMAP_MAX_FILES. */
+Test(cpumap_bounds, too_many_files) {
+        FILE *f;
+        char *inc = NULL, name[64];
+        size_t len;
+        cr_assert(f = open_memstream(&inc, &len));
+        for (int i = 0; i < HOSTCAPS_CPUMAP_MAX_FILES + 10; i++)
+                fprintf(f, "<include filename='x86_m%d.xml'/>", i);
+        fclose(f);
+        char *dir = write_big_map(inc);
+        for (int i = 0; i < HOSTCAPS_CPUMAP_MAX_FILES + 10; i++) {
+                /* fopen, not test_write: a shell per file is slow. */
+                char path[4096];
+                snprintf(name, sizeof(name), "x86_m%d.xml", i);
+                pathf(path, sizeof(path), "%s/%s", dir, name);
+                FILE *w = fopen(path, "w");
+                cr_assert(w, "%s", path);
+                fputs("<cpus/>\n", w);
+                fclose(w);
+        }
+        expect_refused(dir, "more than 1024 files");
+        free(inc);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+/* A file of `n` models, the last `last` (others named m<i>). */
+static char *many_models(size_t n, const char *last) {
+        FILE *f;
+        char *s = NULL;
+        size_t len;
+        cr_assert(f = open_memstream(&s, &len));
+        fputs("<cpus>", f);
+        for (size_t i = 0; i + 1 < n; i++)
+                fprintf(f, "<model name='m%zu'><decode host='on' guest='on'/><vendor name='Intel'/>"
+                           "<feature name='fpu'/></model>\n", i);
+        fputs(last, f);
+        fputs("</cpus>\n", f);
+        fclose(f);
+        return s;
+}
+
+/* 160k models took 42 s (a linear search per model); refused now, fast,
+ * past HOSTCAPS_CPUMAP_MAX_ENTRIES. */
+Test(cpumap_bounds, too_many_models) {
+        char *dir = write_big_map("<include filename='x86_many.xml'/>");
+        char *models = many_models(160000, "");
+        test_write(dir, "x86_many.xml", models);
+        expect_refused(dir, "more than 16384 models");
+        free(models);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+/* Just under the bound, the map loads and answers: the last model fitting
+ * best, found among 16k by name. */
+Test(cpumap_bounds, many_models_answer) {
+        char *dir = write_big_map("<include filename='x86_many.xml'/>"), *root = test_mkdtemp();
+        char *models = many_models(HOSTCAPS_CPUMAP_MAX_ENTRIES - 1,
+                                   "<model name='Best'><decode host='on' guest='on'/><model name='m7'/>"
+                                   "<feature name='sse'/><feature name='avx'/></model>"
+                                   "<model name='Best-v1'><decode host='on' guest='off'/><model name='Best'/>"
+                                   "</model>");
+        test_write(dir, "x86_many.xml", models);
+        hostcaps_cpumap *map = NULL;
+        cr_assert_eq(hostcaps_cpumap_load(dir, &map), 0, "%s", hostcaps_error_message());
+        hostcaps_cpuid *c = rule_cpu(root, 0x00050654);
+        hostcaps_cpumap_x86 r;
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
+        cr_expect_str_eq(r.model ? r.model : "(none)", "Best-v1");
+        cr_expect_eq(r.n_features, 2); /* hle rtm */
+        hostcaps_cpumap_x86_done(&r);
+        hostcaps_cpuid_free(c);
+        hostcaps_cpumap_free(map);
+        free(models);
+        test_rm_rf(dir);
+        test_rm_rf(root);
+        free(dir);
+        free(root);
+}
+
+/* Signatures copied into every model built on a model with many of them:
+ * counted, and refused past HOSTCAPS_CPUMAP_MAX_SIGNATURES. */
+Test(cpumap_bounds, inherited_signatures) {
+        FILE *f;
+        char *s = NULL;
+        size_t len;
+        cr_assert(f = open_memstream(&s, &len));
+        fputs("<cpus><model name='Wide'><decode host='on' guest='on'/>", f);
+        for (int i = 0; i < 2000; i++)
+                fprintf(f, "<signature family='6' model='%d'/>", i);
+        fputs("</model>", f);
+        for (int i = 0; i < 200; i++)
+                fprintf(f, "<model name='W%d'><decode host='on' guest='off'/><model name='Wide'/></model>", i);
+        fputs("</cpus>\n", f);
+        fclose(f);
+        char *dir = write_big_map("<include filename='x86_wide.xml'/>");
+        test_write(dir, "x86_wide.xml", s);
+        expect_refused(dir, "more than 262144 signatures");
+        free(s);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+/* ---- CPUID dumps that are not one ----------------------------------------------- */
+
+static void expect_dump_refused(const char *body, const char *needle) {
+        char *root = test_mkdtemp(), *path = write_dump(root, "d.txt", body);
+        hostcaps_reader *r = NULL;
+        hostcaps_cpuid *c = NULL;
+        cr_assert_eq(hostcaps_reader_new(&r, "/"), 0);
+        cr_expect_lt(hostcaps_cpuid_load(r, path, &c), 0, "accepted: %s", body);
+        cr_expect_null(c);
+        const char *m = hostcaps_error_message();
+        cr_expect(m && strstr(m, needle) && strstr(m, "d.txt"), "'%s' does not name %s", m ? m : "", needle);
+        hostcaps_reader_free(r);
+        test_rm_rf(root);
+        free(path);
+        free(root);
+}
+
+Test(cpuid_dump, text_is_not_a_dump) {
+        expect_dump_refused("hello world\n", "");
+        expect_dump_refused("", "");
+}
+
+/* libcpuid's raw format holding leaf 0 only (without libcpuid the format
+ * is refused as such). */
+Test(cpuid_dump, raw_dump_with_leaf_0_only) {
+        expect_dump_refused("basic_cpuid[0]=00000000 756e6547 6c65746e 49656e69\n", "");
+        const char *m = hostcaps_error_message();
+        cr_expect(m && (strstr(m, "leaf 0x1") || strstr(m, "needs libcpuid")), "%s", m ? m : "");
+}
+
+Test(cpuid_dump, cpudata_of_another_arch) {
+        expect_dump_refused("<cpudata arch='arm'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "arch='arm'");
+        expect_dump_refused("<cpudata>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            "</cpudata>\n",
+                            "'arch'");
+}
+
+Test(cpuid_dump, leaves_identity_needs) {
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            "</cpudata>\n",
+                            "leaf 0x1 (signature)");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "leaf 0x0 (vendor)");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "leaf 0x80000000 (extended range)");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x0, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "states no leaf 0x1");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x0, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "no extended range");
+}
+
+/* Through the section: the probe fails, naming the dump (the tool exits 1
+ * with that message). */
+Test(cpuid_dump, section_refuses) {
+        char *root = mini_x86_root();
+        char *path = write_dump(root, "hello.txt", "hello world\n");
+        hostcaps_node *node = open_root(root);
+        hostcaps_cpu *cpu = NULL;
+        cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
+        cr_expect_lt(hostcaps_node_get_cpu(node, 0, &cpu), 0);
+        cr_expect_null(cpu);
+        cr_expect(hostcaps_error_message() && strstr(hostcaps_error_message(), "hello.txt"), "%s",
+                  hostcaps_error_message() ? hostcaps_error_message() : "");
+        hostcaps_node_unref(node);
+        free(path);
+        test_rm_rf(root);
+        free(root);
+}
