@@ -2303,6 +2303,12 @@ Test(cpuid_dump, leaves_identity_needs) {
                             CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
                             CPUID_LINE(0x80000000, 0x0, 0x0, 0x0, 0x0, 0x0)
                             "</cpudata>\n",
+                            "lacks leaf 0x80000000");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x7fffffff, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
                             "no extended range");
 }
 
@@ -2319,6 +2325,35 @@ Test(cpuid_dump, section_refuses) {
         cr_expect(hostcaps_error_message() && strstr(hostcaps_error_message(), "hello.txt"), "%s",
                   hostcaps_error_message() ? hostcaps_error_message() : "");
         hostcaps_node_unref(node);
+        free(path);
+        test_rm_rf(root);
+        free(root);
+}
+
+/* A dump whose leaf 0 states more basic leaves than any CPU has (0x40d) is
+ * written back with leaves 0-0xff, leaf 1 among them (it was written with
+ * leaf 0 alone, which no longer loads). */
+Test(cpuid_dump, written_back_with_a_wide_basic_range) {
+        char *root = test_mkdtemp();
+        char *path = write_dump(root, "wide.xml",
+                                "<cpudata arch='x86'>\n"
+                                CPUID_LINE(0x0, 0x0, 0x40d, 0x756e6547, 0x6c65746e, 0x49656e69)
+                                CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000008, 0x0, 0x0, 0x0)
+                                "</cpudata>\n");
+        hostcaps_cpuid *c = load_dump(path), *again;
+        char *xml = hostcaps_cpuid_format_xml(c);
+        cr_assert(xml);
+        free(path);
+        path = write_dump(root, "again.xml", xml);
+        again = load_dump(path);
+        uint32_t a[4], b[4];
+        hostcaps_cpuid_get(c, 1, 0, a);
+        hostcaps_cpuid_get(again, 1, 0, b);
+        cr_expect_eq(memcmp(a, b, sizeof(a)), 0);
+        hostcaps_cpuid_free(again);
+        hostcaps_cpuid_free(c);
+        free(xml);
         free(path);
         test_rm_rf(root);
         free(root);

@@ -270,10 +270,16 @@ static int check_identity_leaves(const hostcaps_cpuid *c, const char *path) {
                 {0x1, "leaf 0x1 (signature)"},
                 {0x80000000u, "leaf 0x80000000 (extended range)"},
         };
+        static const uint32_t zero[4];
         uint32_t regs[4];
-        for (size_t i = 0; i < ELEMENTSOF(need); i++)
-                if (!find_leaf(c, need[i].leaf, 0))
+        /* A leaf of zeros is no leaf: libvirt skips them, hostcaps' writer
+         * leaves them out, and libcpuid's reader fills the leaves its file
+         * lacks with them. */
+        for (size_t i = 0; i < ELEMENTSOF(need); i++) {
+                const hostcaps_cpuid_leaf *l = find_leaf(c, need[i].leaf, 0);
+                if (!l || memcmp(l->regs, zero, sizeof(zero)) == 0)
                         return hostcaps_error(EINVAL, "%s: the CPUID dump lacks %s", path, need[i].what);
+        }
         hostcaps_cpuid_get(c, 0, 0, regs);
         if (regs[0] < 1)
                 return hostcaps_error(EINVAL, "%s: CPUID leaf 0x0 states no leaf 0x1 (highest basic leaf %#x)", path,
@@ -348,10 +354,12 @@ char *hostcaps_cpuid_format_xml(const hostcaps_cpuid *c) {
         for (size_t k = 0; k < ELEMENTSOF(ranges); k++) {
                 hostcaps_cpuid_get(c, ranges[k], 0, regs);
                 max = regs[0];
-                if (max < ranges[k] || max - ranges[k] > 0xff)
-                        max = ranges[k] ? ranges[k] - 1 : 0;
+                /* The basic range is capped at 0xff (no CPU has more); an
+                 * implausible other range is left out. */
                 if (k == 0 && max > 0xff)
                         max = 0xff;
+                if (max < ranges[k] || max - ranges[k] > 0xff)
+                        max = ranges[k] ? ranges[k] - 1 : 0;
                 for (uint32_t leaf = ranges[k]; leaf <= max && leaf >= ranges[k]; leaf++)
                         for (uint32_t sub = 0, n = n_subleaves(c, leaf); sub < n; sub++) {
                                 hostcaps_cpuid_get(c, leaf, sub, regs);
