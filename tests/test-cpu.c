@@ -2358,3 +2358,26 @@ Test(cpuid_dump, written_back_with_a_wide_basic_range) {
         test_rm_rf(root);
         free(root);
 }
+
+/* An older or hand-edited map: no <decode> (every model may name a host),
+ * elements this code does not know, features with aliases; 9.0's rules.
+ * A hand-added added='yes' alone asks for 11.x's. */
+Test(cpurules, older_and_hand_edited_maps) {
+        char *model, *features, *rules;
+        const char *models = "<model name='Plain'><vendor name='Intel'/><feature name='fpu'/><future x='1'/></model>"
+                             "<model name='Wider'><check partial='compat'/><model name='Plain'/>"
+                             "<feature name='sse'/><feature name='avx'/></model>";
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "Wider");
+        cr_expect_str_eq(features, "hle rtm");
+        cr_expect(strstr(rules, "libvirt 9.0"), "%s", rules);
+        free(model), free(features), free(rules);
+        models = "<model name='Plain'><vendor name='Intel'/><feature name='fpu'/></model>"
+                 "<model name='Wider'><model name='Plain'/><feature name='sse'/>"
+                 "<feature name='vmx-ept' added='yes'/></model>";
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "Wider");
+        cr_expect_str_eq(features, "avx hle rtm");
+        cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
+        free(model), free(features), free(rules);
+}
