@@ -1950,7 +1950,8 @@ Test(cpurules, signature_beats_feature_count) {
 /* A stepping range limits a signature. */
 Test(cpurules, signature_stepping) {
         char *model, *features;
-        const char *models = MODEL("Early", "on", "<signature family='6' model='85' stepping='0-3'/><feature name='fpu'/>")
+        const char *models =
+                MODEL("Early", "on", "<signature family='6' model='85' stepping='0-3'/><feature name='fpu'/>")
                 MODEL("Late", "on", "<signature family='6' model='85' stepping='4-15'/><feature name='fpu'/>");
         rule_decode(models, 0x00050652, &model, &features, NULL);
         cr_expect_str_eq(model, "Early");

@@ -238,7 +238,7 @@ static int read_doc(parse_ctx *ctx, const char *path, xmlNodePtr at, xmlDocPtr *
 }
 
 /* Room for one more vendor, feature or model of the current arch. */
-#define MAKE_ROOM(ctx, path, n, array, count, allocated, what)                                     \
+#define MAKE_ROOM(path, n, array, count, allocated, what)                                     \
         ((count) >= HOSTCAPS_CPUMAP_MAX_ENTRIES ? too_many(path, n, what, HOSTCAPS_CPUMAP_MAX_ENTRIES) \
                                                 : GROW(array, allocated, (count) + 1))
 
@@ -261,7 +261,7 @@ static int parse_vendor(parse_ctx *ctx, xmlNodePtr n, const char *path) {
                         return hostcaps_xml_error(DOC(path), n, "vendor string '%.64s' is not 12 characters", string);
         } else if (ctx->arch == ARCH_ARM && (e = prop_u32(path, n, "value", true, &value)) < 0)
                 return e;
-        if ((e = MAKE_ROOM(ctx, path, n, a->vendors, a->n_vendors, a->allocated_vendors, "vendors")) < 0)
+        if ((e = MAKE_ROOM(path, n, a->vendors, a->n_vendors, a->allocated_vendors, "vendors")) < 0)
                 return e;
         map_vendor *v = &a->vendors[a->n_vendors];
         *v = (map_vendor){.name = TAKE_PTR(name), .value = value};
@@ -333,7 +333,7 @@ static int parse_feature(parse_ctx *ctx, xmlNodePtr n, const char *path) {
                 return hostcaps_xml_error(DOC(path), n, "feature '%.64s' defined twice", name);
         if ((e = parse_feature_items(ctx, n, path, name, &items, &n_items)) < 0)
                 return e;
-        if ((e = MAKE_ROOM(ctx, path, n, a->features, a->n_features, a->allocated_features, "features")) < 0) {
+        if ((e = MAKE_ROOM(path, n, a->features, a->n_features, a->allocated_features, "features")) < 0) {
                 free(items);
                 return e;
         }
@@ -344,7 +344,7 @@ static int parse_feature(parse_ctx *ctx, xmlNodePtr n, const char *path) {
         return name_add(&a->feature_names, f->name, (int) a->n_features++);
 }
 
-static int parse_signature(parse_ctx *ctx, xmlNodePtr n, const char *path, map_signature *sig) {
+static int parse_signature(xmlNodePtr n, const char *path, map_signature *sig) {
         _cleanup_bitmap_ hostcaps_bitmap *steps = NULL;
         int e;
         *sig = (map_signature){0};
@@ -363,15 +363,14 @@ static int parse_signature(parse_ctx *ctx, xmlNodePtr n, const char *path, map_s
                 return hostcaps_xml_error(DOC(path), n, "stepping beyond 0-15");
         BITMAP_FOREACH(s, steps)
                 sig->steppings |= 1u << s;
-        (void) ctx;
         return 0;
 }
 
+/* <decode host='on|off' guest=.../>; a model without <decode> (maps older
+ * than the element) may name a host CPU. */
 static int parse_decode(const char *path, xmlNodePtr n, bool *ret) {
         static const char *const values[] = {"off", "on"};
         int v, e = hostcaps_xml_prop_enum(DOC(path), n, "host", values, ELEMENTSOF(values), &v);
-        if (e == -ENOENT)
-                return 0; /* maps older than <decode host=...> name host CPUs with every model */
         if (e >= 0)
                 *ret = v == 1;
         return e;
@@ -431,8 +430,9 @@ static int parse_model_signature(parse_ctx *ctx, model_parse *p, xmlNodePtr c, c
                 p->m.n_sigs = 0;
                 p->sigs_own = true;
         }
-        if ((e = count_signatures(ctx, path, c, 1)) < 0 || (e = GROW(p->m.sigs, p->sigs_allocated, p->m.n_sigs + 1)) < 0 ||
-            (e = parse_signature(ctx, c, path, &p->m.sigs[p->m.n_sigs])) < 0)
+        if ((e = count_signatures(ctx, path, c, 1)) < 0 ||
+            (e = GROW(p->m.sigs, p->sigs_allocated, p->m.n_sigs + 1)) < 0 ||
+            (e = parse_signature(c, path, &p->m.sigs[p->m.n_sigs])) < 0)
                 return e;
         p->m.n_sigs++;
         return 0;
@@ -469,7 +469,8 @@ static int parse_model_pvr(parse_ctx *ctx, model_parse *p, xmlNodePtr c, const c
         int e;
         if ((e = prop_u32(path, c, "value", true, &value)) < 0 ||
             (e = prop_u32(path, c, "mask", ctx->arch == ARCH_PPC64, &mask)) < 0 ||
-            (e = count_signatures(ctx, path, c, 1)) < 0 || (e = GROW(p->m.pvrs, p->pvrs_allocated, p->m.n_pvrs + 1)) < 0)
+            (e = count_signatures(ctx, path, c, 1)) < 0 ||
+            (e = GROW(p->m.pvrs, p->pvrs_allocated, p->m.n_pvrs + 1)) < 0)
                 return e;
         p->m.pvrs[p->m.n_pvrs++] = (map_pvr){value, mask};
         return 0;
@@ -518,7 +519,7 @@ static int parse_model(parse_ctx *ctx, xmlNodePtr n, const char *path) {
                 if ((e = parse_model_child(ctx, &p, c, path)) < 0)
                         break;
         if (e >= 0)
-                e = MAKE_ROOM(ctx, path, n, a->models, a->n_models, a->allocated_models, "models");
+                e = MAKE_ROOM(path, n, a->models, a->n_models, a->allocated_models, "models");
         if (e < 0) {
                 model_clear(&p.m);
                 return e;
