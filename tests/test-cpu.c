@@ -178,6 +178,33 @@ static char *strv_join(char **v) {
         return s;
 }
 
+/* The x86 features of the map in `dir`, read by the parser the section
+ * uses, as a table of one condition each (libvirt's features have one; the
+ * names point into the map, freed with it). */
+static hostcaps_x86_feature *map_features(const char *dir, hostcaps_cpumap **ret_map, size_t *ret_n) {
+        cr_assert_eq(hostcaps_cpumap_load(dir, ret_map), 0, "%s", hostcaps_error_message());
+        size_t n = hostcaps_cpumap_x86_n_features(*ret_map);
+        hostcaps_x86_feature *t = calloc(n + 1, sizeof(*t));
+        cr_assert(t);
+        for (size_t i = 0; i < n; i++) {
+                const hostcaps_x86_feature *items;
+                size_t n_items;
+                const char *name = hostcaps_cpumap_x86_feature(*ret_map, i, &items, &n_items);
+                cr_assert(name && n_items == 1, "feature %zu: %zu conditions", i, n_items);
+                t[i] = items[0];
+        }
+        *ret_n = n;
+        return t;
+}
+
+/* hostcaps_cpumap_x86_decode() of a dump, identity decoded as the section
+ * decodes it. */
+static int decode_with_map(const hostcaps_cpumap *map, const hostcaps_cpuid *c, hostcaps_cpumap_x86 *r) {
+        hostcaps_x86_identity id;
+        hostcaps_x86_identify(c, &id);
+        return hostcaps_cpumap_x86_decode(map, c, &id, r);
+}
+
 /* ---- the built-in feature table ------------------------------------------ */
 
 /* Entry for entry, the built-in table is libvirt's map: the same names in
@@ -186,9 +213,9 @@ static char *strv_join(char **v) {
  * comparison then lists as missing from the built-in table. */
 Test(builtin, same_table_as_installed_map) {
         REQUIRE_MAP();
-        hostcaps_x86_feature *map = NULL;
+        hostcaps_cpumap *cpumap = NULL;
         size_t n = 0;
-        cr_assert_eq(hostcaps_x86_features_load(LIBVIRT_MAP_DIR, &map, &n), 0, "%s", hostcaps_error_message());
+        hostcaps_x86_feature *map = map_features(LIBVIRT_MAP_DIR, &cpumap, &n);
         int ver = installed_libvirt_version();
         if (ver != 9000) {
                 size_t missing = 0;
@@ -201,7 +228,8 @@ Test(builtin, same_table_as_installed_map) {
                                         map[i].name, ver / 1000, ver % 1000);
                         missing += !found;
                 }
-                hostcaps_x86_features_free(map, n);
+                free(map);
+                hostcaps_cpumap_free(cpumap);
                 fprintf(stderr, "SKIP %s: the installed map is not libvirt 9.0's (%zu features not built in)\n",
                         __func__, missing);
                 cr_skip_test("installed cpu_map is not libvirt 9.0's");
@@ -220,7 +248,8 @@ Test(builtin, same_table_as_installed_map) {
                         cr_expect_eq(b->mask[k], m->mask[k], "%s: register %d mask %#x vs %#x", m->name, k,
                                      b->mask[k], m->mask[k]);
         }
-        hostcaps_x86_features_free(map, n);
+        free(map);
+        hostcaps_cpumap_free(cpumap);
 }
 
 /* Every libvirt cputest dump decodes to the same features with the built-in
@@ -228,10 +257,10 @@ Test(builtin, same_table_as_installed_map) {
 Test(builtin, decodes_like_installed_map) {
         TEST_REQUIRE_FIXTURES(fx);
         REQUIRE_MAP();
-        hostcaps_x86_feature *map = NULL;
+        hostcaps_cpumap *cpumap = NULL;
         size_t n = 0, cases = 0;
         char dir[4096];
-        cr_assert_eq(hostcaps_x86_features_load(LIBVIRT_MAP_DIR, &map, &n), 0, "%s", hostcaps_error_message());
+        hostcaps_x86_feature *map = map_features(LIBVIRT_MAP_DIR, &cpumap, &n);
         pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++, cases++) {
@@ -260,7 +289,8 @@ Test(builtin, decodes_like_installed_map) {
         }
         cr_assert_gt(cases, 0, "no cputest cases in %s", dir);
         strv_free(names);
-        hostcaps_x86_features_free(map, n);
+        free(map);
+        hostcaps_cpumap_free(cpumap);
 }
 
 /* With the map directory pointing at an empty directory, the section falls
@@ -274,9 +304,11 @@ Test(builtin, section_without_map) {
         cr_assert(empty);
         setenv("HOSTCAPS_CPU_MAP_DIR", empty, 1);
         hostcaps_x86_feature *map = NULL;
+        hostcaps_cpumap *cpumap = NULL;
         size_t n = 0;
-        bool have_map = map_installed() &&
-                        hostcaps_x86_features_load(LIBVIRT_MAP_DIR, &map, &n) == 0;
+        bool have_map = map_installed();
+        if (have_map)
+                map = map_features(LIBVIRT_MAP_DIR, &cpumap, &n);
         pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++) {
@@ -308,7 +340,8 @@ Test(builtin, section_without_map) {
         if (!have_map)
                 fprintf(stderr, "note: %s: no installed map to compare the built-in decoding with\n", __func__);
         strv_free(names);
-        hostcaps_x86_features_free(map, n);
+        free(map);
+        hostcaps_cpumap_free(cpumap);
         test_rm_rf(root);
         test_rm_rf(empty);
         free(root);
@@ -1148,6 +1181,7 @@ Test(identity, msr_features) {
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x000806ea, 0x0, 0x0, 0x0)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x60000000)
                                 "<msr index='0x10a' edx='0x00000000' eax='0x00000041'/>\n"
                                 "<msr index='0xcf' edx='0x00000000' eax='0x00000020'/>\n"
@@ -1586,12 +1620,13 @@ Test(cpumap, dialect_10) {
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                                 "<msr index='0x10a' edx='0x00000000' eax='0x00000001'/>\n"
                                 "</cpudata>\n");
         hostcaps_cpuid *c = load_dump(path);
         hostcaps_cpumap_x86 r;
-        cr_assert_eq(hostcaps_cpumap_x86_decode(map, c, &r), 0);
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_str_eq(r.vendor, "Intel");
         /* Base-v2 leaves only avx beside it, Base three; Guest is not for hosts. */
         cr_expect_str_eq(r.model ? r.model : "(none)", "Base-v2");
@@ -1607,10 +1642,11 @@ Test(cpumap, dialect_10) {
                           "<cpudata arch='x86'>\n"
                           CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                           CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
+                          CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                           CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                           "</cpudata>\n");
         c = load_dump(path);
-        cr_assert_eq(hostcaps_cpumap_x86_decode(map, c, &r), 0);
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_str_eq(r.model ? r.model : "(none)", "Base");
         cr_expect_eq(r.n_features, 2); /* avx, arch-capabilities */
         hostcaps_cpumap_x86_done(&r);
@@ -1624,11 +1660,12 @@ Test(cpumap, dialect_10) {
                           "<cpudata arch='x86'>\n"
                           CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                           CPUID_LINE(0x1, 0x0, 0x00050657, 0x0, 0x10000000, 0x02000001)
+                          CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                           CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                           "<msr index='0x10a' edx='0x00000000' eax='0x00000001'/>\n"
                           "</cpudata>\n");
         c = load_dump(path);
-        cr_assert_eq(hostcaps_cpumap_x86_decode(map, c, &r), 0);
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_str_eq(r.model ? r.model : "(none)", "Other");
         cr_expect_eq(r.n_features, 0);
         hostcaps_cpumap_x86_done(&r);
@@ -1684,6 +1721,7 @@ Test(cpumap, section_with_malformed_map) {
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 "</cpudata>\n");
         hostcaps_node *node = open_root(root);
         cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
@@ -1717,10 +1755,11 @@ Test(cpumap, unknown_vendor) {
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x746e6543, 0x736c7561, 0x48727561)
                                 CPUID_LINE(0x1, 0x0, 0x000006f2, 0x0, 0x0, 0x02000001)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 "</cpudata>\n");
         hostcaps_cpuid *c = load_dump(path);
         hostcaps_cpumap_x86 r;
-        cr_assert_eq(hostcaps_cpumap_x86_decode(map, c, &r), 0);
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_null(r.vendor);
         cr_expect_str_eq(r.model ? r.model : "(none)", "Base");
         cr_expect_eq(r.n_features, 0);
@@ -1750,4 +1789,596 @@ Test(cpumap, parsed_once) {
         const hostcaps_cpumap *a = hostcaps_cpumap_get(NULL), *b = hostcaps_cpumap_get(NULL);
         cr_assert_not_null(a);
         cr_expect_eq(a, b);
+}
+
+/* ---- libvirt 11.x: its map, its rules ---------------------------------------- */
+
+/* libvirt 11.3.0's host <cpu> for the ten shared dumps, made with 11.3.0's
+ * map (../shared/fixtures/libvirt-11.3): with that map, through the section,
+ * model, vendor, signature and the features beside the model, in order. */
+Test(cpumap11, cputest_exact) {
+        TEST_REQUIRE_FIXTURES(fx);
+        char map[4096], dir[4096], expect[4096], *root = mini_x86_root();
+        pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
+        pathf(expect, sizeof(expect), "%s/libvirt-11.3/cputest", fx);
+        pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
+        setenv("HOSTCAPS_CPU_MAP_DIR", map, 1);
+        char **names = subdirs(expect);
+        size_t n = 0;
+        for (size_t i = 0; names[i]; i++, n++) {
+                char path[4096];
+                expected_host want;
+                unsigned fam, mod, step;
+                pathf(path, sizeof(path), "%s/%s/expected-host.xml", expect, names[i]);
+                parse_expected_host(path, &want);
+                pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
+                hostcaps_node *node = open_root(root);
+                cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
+                hostcaps_cpu *cpu = get_cpu(node);
+                cr_expect_str_eq(hostcaps_cpu_feature_source(cpu), "cpu_map");
+                cr_expect_str_eq(hostcaps_cpu_model(cpu) ? hostcaps_cpu_model(cpu) : "(none)", want.model,
+                                 "%s: model (%s)", names[i], hostcaps_cpu_model_reason(cpu));
+                cr_expect_str_eq(hostcaps_cpu_vendor(cpu), want.vendor, "%s", names[i]);
+                cr_assert(hostcaps_cpu_signature(cpu, &fam, &mod, &step));
+                cr_expect(fam == want.family && mod == want.model_number && step == want.stepping, "%s", names[i]);
+                char **ours = calloc(hostcaps_cpu_n_features(cpu) + 1, sizeof(char *));
+                for (size_t k = 0; k < hostcaps_cpu_n_features(cpu); k++)
+                        ours[k] = strdup(hostcaps_cpu_feature(cpu, k));
+                char *a = strv_join(ours), *b = strv_join(want.features);
+                cr_expect_str_eq(a, b, "%s:\n ours:    %s\n libvirt: %s", names[i], a, b);
+                free(a);
+                free(b);
+                strv_free(ours);
+                hostcaps_cpu_unref(cpu);
+                hostcaps_node_unref(node);
+                expected_host_free(&want);
+        }
+        cr_assert_eq(n, 10, "%zu cases in %s", n, expect);
+        strv_free(names);
+        test_rm_rf(root);
+        free(root);
+}
+
+/* The rule set follows the map's content: 11.3's map (versioned models,
+ * added='yes') calls for 11.x's rules, Debian's 9.0 map for 9.0's. */
+Test(cpumap11, rules_from_the_map) {
+        TEST_REQUIRE_FIXTURES(fx);
+        char map[4096];
+        hostcaps_cpumap *m = NULL;
+        pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
+        cr_assert_eq(hostcaps_cpumap_load(map, &m), 0, "%s", hostcaps_error_message());
+        cr_expect(strstr(hostcaps_cpumap_rules(m), "libvirt 11.x"), "%s", hostcaps_cpumap_rules(m));
+        hostcaps_cpumap_free(m);
+        if (map_installed() && installed_libvirt_version() == 9000) {
+                cr_assert_eq(hostcaps_cpumap_load(LIBVIRT_MAP_DIR, &m), 0, "%s", hostcaps_error_message());
+                cr_expect(strstr(hostcaps_cpumap_rules(m), "libvirt 9.0"), "%s", hostcaps_cpumap_rules(m));
+                hostcaps_cpumap_free(m);
+        }
+}
+
+/* A small map for the rules: Intel, four features (the last an MSR one,
+ * as libvirt's vmx-* are), TSX. `models` is the body of x86_models.xml. */
+static char *write_rule_map(const char *models) {
+        char *dir = test_mkdtemp();
+        cr_assert(dir);
+        test_write(dir, "index.xml",
+                   "<cpus><arch name='x86'><include filename='x86_vendors.xml'/>"
+                   "<include filename='x86_features.xml'/><include filename='x86_models.xml'/></arch></cpus>\n");
+        test_write(dir, "x86_vendors.xml", "<cpus><vendor name='Intel' string='GenuineIntel'/></cpus>\n");
+        test_write(dir, "x86_features.xml",
+                   "<cpus>"
+                   "<feature name='fpu'><cpuid eax_in='0x01' edx='0x00000001'/></feature>"
+                   "<feature name='sse'><cpuid eax_in='0x01' edx='0x02000000'/></feature>"
+                   "<feature name='avx'><cpuid eax_in='0x01' ecx='0x10000000'/></feature>"
+                   "<feature name='hle'><cpuid eax_in='0x07' ecx_in='0x00' ebx='0x00000010'/></feature>"
+                   "<feature name='rtm'><cpuid eax_in='0x07' ecx_in='0x00' ebx='0x00000800'/></feature>"
+                   "<feature name='vmx-ept'><msr index='0x48b' edx='0x0' eax='0x00000002'/></feature>"
+                   "</cpus>\n");
+        char *body = NULL;
+        cr_assert(asprintf(&body, "<cpus>%s</cpus>\n", models) > 0);
+        test_write(dir, "x86_models.xml", body);
+        free(body);
+        return dir;
+}
+
+/* An Intel CPU of signature `eax` (leaf 1) with fpu, sse, avx, and hle and
+ * rtm; no VMX MSRs. */
+static hostcaps_cpuid *rule_cpu(const char *root, uint32_t eax) {
+        char body[1024], *path;
+        snprintf(body, sizeof(body),
+                 "<cpudata arch='x86'>\n"
+                 "<cpuid eax_in='0x0' ecx_in='0x0' eax='0x7' ebx='0x756e6547' ecx='0x6c65746e' edx='0x49656e69'/>\n"
+                 "<cpuid eax_in='0x1' ecx_in='0x0' eax='0x%08x' ebx='0x0' ecx='0x10000000' edx='0x02000001'/>\n"
+                 "<cpuid eax_in='0x7' ecx_in='0x0' eax='0x0' ebx='0x00000810' ecx='0x0' edx='0x0'/>\n"
+                 "<cpuid eax_in='0x80000000' ecx_in='0x0' eax='0x80000000' ebx='0x0' ecx='0x0' edx='0x0'/>\n"
+                 "</cpudata>\n",
+                 eax);
+        path = write_dump(root, "rule.xml", body);
+        hostcaps_cpuid *c = load_dump(path);
+        free(path);
+        return c;
+}
+
+/* The model (or "(none)") and the features beside it, space-separated. */
+static void rule_decode(const char *models, uint32_t eax, char **ret_model, char **ret_features, char **ret_rules) {
+        char *dir = write_rule_map(models), *root = test_mkdtemp();
+        hostcaps_cpumap *map = NULL;
+        cr_assert_eq(hostcaps_cpumap_load(dir, &map), 0, "%s", hostcaps_error_message());
+        hostcaps_cpuid *c = rule_cpu(root, eax);
+        hostcaps_cpumap_x86 r;
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
+        char **v = calloc(r.n_features + 1, sizeof(char *));
+        for (size_t i = 0; i < r.n_features; i++)
+                v[i] = strdup(r.features[i]);
+        *ret_model = strdup(r.model ? r.model : "(none)");
+        *ret_features = strv_join(v);
+        if (ret_rules)
+                *ret_rules = strdup(r.rules);
+        strv_free(v);
+        hostcaps_cpumap_x86_done(&r);
+        hostcaps_cpuid_free(c);
+        hostcaps_cpumap_free(map);
+        test_rm_rf(dir);
+        test_rm_rf(root);
+        free(dir);
+        free(root);
+}
+
+#define MODEL(name, decode, body)                                                                  \
+        "<model name='" name "'><decode host='" decode "' guest='on'/>" body "</model>"
+
+/* A model whose signature matches the CPU wins over one that leaves fewer
+ * features to list but whose signature does not. */
+Test(cpurules, signature_beats_feature_count) {
+        char *model, *features;
+        const char *models = MODEL("Exact", "on",
+                                   "<signature family='6' model='85'/><vendor name='Intel'/><feature name='fpu'/>")
+                MODEL("Closer", "on",
+                      "<signature family='6' model='99'/><vendor name='Intel'/><feature name='fpu'/>"
+                      "<feature name='sse'/><feature name='avx'/><feature name='hle'/><feature name='rtm'/>");
+        rule_decode(models, 0x00050654, &model, &features, NULL); /* 6/85/4 */
+        cr_expect_str_eq(model, "Exact");
+        cr_expect_str_eq(features, "sse avx hle rtm");
+        free(model), free(features);
+        /* No signature matches (6/86): the count decides. */
+        rule_decode(models, 0x00050664, &model, &features, NULL);
+        cr_expect_str_eq(model, "Closer");
+        cr_expect_str_eq(features, "");
+        free(model), free(features);
+}
+
+/* A stepping range limits a signature. */
+Test(cpurules, signature_stepping) {
+        char *model, *features;
+        const char *models =
+                MODEL("Early", "on", "<signature family='6' model='85' stepping='0-3'/><feature name='fpu'/>")
+                MODEL("Late", "on", "<signature family='6' model='85' stepping='4-15'/><feature name='fpu'/>");
+        rule_decode(models, 0x00050652, &model, &features, NULL);
+        cr_expect_str_eq(model, "Early");
+        free(model), free(features);
+        rule_decode(models, 0x00050657, &model, &features, NULL);
+        cr_expect_str_eq(model, "Late");
+        free(model), free(features);
+}
+
+/* A versioned model equal to its base: the tie keeps the one tried first,
+ * the later in the map (libvirt 11.x names host CPUs "Base-v1"); a version
+ * with a feature the CPU lacks is out; one with more of the CPU's features
+ * wins. */
+Test(cpurules, versioned_model_against_base) {
+        char *model, *features, *rules;
+        const char *base = MODEL("Base", "on", "<signature family='6' model='85'/><vendor name='Intel'/>"
+                                               "<feature name='fpu'/><feature name='sse'/>");
+        char *models = NULL;
+        cr_assert(asprintf(&models, "%s%s%s", base,
+                           "<model name='Base-v1'><decode host='on' guest='off'/><model name='Base'/></model>",
+                           "<model name='Base-v2'><decode host='on' guest='off'/><model name='Base'/>"
+                           "<feature name='vmx-ept'/></model>") > 0);
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "Base-v1");
+        cr_expect_str_eq(features, "avx hle rtm");
+        cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
+        free(model), free(features), free(rules), free(models);
+        cr_assert(asprintf(&models, "%s%s%s", base,
+                           "<model name='Base-v1'><decode host='on' guest='off'/><model name='Base'/></model>",
+                           "<model name='Base-v2'><decode host='on' guest='off'/><model name='Base'/>"
+                           "<feature name='avx'/></model>") > 0);
+        rule_decode(models, 0x00050654, &model, &features, NULL);
+        cr_expect_str_eq(model, "Base-v2");
+        cr_expect_str_eq(features, "hle rtm");
+        free(model), free(features), free(models);
+}
+
+/* decode host='off': the best fit never names a host CPU. */
+Test(cpurules, decode_host_off) {
+        char *model, *features, *rules;
+        const char *models = MODEL("Small", "on", "<vendor name='Intel'/><feature name='fpu'/>")
+                MODEL("Perfect", "off", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                                        "<feature name='avx'/><feature name='hle'/><feature name='rtm'/>");
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "Small");
+        cr_expect_str_eq(features, "sse avx hle rtm");
+        /* Neither versioned models nor added features: 9.0's rules. */
+        cr_expect(strstr(rules, "libvirt 9.0"), "%s", rules);
+        free(model), free(features), free(rules);
+}
+
+/* Haswell's TSX erratum (Intel 6/60, 6/69, 6/70, 6/63 before stepping 4):
+ * hle and rtm are dropped before the model is chosen. */
+Test(cpurules, tsx_erratum) {
+        char *model, *features;
+        const char *models = MODEL("Haswell-noTSX", "on", "<signature family='6' model='63'/><vendor name='Intel'/>"
+                                                          "<feature name='fpu'/><feature name='sse'/>")
+                MODEL("Haswell", "on", "<signature family='6' model='63'/><vendor name='Intel'/>"
+                                       "<feature name='fpu'/><feature name='sse'/><feature name='hle'/>"
+                                       "<feature name='rtm'/>");
+        rule_decode(models, 0x000306f2, &model, &features, NULL); /* 6/63/2 */
+        cr_expect_str_eq(model, "Haswell-noTSX");
+        cr_expect_str_eq(features, "avx");
+        free(model), free(features);
+        rule_decode(models, 0x000306f4, &model, &features, NULL); /* 6/63/4: fixed */
+        cr_expect_str_eq(model, "Haswell");
+        cr_expect_str_eq(features, "avx");
+        free(model), free(features);
+        /* 6/60, any stepping: no signature matches; without TSX only
+         * Haswell-noTSX fits. */
+        rule_decode(models, 0x000306c3, &model, &features, NULL);
+        cr_expect_str_eq(model, "Haswell-noTSX");
+        cr_expect_str_eq(features, "avx");
+        free(model), free(features);
+}
+
+/* libvirt 11.x: a feature a model marks added='yes' (and the versions built
+ * on it inherit) is not required of the host; without the mark it is. */
+Test(cpurules, added_features_not_required) {
+        char *model, *features, *rules;
+        const char *models = MODEL("Old", "on", "<vendor name='Intel'/><feature name='fpu'/>")
+                MODEL("New", "on", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                                   "<feature name='vmx-ept' added='yes'/>")
+                "<model name='New-v1'><decode host='on' guest='off'/><model name='New'/></model>";
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "New-v1");
+        cr_expect_str_eq(features, "avx hle rtm");
+        cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
+        free(model), free(features), free(rules);
+        models = MODEL("Old", "on", "<vendor name='Intel'/><feature name='fpu'/>")
+                MODEL("New", "on", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                                   "<feature name='vmx-ept'/>");
+        rule_decode(models, 0x00050654, &model, &features, NULL);
+        cr_expect_str_eq(model, "Old");
+        free(model), free(features);
+}
+
+/* Through the section, the model reason names the rule set when no model
+ * fits. */
+Test(cpurules, reason_names_the_rules) {
+        char *dir = write_rule_map(MODEL("Big", "on", "<vendor name='Intel'/><feature name='vmx-ept'/>")),
+             *root = mini_x86_root();
+        setenv("HOSTCAPS_CPU_MAP_DIR", dir, 1);
+        char *path = write_dump(root, "d.xml",
+                                "<cpudata arch='x86'>\n"
+                                CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                                CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                                "</cpudata>\n");
+        hostcaps_node *node = open_root(root);
+        cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
+        hostcaps_cpu *cpu = get_cpu(node);
+        cr_expect_null(hostcaps_cpu_model(cpu));
+        const char *why = hostcaps_cpu_model_reason(cpu);
+        cr_expect(why && strstr(why, "no model") && strstr(why, "libvirt 9.0"), "%s", why ? why : "(null)");
+        hostcaps_cpu_unref(cpu);
+        hostcaps_node_unref(node);
+        free(path);
+        test_rm_rf(dir);
+        test_rm_rf(root);
+        free(dir);
+        free(root);
+}
+
+/* ---- hostile maps: the work stays linear, bounded ------------------------------ */
+
+/* A map of the given x86 model files (index.xml includes vendors, features
+ * and then `includes`, already formatted <include/>s). */
+static char *write_big_map(const char *includes) {
+        char *dir = write_rule_map(""), *index = NULL;
+        cr_assert(asprintf(&index,
+                           "<cpus><arch name='x86'><include filename='x86_vendors.xml'/>"
+                           "<include filename='x86_features.xml'/>%s</arch></cpus>\n",
+                           includes) > 0);
+        test_write(dir, "index.xml", index);
+        free(index);
+        return dir;
+}
+
+static void expect_refused(const char *dir, const char *needle) {
+        hostcaps_cpumap *map = NULL;
+        cr_expect_lt(hostcaps_cpumap_load(dir, &map), 0, "a map asking for %s loaded", needle);
+        cr_expect_null(map);
+        const char *m = hostcaps_error_message();
+        cr_expect(m && strstr(m, needle), "'%s' does not say %s", m ? m : "", needle);
+}
+
+/* Three 4 KB files of 150 includes each used to be 150^3 parses (3.4 M,
+ * minutes); a file is now read once, and a second include of it refused. */
+Test(cpumap_bounds, includes_repeated) {
+        FILE *f;
+        char *a = NULL, *b = NULL;
+        size_t la, lb;
+        cr_assert(f = open_memstream(&a, &la));
+        fputs("<cpus>", f);
+        for (int i = 0; i < 150; i++)
+                fputs("<include filename='x86_b.xml'/>", f);
+        fputs("</cpus>\n", f);
+        fclose(f);
+        cr_assert(f = open_memstream(&b, &lb));
+        fputs("<cpus>", f);
+        for (int i = 0; i < 150; i++)
+                fputs("<include filename='x86_c.xml'/>", f);
+        fputs("</cpus>\n", f);
+        fclose(f);
+        char *dir = write_big_map("<include filename='x86_a.xml'/>");
+        test_write(dir, "x86_a.xml", a);
+        test_write(dir, "x86_b.xml", b);
+        test_write(dir, "x86_c.xml", "<cpus/>\n");
+        /* x86_b.xml, read once, includes x86_c.xml a second time. */
+        expect_refused(dir, "included twice");
+        const char *m = hostcaps_error_message();
+        cr_expect(m && strstr(m, "x86_b.xml") && strstr(m, "x86_c.xml"), "%s", m ? m : "");
+        free(a);
+        free(b);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+/* Many distinct files: refused past HOSTCAPS_CPUMAP_MAX_FILES. */
+Test(cpumap_bounds, too_many_files) {
+        FILE *f;
+        char *inc = NULL, name[64];
+        size_t len;
+        cr_assert(f = open_memstream(&inc, &len));
+        for (int i = 0; i < HOSTCAPS_CPUMAP_MAX_FILES + 10; i++)
+                fprintf(f, "<include filename='x86_m%d.xml'/>", i);
+        fclose(f);
+        char *dir = write_big_map(inc);
+        for (int i = 0; i < HOSTCAPS_CPUMAP_MAX_FILES + 10; i++) {
+                /* fopen, not test_write: a shell per file is slow. */
+                char path[4096];
+                snprintf(name, sizeof(name), "x86_m%d.xml", i);
+                pathf(path, sizeof(path), "%s/%s", dir, name);
+                FILE *w = fopen(path, "w");
+                cr_assert(w, "%s", path);
+                fputs("<cpus/>\n", w);
+                fclose(w);
+        }
+        expect_refused(dir, "more than 1024 files");
+        free(inc);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+/* A file of `n` models, the last `last` (others named m<i>). */
+static char *many_models(size_t n, const char *last) {
+        FILE *f;
+        char *s = NULL;
+        size_t len;
+        cr_assert(f = open_memstream(&s, &len));
+        fputs("<cpus>", f);
+        for (size_t i = 0; i + 1 < n; i++)
+                fprintf(f, "<model name='m%zu'><decode host='on' guest='on'/><vendor name='Intel'/>"
+                           "<feature name='fpu'/></model>\n", i);
+        fputs(last, f);
+        fputs("</cpus>\n", f);
+        fclose(f);
+        return s;
+}
+
+/* 160k models took 42 s (a linear search per model); refused now, fast,
+ * past HOSTCAPS_CPUMAP_MAX_ENTRIES. */
+Test(cpumap_bounds, too_many_models) {
+        char *dir = write_big_map("<include filename='x86_many.xml'/>");
+        char *models = many_models(160000, "");
+        test_write(dir, "x86_many.xml", models);
+        expect_refused(dir, "more than 16384 models");
+        free(models);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+/* Just under the bound, the map loads and answers: the last model fitting
+ * best, found among 16k by name. */
+Test(cpumap_bounds, many_models_answer) {
+        char *dir = write_big_map("<include filename='x86_many.xml'/>"), *root = test_mkdtemp();
+        char *models = many_models(HOSTCAPS_CPUMAP_MAX_ENTRIES - 1,
+                                   "<model name='Best'><decode host='on' guest='on'/><model name='m7'/>"
+                                   "<feature name='sse'/><feature name='avx'/></model>"
+                                   "<model name='Best-v1'><decode host='on' guest='off'/><model name='Best'/>"
+                                   "</model>");
+        test_write(dir, "x86_many.xml", models);
+        hostcaps_cpumap *map = NULL;
+        cr_assert_eq(hostcaps_cpumap_load(dir, &map), 0, "%s", hostcaps_error_message());
+        hostcaps_cpuid *c = rule_cpu(root, 0x00050654);
+        hostcaps_cpumap_x86 r;
+        cr_assert_eq(decode_with_map(map, c, &r), 0);
+        cr_expect_str_eq(r.model ? r.model : "(none)", "Best-v1");
+        cr_expect_eq(r.n_features, 2); /* hle rtm */
+        hostcaps_cpumap_x86_done(&r);
+        hostcaps_cpuid_free(c);
+        hostcaps_cpumap_free(map);
+        free(models);
+        test_rm_rf(dir);
+        test_rm_rf(root);
+        free(dir);
+        free(root);
+}
+
+/* Signatures copied into every model built on a model with many of them:
+ * counted, and refused past HOSTCAPS_CPUMAP_MAX_SIGNATURES. */
+Test(cpumap_bounds, inherited_signatures) {
+        FILE *f;
+        char *s = NULL;
+        size_t len;
+        cr_assert(f = open_memstream(&s, &len));
+        fputs("<cpus><model name='Wide'><decode host='on' guest='on'/>", f);
+        for (int i = 0; i < 2000; i++)
+                fprintf(f, "<signature family='6' model='%d'/>", i);
+        fputs("</model>", f);
+        for (int i = 0; i < 200; i++)
+                fprintf(f, "<model name='W%d'><decode host='on' guest='off'/><model name='Wide'/></model>", i);
+        fputs("</cpus>\n", f);
+        fclose(f);
+        char *dir = write_big_map("<include filename='x86_wide.xml'/>");
+        test_write(dir, "x86_wide.xml", s);
+        expect_refused(dir, "more than 262144 signatures");
+        free(s);
+        test_rm_rf(dir);
+        free(dir);
+}
+
+/* ---- CPUID dumps that are not one ----------------------------------------------- */
+
+static void expect_dump_refused(const char *body, const char *needle) {
+        char *root = test_mkdtemp(), *path = write_dump(root, "d.txt", body);
+        hostcaps_reader *r = NULL;
+        hostcaps_cpuid *c = NULL;
+        cr_assert_eq(hostcaps_reader_new(&r, "/"), 0);
+        cr_expect_lt(hostcaps_cpuid_load(r, path, &c), 0, "accepted: %s", body);
+        cr_expect_null(c);
+        const char *m = hostcaps_error_message();
+        cr_expect(m && strstr(m, needle) && strstr(m, "d.txt"), "'%s' does not name %s", m ? m : "", needle);
+        hostcaps_reader_free(r);
+        test_rm_rf(root);
+        free(path);
+        free(root);
+}
+
+Test(cpuid_dump, text_is_not_a_dump) {
+        expect_dump_refused("hello world\n", "");
+        expect_dump_refused("", "");
+}
+
+/* libcpuid's raw format holding leaf 0 only (without libcpuid the format
+ * is refused as such). */
+Test(cpuid_dump, raw_dump_with_leaf_0_only) {
+        expect_dump_refused("basic_cpuid[0]=00000000 756e6547 6c65746e 49656e69\n", "");
+        const char *m = hostcaps_error_message();
+        cr_expect(m && (strstr(m, "leaf 0x1") || strstr(m, "needs libcpuid")), "%s", m ? m : "");
+}
+
+Test(cpuid_dump, cpudata_of_another_arch) {
+        expect_dump_refused("<cpudata arch='arm'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "arch='arm'");
+        expect_dump_refused("<cpudata>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            "</cpudata>\n",
+                            "'arch'");
+}
+
+Test(cpuid_dump, leaves_identity_needs) {
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            "</cpudata>\n",
+                            "leaf 0x1 (signature)");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "leaf 0x0 (vendor)");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "leaf 0x80000000 (extended range)");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x0, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "states no leaf 0x1");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x0, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "lacks leaf 0x80000000");
+        expect_dump_refused("<cpudata arch='x86'>\n"
+                            CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
+                            CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                            CPUID_LINE(0x80000000, 0x0, 0x7fffffff, 0x0, 0x0, 0x0)
+                            "</cpudata>\n",
+                            "no extended range");
+}
+
+/* Through the section: the probe fails, naming the dump (the tool exits 1
+ * with that message). */
+Test(cpuid_dump, section_refuses) {
+        char *root = mini_x86_root();
+        char *path = write_dump(root, "hello.txt", "hello world\n");
+        hostcaps_node *node = open_root(root);
+        hostcaps_cpu *cpu = NULL;
+        cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
+        cr_expect_lt(hostcaps_node_get_cpu(node, 0, &cpu), 0);
+        cr_expect_null(cpu);
+        cr_expect(hostcaps_error_message() && strstr(hostcaps_error_message(), "hello.txt"), "%s",
+                  hostcaps_error_message() ? hostcaps_error_message() : "");
+        hostcaps_node_unref(node);
+        free(path);
+        test_rm_rf(root);
+        free(root);
+}
+
+/* A dump whose leaf 0 states more basic leaves than any CPU has (0x40d) is
+ * written back with leaves 0-0xff, leaf 1 among them (it was written with
+ * leaf 0 alone, which no longer loads). */
+Test(cpuid_dump, written_back_with_a_wide_basic_range) {
+        char *root = test_mkdtemp();
+        char *path = write_dump(root, "wide.xml",
+                                "<cpudata arch='x86'>\n"
+                                CPUID_LINE(0x0, 0x0, 0x40d, 0x756e6547, 0x6c65746e, 0x49656e69)
+                                CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000008, 0x0, 0x0, 0x0)
+                                "</cpudata>\n");
+        hostcaps_cpuid *c = load_dump(path), *again;
+        char *xml = hostcaps_cpuid_format_xml(c);
+        cr_assert(xml);
+        free(path);
+        path = write_dump(root, "again.xml", xml);
+        again = load_dump(path);
+        uint32_t a[4], b[4];
+        hostcaps_cpuid_get(c, 1, 0, a);
+        hostcaps_cpuid_get(again, 1, 0, b);
+        cr_expect_eq(memcmp(a, b, sizeof(a)), 0);
+        hostcaps_cpuid_free(again);
+        hostcaps_cpuid_free(c);
+        free(xml);
+        free(path);
+        test_rm_rf(root);
+        free(root);
+}
+
+/* An older or hand-edited map: no <decode> (every model may name a host),
+ * elements this code does not know, features with aliases; 9.0's rules.
+ * A hand-added added='yes' alone asks for 11.x's. */
+Test(cpurules, older_and_hand_edited_maps) {
+        char *model, *features, *rules;
+        const char *models = "<model name='Plain'><vendor name='Intel'/><feature name='fpu'/><future x='1'/></model>"
+                             "<model name='Wider'><check partial='compat'/><model name='Plain'/>"
+                             "<feature name='sse'/><feature name='avx'/></model>";
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "Wider");
+        cr_expect_str_eq(features, "hle rtm");
+        cr_expect(strstr(rules, "libvirt 9.0"), "%s", rules);
+        free(model), free(features), free(rules);
+        models = "<model name='Plain'><vendor name='Intel'/><feature name='fpu'/></model>"
+                 "<model name='Wider'><model name='Plain'/><feature name='sse'/>"
+                 "<feature name='vmx-ept' added='yes'/></model>";
+        rule_decode(models, 0x00050654, &model, &features, &rules);
+        cr_expect_str_eq(model, "Wider");
+        cr_expect_str_eq(features, "avx hle rtm");
+        cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
+        free(model), free(features), free(rules);
 }

@@ -27,7 +27,7 @@
 
 typedef struct map_feature {
         char *name;
-        hostcaps_x86_feature *items; /* all must hold; names unused */
+        hostcaps_x86_feature *items; /* all must hold; named as the feature */
         size_t n_items;
 } map_feature;
 
@@ -42,6 +42,10 @@ typedef struct map_signature {
         uint32_t steppings; /* bit per stepping; 0: any */
 } map_signature;
 
+typedef struct map_pvr {
+        uint32_t value, mask;
+} map_pvr;
+
 typedef struct map_model {
         char *name;
         bool decode_host;
@@ -49,106 +53,98 @@ typedef struct map_model {
         map_signature *sigs;
         size_t n_sigs;
         hostcaps_bitmap *features; /* x86: indices into the feature list */
-        struct {
-                uint32_t value, mask;
-        } *pvrs; /* arm (mask 0: exact part), ppc64 */
+        hostcaps_bitmap *added;    /* x86: those marked added='yes' (a subset) */
+        map_pvr *pvrs;             /* arm (mask 0: exact part), ppc64 */
         size_t n_pvrs;
 } map_model;
 
+/* Names to indices: open addressing, the table at most half full. The
+ * names belong to the arrays the indices point into. */
+typedef struct name_slot {
+        const char *name;
+        int index;
+} name_slot;
+
+typedef struct name_table {
+        name_slot *slots;
+        size_t size, n; /* size: a power of two, or 0 */
+} name_table;
+
 typedef struct map_arch {
         map_vendor *vendors;
-        size_t n_vendors;
+        size_t n_vendors, allocated_vendors;
         map_feature *features;
-        size_t n_features;
+        size_t n_features, allocated_features;
         map_model *models;
-        size_t n_models;
+        size_t n_models, allocated_models;
+        name_table vendor_names, feature_names, model_names;
 } map_arch;
 
 enum { ARCH_X86, ARCH_ARM, ARCH_PPC64, N_ARCHS };
 static const char *const arch_names[N_ARCHS] = {"x86", "arm", "ppc64"};
 
-struct hostcaps_cpumap {
-        map_arch arch[N_ARCHS];
+/* The rule sets of libvirt's x86 host CPU decoding (docs/cpu.md). */
+enum { RULES_LIBVIRT_9, RULES_LIBVIRT_11 };
+static const char *const rules_names[] = {
+        [RULES_LIBVIRT_9] = "libvirt 9.0-10.x rules",
+        [RULES_LIBVIRT_11] = "libvirt 11.x rules: versioned models, features added to a model later not required",
 };
 
-/* ---- helpers ------------------------------------------------------------ */
+struct hostcaps_cpumap {
+        map_arch arch[N_ARCHS];
+        int rules;
+};
 
+/* ---- names ---------------------------------------------------------------- */
 
-static int read_doc(hostcaps_reader *r, const char *path, xmlDocPtr *ret) {
-        _cleanup_free_ char *data = NULL;
-        size_t len;
-        int e = hostcaps_read_file(r, path, &data, &len);
-        if (e < 0)
-                return e;
-        if (!(*ret = hostcaps_xml_parse_untrusted(data, len, path)))
-                return -EINVAL;
-        xmlNodePtr root = xmlDocGetRootElement(*ret);
-        if (!root || !xmlStrEqual(root->name, BAD_CAST "cpus")) {
-                xmlFreeDoc(*ret);
-                *ret = NULL;
-                return hostcaps_error(EINVAL, "%s: root element is not <cpus>", path);
+static uint64_t name_hash(const char *s) {
+        uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+        for (; *s; s++)
+                h = (h ^ (unsigned char) *s) * 0x100000001b3u;
+        return h;
+}
+
+static int name_find(const name_table *t, const char *name) {
+        if (!t->size)
+                return -1;
+        for (size_t i = name_hash(name) & (t->size - 1);; i = (i + 1) & (t->size - 1)) {
+                if (!t->slots[i].name)
+                        return -1;
+                if (strcmp(t->slots[i].name, name) == 0)
+                        return t->slots[i].index;
         }
-        return 0;
 }
 
-static bool is(xmlNodePtr n, const char *name) {
-        return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+static void name_put(name_table *t, const char *name, int index) {
+        size_t i = name_hash(name) & (t->size - 1);
+        while (t->slots[i].name)
+                i = (i + 1) & (t->size - 1);
+        t->slots[i] = (name_slot){name, index};
+        t->n++;
 }
 
-/* An attribute's value (free with free()), or NULL. */
-static char *attr(xmlNodePtr n, const char *name) {
-        xmlChar *v = xmlGetProp(n, BAD_CAST name);
-        char *s = v ? strdup((const char *) v) : NULL;
-        xmlFree(v);
-        return s;
-}
-
-static int attr_required(xmlNodePtr n, const char *name, const char *path, char **ret) {
-        if (!(*ret = attr(n, name)))
-                return hostcaps_error(EINVAL, "%s:%d: <%s> lacks attribute '%s'", path, (int) xmlGetLineNo(n),
-                                      (const char *) n->name, name);
-        return 0;
-}
-
-/* A number attribute: decimal, or hexadecimal with 0x. */
-static int attr_num(xmlNodePtr n, const char *name, bool required, const char *path, uint32_t *ret) {
-        _cleanup_free_ char *v = attr(n, name);
-        if (!v) {
-                *ret = 0;
-                return required ? hostcaps_error(EINVAL, "%s:%d: <%s> lacks attribute '%s'", path,
-                                                 (int) xmlGetLineNo(n), (const char *) n->name, name)
-                                : 0;
+static int name_add(name_table *t, const char *name, int index) {
+        if (2 * (t->n + 1) > t->size) {
+                name_table bigger = {.size = t->size ? 2 * t->size : 64};
+                if (!(bigger.slots = calloc(bigger.size, sizeof(*bigger.slots))))
+                        return -ENOMEM;
+                for (size_t i = 0; i < t->size; i++)
+                        if (t->slots[i].name)
+                                name_put(&bigger, t->slots[i].name, t->slots[i].index);
+                free(t->slots);
+                *t = bigger;
         }
-        if (hostcaps_parse_u32(v, ret) < 0)
-                return hostcaps_error(EINVAL, "%s:%d: invalid %s='%.32s'", path, (int) xmlGetLineNo(n), name, v);
+        name_put(t, name, index);
         return 0;
 }
 
-static int vendor_index(const map_arch *a, const char *name) {
-        for (size_t i = 0; i < a->n_vendors; i++)
-                if (strcmp(a->vendors[i].name, name) == 0)
-                        return (int) i;
-        return -1;
-}
-
-static int feature_index(const map_arch *a, const char *name) {
-        for (size_t i = 0; i < a->n_features; i++)
-                if (strcmp(a->features[i].name, name) == 0)
-                        return (int) i;
-        return -1;
-}
-
-static int model_index(const map_arch *a, const char *name) {
-        for (size_t i = 0; i < a->n_models; i++)
-                if (strcmp(a->models[i].name, name) == 0)
-                        return (int) i;
-        return -1;
-}
+/* ---- freeing -------------------------------------------------------------- */
 
 static void model_clear(map_model *m) {
         free(m->name);
         free(m->sigs);
         hostcaps_bitmap_free(m->features);
+        hostcaps_bitmap_free(m->added);
         free(m->pvrs);
 }
 
@@ -164,6 +160,9 @@ static void arch_clear(map_arch *a) {
         for (size_t i = 0; i < a->n_models; i++)
                 model_clear(&a->models[i]);
         free(a->models);
+        free(a->vendor_names.slots);
+        free(a->feature_names.slots);
+        free(a->model_names.slots);
 }
 
 hostcaps_cpumap *hostcaps_cpumap_free(hostcaps_cpumap *m) {
@@ -175,15 +174,75 @@ hostcaps_cpumap *hostcaps_cpumap_free(hostcaps_cpumap *m) {
         return NULL;
 }
 
-/* ---- elements ------------------------------------------------------------- */
+/* ---- parsing: the context and its bounds ---------------------------------- */
 
 typedef struct parse_ctx {
         hostcaps_cpumap *map;
         hostcaps_reader *r;
         const char *dir;
         int arch;
-        size_t allocated[N_ARCHS][3]; /* vendors, features, models */
+        size_t n_files, n_bytes, n_signatures;
+        char **files; /* included so far (each at most once) */
+        size_t n_included, files_allocated;
+        name_table file_names;
+        bool saw_added, saw_versioned;
 } parse_ctx;
+
+/* An element of `path`, for messages: "x86_Base.xml:12: ...". */
+#define DOC(path) (&(const hostcaps_doc_ctx){.name = (path)})
+
+static bool is(xmlNodePtr n, const char *name) {
+        return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+static int too_many(const char *path, xmlNodePtr n, const char *what, size_t bound) {
+        return hostcaps_error(E2BIG, "%s:%ld: more than %zu %s in one CPU map", path, n ? xmlGetLineNo(n) : 0L,
+                              bound, what);
+}
+
+/* A yes/no attribute: true only for 'yes'. */
+static int prop_yes(const char *path, xmlNodePtr n, const char *attr, bool *ret) {
+        _cleanup_free_ char *v = NULL;
+        int e = hostcaps_xml_prop_str(DOC(path), n, attr, false, &v);
+        *ret = e >= 0 && strcmp(v, "yes") == 0;
+        return e == -ENOENT ? 0 : e;
+}
+
+/* A number attribute, 0 when absent and optional. */
+static int prop_u32(const char *path, xmlNodePtr n, const char *attr, bool required, uint32_t *ret) {
+        int e = hostcaps_xml_prop_u32(DOC(path), n, attr, required, ret);
+        if (e == -ENOENT)
+                *ret = 0;
+        return e == -ENOENT ? 0 : e;
+}
+
+static int read_doc(parse_ctx *ctx, const char *path, xmlNodePtr at, xmlDocPtr *ret) {
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+        if (++ctx->n_files > HOSTCAPS_CPUMAP_MAX_FILES)
+                return too_many(path, at, "files", HOSTCAPS_CPUMAP_MAX_FILES);
+        int e = hostcaps_read_file(ctx->r, path, &data, &len);
+        if (e < 0)
+                return e;
+        if ((ctx->n_bytes += len) > HOSTCAPS_CPUMAP_MAX_BYTES)
+                return too_many(path, at, "bytes", HOSTCAPS_CPUMAP_MAX_BYTES);
+        if (!(*ret = hostcaps_xml_parse_untrusted(data, len, path)))
+                return -EINVAL;
+        xmlNodePtr root = xmlDocGetRootElement(*ret);
+        if (!root || !xmlStrEqual(root->name, BAD_CAST "cpus")) {
+                xmlFreeDoc(*ret);
+                *ret = NULL;
+                return hostcaps_error(EINVAL, "%s: root element is not <cpus>", path);
+        }
+        return 0;
+}
+
+/* Room for one more vendor, feature or model of the current arch. */
+#define MAKE_ROOM(path, n, array, count, allocated, what)                                     \
+        ((count) >= HOSTCAPS_CPUMAP_MAX_ENTRIES ? too_many(path, n, what, HOSTCAPS_CPUMAP_MAX_ENTRIES) \
+                                                : GROW(array, allocated, (count) + 1))
+
+/* ---- elements ------------------------------------------------------------- */
 
 static int parse_vendor(parse_ctx *ctx, xmlNodePtr n, const char *path) {
         map_arch *a = &ctx->map->arch[ctx->arch];
@@ -191,24 +250,73 @@ static int parse_vendor(parse_ctx *ctx, xmlNodePtr n, const char *path) {
         uint32_t value = 0;
         int e;
 
-        if ((e = attr_required(n, "name", path, &name)) < 0)
+        if ((e = hostcaps_xml_prop_str(DOC(path), n, "name", true, &name)) < 0)
                 return e;
-        if (vendor_index(a, name) >= 0)
-                return hostcaps_error(EINVAL, "%s:%d: vendor '%s' defined twice", path, (int) xmlGetLineNo(n), name);
+        if (name_find(&a->vendor_names, name) >= 0)
+                return hostcaps_xml_error(DOC(path), n, "vendor '%.64s' defined twice", name);
         if (ctx->arch == ARCH_X86) {
-                if ((e = attr_required(n, "string", path, &string)) < 0)
+                if ((e = hostcaps_xml_prop_str(DOC(path), n, "string", true, &string)) < 0)
                         return e;
                 if (strlen(string) != 12)
-                        return hostcaps_error(EINVAL, "%s:%d: vendor string '%s' is not 12 characters", path,
-                                              (int) xmlGetLineNo(n), string);
-        } else if (ctx->arch == ARCH_ARM && (e = attr_num(n, "value", true, path, &value)) < 0)
+                        return hostcaps_xml_error(DOC(path), n, "vendor string '%.64s' is not 12 characters", string);
+        } else if (ctx->arch == ARCH_ARM && (e = prop_u32(path, n, "value", true, &value)) < 0)
                 return e;
-        if (GROW(a->vendors, ctx->allocated[ctx->arch][0], a->n_vendors + 1) < 0)
-                return -ENOMEM;
-        map_vendor *v = &a->vendors[a->n_vendors++];
+        if ((e = MAKE_ROOM(path, n, a->vendors, a->n_vendors, a->allocated_vendors, "vendors")) < 0)
+                return e;
+        map_vendor *v = &a->vendors[a->n_vendors];
         *v = (map_vendor){.name = TAKE_PTR(name), .value = value};
         if (string)
                 memcpy(v->id, string, 13);
+        return name_add(&a->vendor_names, v->name, (int) a->n_vendors++);
+}
+
+static int parse_feature_item(const char *path, xmlNodePtr c, const char *name, hostcaps_x86_feature *it) {
+        static const char *const regs[4] = {"eax", "ebx", "ecx", "edx"};
+        int e;
+        *it = (hostcaps_x86_feature){0};
+        if (is(c, "cpuid")) {
+                e = prop_u32(path, c, "eax_in", true, &it->leaf);
+                if (e >= 0)
+                        e = prop_u32(path, c, "ecx_in", false, &it->subleaf);
+                for (int k = 0; k < 4 && e >= 0; k++)
+                        e = prop_u32(path, c, regs[k], false, &it->mask[k]);
+        } else {
+                e = prop_u32(path, c, "index", true, &it->msr_index);
+                if (e >= 0)
+                        e = prop_u32(path, c, "eax", false, &it->mask[0]);
+                if (e >= 0)
+                        e = prop_u32(path, c, "edx", false, &it->mask[3]);
+                if (e >= 0 && it->msr_index == 0)
+                        e = hostcaps_xml_error(DOC(path), c, "MSR index 0");
+        }
+        if (e >= 0 && !(it->mask[0] | it->mask[1] | it->mask[2] | it->mask[3]))
+                e = hostcaps_xml_error(DOC(path), c, "feature '%.64s' names no bit", name);
+        return e;
+}
+
+/* x86: the <cpuid>s and <msr>s that must all hold. Other architectures'
+ * features are names only (arm's SVE lengths). */
+static int parse_feature_items(parse_ctx *ctx, xmlNodePtr n, const char *path, const char *name,
+                               hostcaps_x86_feature **ret, size_t *ret_n) {
+        hostcaps_x86_feature *items = NULL;
+        size_t n_items = 0, allocated = 0;
+        int e = 0;
+        XML_FOREACH_CHILD(c, ctx->arch == ARCH_X86 ? n : NULL, NULL) {
+                if (!is(c, "cpuid") && !is(c, "msr"))
+                        continue; /* <alias> */
+                if ((e = GROW(items, allocated, n_items + 1)) < 0 ||
+                    (e = parse_feature_item(path, c, name, &items[n_items])) < 0)
+                        break;
+                n_items++;
+        }
+        if (e >= 0 && ctx->arch == ARCH_X86 && n_items == 0)
+                e = hostcaps_xml_error(DOC(path), n, "feature '%.64s' has no <cpuid> or <msr>", name);
+        if (e < 0) {
+                free(items);
+                return e;
+        }
+        *ret = items;
+        *ret_n = n_items;
         return 0;
 }
 
@@ -216,231 +324,244 @@ static int parse_feature(parse_ctx *ctx, xmlNodePtr n, const char *path) {
         map_arch *a = &ctx->map->arch[ctx->arch];
         _cleanup_free_ char *name = NULL;
         hostcaps_x86_feature *items = NULL;
-        size_t n_items = 0, allocated = 0;
+        size_t n_items = 0;
         int e;
 
-        if ((e = attr_required(n, "name", path, &name)) < 0)
+        if ((e = hostcaps_xml_prop_str(DOC(path), n, "name", true, &name)) < 0)
                 return e;
-        if (feature_index(a, name) >= 0)
-                return hostcaps_error(EINVAL, "%s:%d: feature '%s' defined twice", path, (int) xmlGetLineNo(n),
-                                      name);
-        /* Other architectures' features are names only (arm's SVE lengths). */
-        for (xmlNodePtr c = n->children; ctx->arch == ARCH_X86 && c; c = c->next) {
-                bool cpuid = is(c, "cpuid"), msr = is(c, "msr");
-                if (!cpuid && !msr)
-                        continue; /* <alias>, comments */
-                if (GROW(items, allocated, n_items + 1) < 0) {
-                        free(items);
-                        return -ENOMEM;
-                }
-                hostcaps_x86_feature *it = &items[n_items++];
-                *it = (hostcaps_x86_feature){0};
-                static const char *const regs[4] = {"eax", "ebx", "ecx", "edx"};
-                if (cpuid) {
-                        e = attr_num(c, "eax_in", true, path, &it->leaf);
-                        if (e >= 0)
-                                e = attr_num(c, "ecx_in", false, path, &it->subleaf);
-                        for (int k = 0; k < 4 && e >= 0; k++)
-                                e = attr_num(c, regs[k], false, path, &it->mask[k]);
-                } else {
-                        e = attr_num(c, "index", true, path, &it->msr_index);
-                        if (e >= 0)
-                                e = attr_num(c, "eax", false, path, &it->mask[0]);
-                        if (e >= 0)
-                                e = attr_num(c, "edx", false, path, &it->mask[3]);
-                        if (e >= 0 && it->msr_index == 0)
-                                e = hostcaps_error(EINVAL, "%s:%d: MSR index 0", path, (int) xmlGetLineNo(c));
-                }
-                if (e >= 0 && !(it->mask[0] | it->mask[1] | it->mask[2] | it->mask[3]))
-                        e = hostcaps_error(EINVAL, "%s:%d: feature '%s' names no bit", path, (int) xmlGetLineNo(c),
-                                           name);
-                if (e < 0) {
-                        free(items);
-                        return e;
-                }
-        }
-        if (ctx->arch == ARCH_X86 && n_items == 0)
-                return hostcaps_error(EINVAL, "%s:%d: feature '%s' has no <cpuid> or <msr>", path,
-                                      (int) xmlGetLineNo(n), name);
-        if (GROW(a->features, ctx->allocated[ctx->arch][1], a->n_features + 1) < 0) {
+        if (name_find(&a->feature_names, name) >= 0)
+                return hostcaps_xml_error(DOC(path), n, "feature '%.64s' defined twice", name);
+        if ((e = parse_feature_items(ctx, n, path, name, &items, &n_items)) < 0)
+                return e;
+        if ((e = MAKE_ROOM(path, n, a->features, a->n_features, a->allocated_features, "features")) < 0) {
                 free(items);
-                return -ENOMEM;
+                return e;
         }
-        a->features[a->n_features++] = (map_feature){.name = TAKE_PTR(name), .items = items, .n_items = n_items};
-        return 0;
+        for (size_t i = 0; i < n_items; i++)
+                items[i].name = name;
+        map_feature *f = &a->features[a->n_features];
+        *f = (map_feature){.name = TAKE_PTR(name), .items = items, .n_items = n_items};
+        return name_add(&a->feature_names, f->name, (int) a->n_features++);
 }
 
 static int parse_signature(xmlNodePtr n, const char *path, map_signature *sig) {
-        _cleanup_free_ char *stepping = attr(n, "stepping");
+        _cleanup_bitmap_ hostcaps_bitmap *steps = NULL;
         int e;
         *sig = (map_signature){0};
-        if ((e = attr_num(n, "family", true, path, &sig->family)) < 0 ||
-            (e = attr_num(n, "model", true, path, &sig->model)) < 0)
+        if ((e = prop_u32(path, n, "family", true, &sig->family)) < 0 ||
+            (e = prop_u32(path, n, "model", true, &sig->model)) < 0)
                 return e;
         if (sig->family == 0)
-                return hostcaps_error(EINVAL, "%s:%d: signature family 0", path, (int) xmlGetLineNo(n));
-        if (stepping) {
-                _cleanup_bitmap_ hostcaps_bitmap *b = NULL;
-                /* "5-7", "0-4,8": the 4-bit stepping field's values */
-                if (hostcaps_parse_cpulist(stepping, &b) < 0 || hostcaps_bitmap_last(b) > 15 ||
-                    hostcaps_bitmap_is_empty(b))
-                        return hostcaps_error(EINVAL, "%s:%d: invalid stepping='%.32s'", path, (int) xmlGetLineNo(n),
-                                              stepping);
-                BITMAP_FOREACH(s, b)
-                        sig->steppings |= 1u << s;
-        }
+                return hostcaps_xml_error(DOC(path), n, "signature family 0");
+        /* stepping='5-7', '0-4,8': values of the 4-bit stepping field */
+        e = hostcaps_xml_prop_cpulist(DOC(path), n, "stepping", false, &steps);
+        if (e == -ENOENT)
+                return 0;
+        if (e < 0)
+                return e;
+        if (hostcaps_bitmap_last(steps) > 15 || hostcaps_bitmap_is_empty(steps))
+                return hostcaps_xml_error(DOC(path), n, "stepping beyond 0-15");
+        BITMAP_FOREACH(s, steps)
+                sig->steppings |= 1u << s;
         return 0;
 }
 
-/* <decode host='on' guest='off'/>: whether a model may name a host CPU. Maps
- * before libvirt 7 had no such element: every model could. */
-static int parse_decode(xmlNodePtr n, const char *path, bool *ret) {
-        _cleanup_free_ char *host = attr(n, "host");
-        if (!host || strcmp(host, "on") == 0)
-                *ret = true;
-        else if (strcmp(host, "off") == 0)
-                *ret = false;
-        else
-                return hostcaps_error(EINVAL, "%s:%d: invalid decode host='%.16s'", path, (int) xmlGetLineNo(n), host);
+/* <decode host='on|off' guest=.../>; a model without <decode> (maps older
+ * than the element) may name a host CPU. */
+static int parse_decode(const char *path, xmlNodePtr n, bool *ret) {
+        static const char *const values[] = {"off", "on"};
+        int v, e = hostcaps_xml_prop_enum(DOC(path), n, "host", values, ELEMENTSOF(values), &v);
+        if (e >= 0)
+                *ret = v == 1;
+        return e;
+}
+
+typedef struct model_parse {
+        map_model m;
+        bool sigs_own;
+        size_t sigs_allocated, pvrs_allocated;
+} model_parse;
+
+static int count_signatures(parse_ctx *ctx, const char *path, xmlNodePtr n, size_t more) {
+        if ((ctx->n_signatures += more) > HOSTCAPS_CPUMAP_MAX_SIGNATURES)
+                return too_many(path, n, "signatures and PVRs", HOSTCAPS_CPUMAP_MAX_SIGNATURES);
         return 0;
 }
 
-static int parse_model_child(parse_ctx *ctx, map_model *m, xmlNodePtr c, const char *path, bool *sigs_own,
-                             size_t *sigs_allocated, size_t *pvrs_allocated) {
-        map_arch *a = &ctx->map->arch[ctx->arch];
+/* <model name='Base'/> inside a model: the ancestor's vendor, signatures
+ * and features (added ones stay marked). */
+static int parse_model_ancestor(parse_ctx *ctx, model_parse *p, xmlNodePtr c, const char *path) {
+        const map_arch *a = &ctx->map->arch[ctx->arch];
         _cleanup_free_ char *name = NULL;
         int e, i;
+        if ((e = hostcaps_xml_prop_str(DOC(path), c, "name", true, &name)) < 0)
+                return e;
+        if ((i = name_find(&a->model_names, name)) < 0)
+                return hostcaps_xml_error(DOC(path), c, "model '%.64s' inherits unknown model '%.64s'", p->m.name,
+                                          name);
+        const map_model *anc = &a->models[i];
+        if ((e = count_signatures(ctx, path, c, anc->n_sigs)) < 0)
+                return e;
+        p->m.vendor = anc->vendor;
+        free(p->m.sigs);
+        p->m.sigs = NULL;
+        p->m.n_sigs = p->sigs_allocated = 0;
+        if (anc->n_sigs) {
+                if (!(p->m.sigs = malloc(anc->n_sigs * sizeof(*p->m.sigs))))
+                        return -ENOMEM;
+                memcpy(p->m.sigs, anc->sigs, anc->n_sigs * sizeof(*p->m.sigs));
+                p->m.n_sigs = p->sigs_allocated = anc->n_sigs;
+        }
+        p->sigs_own = false;
+        /* A versioned model ("Skylake-Client-v3") built on its base: the
+         * 11.x dialect. */
+        const char *v = strrchr(p->m.name, '-');
+        if (v && v[1] == 'v' && v[2] >= '0' && v[2] <= '9')
+                ctx->saw_versioned = true;
+        if ((e = hostcaps_bitmap_or(p->m.features, anc->features)) < 0)
+                return e;
+        return hostcaps_bitmap_or(p->m.added, anc->added);
+}
 
+static int parse_model_signature(parse_ctx *ctx, model_parse *p, xmlNodePtr c, const char *path) {
+        int e;
+        /* A model's own signatures replace the inherited ones. */
+        if (!p->sigs_own) {
+                p->m.n_sigs = 0;
+                p->sigs_own = true;
+        }
+        if ((e = count_signatures(ctx, path, c, 1)) < 0 ||
+            (e = GROW(p->m.sigs, p->sigs_allocated, p->m.n_sigs + 1)) < 0 ||
+            (e = parse_signature(c, path, &p->m.sigs[p->m.n_sigs])) < 0)
+                return e;
+        p->m.n_sigs++;
+        return 0;
+}
+
+static int parse_model_feature(parse_ctx *ctx, model_parse *p, xmlNodePtr c, const char *path) {
+        const map_arch *a = &ctx->map->arch[ctx->arch];
+        _cleanup_free_ char *name = NULL;
+        bool removed, added;
+        int e, i;
+        if ((e = hostcaps_xml_prop_str(DOC(path), c, "name", true, &name)) < 0 ||
+            (e = prop_yes(path, c, "removed", &removed)) < 0 || (e = prop_yes(path, c, "added", &added)) < 0)
+                return e;
+        if ((i = name_find(&a->feature_names, name)) < 0)
+                return hostcaps_xml_error(DOC(path), c, "model '%.64s' names unknown feature '%.64s'", p->m.name,
+                                          name);
+        /* removed='yes': dropped from the model in a later libvirt, listed
+         * as disabled in guest definitions; not a feature of the model. */
+        if (removed)
+                return 0;
+        /* added='yes': added to the model after its release (the vmx-*
+         * features libvirt 9.10 added to existing models); a feature of the
+         * model that libvirt 11.x does not require of a host CPU. */
+        if (added) {
+                ctx->saw_added = true;
+                if ((e = hostcaps_bitmap_set(p->m.added, (unsigned) i)) < 0)
+                        return e;
+        }
+        return hostcaps_bitmap_set(p->m.features, (unsigned) i);
+}
+
+static int parse_model_pvr(parse_ctx *ctx, model_parse *p, xmlNodePtr c, const char *path) {
+        uint32_t value, mask;
+        int e;
+        if ((e = prop_u32(path, c, "value", true, &value)) < 0 ||
+            (e = prop_u32(path, c, "mask", ctx->arch == ARCH_PPC64, &mask)) < 0 ||
+            (e = count_signatures(ctx, path, c, 1)) < 0 ||
+            (e = GROW(p->m.pvrs, p->pvrs_allocated, p->m.n_pvrs + 1)) < 0)
+                return e;
+        p->m.pvrs[p->m.n_pvrs++] = (map_pvr){value, mask};
+        return 0;
+}
+
+static int parse_model_vendor(parse_ctx *ctx, model_parse *p, xmlNodePtr c, const char *path) {
+        const map_arch *a = &ctx->map->arch[ctx->arch];
+        _cleanup_free_ char *name = NULL;
+        int e;
+        if ((e = hostcaps_xml_prop_str(DOC(path), c, "name", true, &name)) < 0)
+                return e;
+        if ((p->m.vendor = name_find(&a->vendor_names, name)) < 0)
+                return hostcaps_xml_error(DOC(path), c, "model '%.64s' names unknown vendor '%.64s'", p->m.name, name);
+        return 0;
+}
+
+static int parse_model_child(parse_ctx *ctx, model_parse *p, xmlNodePtr c, const char *path) {
+        bool x86 = ctx->arch == ARCH_X86;
         if (is(c, "decode"))
-                return parse_decode(c, path, &m->decode_host);
-        if (is(c, "vendor")) {
-                if ((e = attr_required(c, "name", path, &name)) < 0)
-                        return e;
-                if ((m->vendor = vendor_index(a, name)) < 0)
-                        return hostcaps_error(EINVAL, "%s:%d: model '%s' names unknown vendor '%s'", path,
-                                              (int) xmlGetLineNo(c), m->name, name);
-                return 0;
-        }
-        if (is(c, "model") && ctx->arch == ARCH_X86) {
-                /* The ancestor: its vendor, signatures and features. */
-                if ((e = attr_required(c, "name", path, &name)) < 0)
-                        return e;
-                if ((i = model_index(a, name)) < 0)
-                        return hostcaps_error(EINVAL, "%s:%d: model '%s' inherits unknown model '%s'", path,
-                                              (int) xmlGetLineNo(c), m->name, name);
-                const map_model *p = &a->models[i];
-                m->vendor = p->vendor;
-                free(m->sigs);
-                m->sigs = p->n_sigs ? malloc(p->n_sigs * sizeof(*m->sigs)) : NULL;
-                if (p->n_sigs && !m->sigs)
-                        return -ENOMEM;
-                if (p->n_sigs)
-                        memcpy(m->sigs, p->sigs, p->n_sigs * sizeof(*m->sigs));
-                m->n_sigs = *sigs_allocated = p->n_sigs;
-                *sigs_own = false;
-                return hostcaps_bitmap_or(m->features, p->features);
-        }
-        if (is(c, "signature") && ctx->arch == ARCH_X86) {
-                /* A model's own signatures replace the inherited ones. */
-                if (!*sigs_own) {
-                        m->n_sigs = 0;
-                        *sigs_own = true;
-                }
-                if (GROW(m->sigs, *sigs_allocated, m->n_sigs + 1) < 0)
-                        return -ENOMEM;
-                if ((e = parse_signature(c, path, &m->sigs[m->n_sigs])) < 0)
-                        return e;
-                m->n_sigs++;
-                return 0;
-        }
-        if (is(c, "feature") && ctx->arch == ARCH_X86) {
-                _cleanup_free_ char *removed = attr(c, "removed");
-                if ((e = attr_required(c, "name", path, &name)) < 0)
-                        return e;
-                if ((i = feature_index(a, name)) < 0)
-                        return hostcaps_error(EINVAL, "%s:%d: model '%s' names unknown feature '%s'", path,
-                                              (int) xmlGetLineNo(c), m->name, name);
-                /* removed='yes': dropped from the model in a later libvirt,
-                 * listed as disabled in guest definitions; not a feature of
-                 * the model. */
-                if (removed && strcmp(removed, "yes") == 0)
-                        return 0;
-                return hostcaps_bitmap_set(m->features, (unsigned) i);
-        }
-        if (is(c, "pvr") && ctx->arch != ARCH_X86) {
-                uint32_t value, mask;
-                if ((e = attr_num(c, "value", true, path, &value)) < 0 ||
-                    (e = attr_num(c, "mask", ctx->arch == ARCH_PPC64, path, &mask)) < 0)
-                        return e;
-                if (GROW(m->pvrs, *pvrs_allocated, m->n_pvrs + 1) < 0)
-                        return -ENOMEM;
-                m->pvrs[m->n_pvrs].value = value;
-                m->pvrs[m->n_pvrs++].mask = mask;
-                return 0;
-        }
-        return 0; /* elements of later dialects this code does not need */
+                return parse_decode(path, c, &p->m.decode_host);
+        if (is(c, "vendor"))
+                return parse_model_vendor(ctx, p, c, path);
+        if (x86 && is(c, "model"))
+                return parse_model_ancestor(ctx, p, c, path);
+        if (x86 && is(c, "signature"))
+                return parse_model_signature(ctx, p, c, path);
+        if (x86 && is(c, "feature"))
+                return parse_model_feature(ctx, p, c, path);
+        if (!x86 && is(c, "pvr"))
+                return parse_model_pvr(ctx, p, c, path);
+        return 0; /* <check>, elements of later dialects this code does not need */
 }
 
 static int parse_model(parse_ctx *ctx, xmlNodePtr n, const char *path) {
         map_arch *a = &ctx->map->arch[ctx->arch];
-        map_model m = {.decode_host = true, .vendor = -1};
-        size_t sigs_allocated = 0, pvrs_allocated = 0;
-        bool sigs_own = true;
+        model_parse p = {.m = {.decode_host = true, .vendor = -1}, .sigs_own = true};
         int e;
 
-        if ((e = attr_required(n, "name", path, &m.name)) < 0)
+        if ((e = hostcaps_xml_prop_str(DOC(path), n, "name", true, &p.m.name)) < 0)
                 return e;
-        if (model_index(a, m.name) >= 0) {
-                e = hostcaps_error(EINVAL, "%s:%d: model '%s' defined twice", path, (int) xmlGetLineNo(n), m.name);
-                free(m.name);
-                return e;
-        }
-        if (!(m.features = hostcaps_bitmap_new())) {
-                free(m.name);
-                return -ENOMEM;
-        }
-        for (xmlNodePtr c = n->children; c && e >= 0; c = c->next)
-                if (c->type == XML_ELEMENT_NODE)
-                        e = parse_model_child(ctx, &m, c, path, &sigs_own, &sigs_allocated, &pvrs_allocated);
-        if (e >= 0 && GROW(a->models, ctx->allocated[ctx->arch][2], a->n_models + 1) < 0)
+        if (name_find(&a->model_names, p.m.name) >= 0)
+                e = hostcaps_xml_error(DOC(path), n, "model '%.64s' defined twice", p.m.name);
+        else if (!(p.m.features = hostcaps_bitmap_new()) || !(p.m.added = hostcaps_bitmap_new()))
                 e = -ENOMEM;
+        XML_FOREACH_CHILD(c, e >= 0 ? n : NULL, NULL)
+                if ((e = parse_model_child(ctx, &p, c, path)) < 0)
+                        break;
+        if (e >= 0)
+                e = MAKE_ROOM(path, n, a->models, a->n_models, a->allocated_models, "models");
         if (e < 0) {
-                model_clear(&m);
+                model_clear(&p.m);
                 return e;
         }
-        a->models[a->n_models++] = m;
-        return 0;
+        a->models[a->n_models] = p.m;
+        return name_add(&a->model_names, p.m.name, (int) a->n_models++);
 }
 
 static int parse_element(parse_ctx *ctx, xmlNodePtr n, const char *path, int depth);
 
 /* <include filename='x86_Skylake-Client.xml'/>: a file of the same
- * directory, never a path elsewhere. */
+ * directory, never a path elsewhere, and never one already read. */
 static int parse_include(parse_ctx *ctx, xmlNodePtr n, const char *path, int depth) {
         _cleanup_free_ char *name = NULL, *file = NULL;
         xmlDocPtr doc = NULL;
         int e;
 
-        if ((e = attr_required(n, "filename", path, &name)) < 0)
+        if ((e = hostcaps_xml_prop_str(DOC(path), n, "filename", true, &name)) < 0)
                 return e;
         if (!*name || strchr(name, '/') || name[0] == '.')
-                return hostcaps_error(EINVAL, "%s:%d: include of '%s' outside the map directory", path,
-                                      (int) xmlGetLineNo(n), name);
+                return hostcaps_xml_error(DOC(path), n, "include of '%.64s' outside the map directory", name);
         if (depth > 2)
-                return hostcaps_error(ELOOP, "%s:%d: includes nested too deep", path, (int) xmlGetLineNo(n));
-        if (!(file = hostcaps_strdup_printf("%s/%s", ctx->dir, name)))
-                return -ENOMEM;
-        if ((e = read_doc(ctx->r, file, &doc)) < 0)
+                return hostcaps_error(ELOOP, "%s:%ld: includes nested too deep", path, xmlGetLineNo(n));
+        if (name_find(&ctx->file_names, name) >= 0)
+                return hostcaps_xml_error(DOC(path), n, "'%.64s' is included twice", name);
+        if ((e = GROW(ctx->files, ctx->files_allocated, ctx->n_included + 1)) < 0)
                 return e;
-        for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c && e >= 0; c = c->next)
-                e = parse_element(ctx, c, file, depth + 1);
+        const char *kept = ctx->files[ctx->n_included++] = TAKE_PTR(name);
+        if ((e = name_add(&ctx->file_names, kept, 0)) < 0)
+                return e;
+        if (!(file = hostcaps_strdup_printf("%s/%s", ctx->dir, kept)))
+                return -ENOMEM;
+        if ((e = read_doc(ctx, file, n, &doc)) < 0)
+                return e;
+        XML_FOREACH_CHILD(c, xmlDocGetRootElement(doc), NULL)
+                if ((e = parse_element(ctx, c, file, depth + 1)) < 0)
+                        break;
         xmlFreeDoc(doc);
         return e;
 }
 
 static int parse_element(parse_ctx *ctx, xmlNodePtr n, const char *path, int depth) {
-        if (n->type != XML_ELEMENT_NODE)
-                return 0;
         if (is(n, "include"))
                 return parse_include(ctx, n, path, depth);
         if (is(n, "vendor"))
@@ -449,12 +570,28 @@ static int parse_element(parse_ctx *ctx, xmlNodePtr n, const char *path, int dep
                 return parse_feature(ctx, n, path);
         if (is(n, "model"))
                 return parse_model(ctx, n, path);
-        /* A grouping element of a later dialect: look inside. */
-        for (xmlNodePtr c = n->children; c; c = c->next) {
+        /* A grouping element of a later dialect (<group>): look inside. The
+         * parser's depth limit bounds the recursion. */
+        XML_FOREACH_CHILD(c, n, NULL) {
                 int e = parse_element(ctx, c, path, depth);
                 if (e < 0)
                         return e;
         }
+        return 0;
+}
+
+static int parse_arch(parse_ctx *ctx, xmlNodePtr a, const char *index) {
+        _cleanup_free_ char *name = NULL;
+        int e = hostcaps_xml_prop_str(DOC(index), a, "name", true, &name);
+        if (e < 0)
+                return e;
+        for (ctx->arch = 0; ctx->arch < N_ARCHS && strcmp(arch_names[ctx->arch], name) != 0; ctx->arch++)
+                ;
+        if (ctx->arch == N_ARCHS)
+                return 0; /* s390, loongarch, riscv: nothing hostcaps decodes */
+        XML_FOREACH_CHILD(c, a, NULL)
+                if ((e = parse_element(ctx, c, index, 0)) < 0)
+                        return e;
         return 0;
 }
 
@@ -470,24 +607,20 @@ int hostcaps_cpumap_load(const char *dir, hostcaps_cpumap **ret) {
          * reader of its own, never from a probed root. */
         e = hostcaps_reader_new_cwd(&ctx.r);
         if (e >= 0)
-                e = read_doc(ctx.r, index, &doc);
-        for (xmlNodePtr a = doc ? xmlDocGetRootElement(doc)->children : NULL; a && e >= 0; a = a->next) {
-                _cleanup_free_ char *name = NULL;
-                if (!is(a, "arch"))
-                        continue;
-                if ((e = attr_required(a, "name", index, &name)) < 0)
+                e = read_doc(&ctx, index, NULL, &doc);
+        XML_FOREACH_CHILD(a, e >= 0 ? xmlDocGetRootElement(doc) : NULL, "arch")
+                if ((e = parse_arch(&ctx, a, index)) < 0)
                         break;
-                for (ctx.arch = 0; ctx.arch < N_ARCHS && strcmp(arch_names[ctx.arch], name) != 0; ctx.arch++)
-                        ;
-                if (ctx.arch == N_ARCHS)
-                        continue; /* s390, loongarch, riscv: nothing hostcaps decodes */
-                for (xmlNodePtr c = a->children; c && e >= 0; c = c->next)
-                        e = parse_element(&ctx, c, index, 0);
-        }
         if (e >= 0 && ctx.map->arch[ARCH_X86].n_features == 0)
                 e = hostcaps_error(EINVAL, "%s: no x86 features", index);
+        /* The map's dialect tells the libvirt that wrote it (docs/cpu.md). */
+        ctx.map->rules = ctx.saw_added || ctx.saw_versioned ? RULES_LIBVIRT_11 : RULES_LIBVIRT_9;
         xmlFreeDoc(doc);
         hostcaps_reader_free(ctx.r);
+        for (size_t i = 0; i < ctx.n_included; i++)
+                free(ctx.files[i]);
+        free(ctx.files);
+        free(ctx.file_names.slots);
         if (e < 0) {
                 hostcaps_cpumap_free(ctx.map);
                 return e;
@@ -496,7 +629,32 @@ int hostcaps_cpumap_load(const char *dir, hostcaps_cpumap **ret) {
         return 0;
 }
 
+const char *hostcaps_cpumap_rules(const hostcaps_cpumap *m) {
+        return rules_names[m->rules];
+}
+
+size_t hostcaps_cpumap_x86_n_features(const hostcaps_cpumap *m) {
+        return m->arch[ARCH_X86].n_features;
+}
+
+const char *hostcaps_cpumap_x86_feature(const hostcaps_cpumap *m, size_t i, const hostcaps_x86_feature **ret_items,
+                                        size_t *ret_n_items) {
+        const map_arch *a = &m->arch[ARCH_X86];
+        if (i >= a->n_features)
+                return NULL;
+        if (ret_items)
+                *ret_items = a->features[i].items;
+        if (ret_n_items)
+                *ret_n_items = a->features[i].n_items;
+        return a->features[i].name;
+}
+
 /* ---- the installed map, once per process ---------------------------------- */
+
+const char *hostcaps_cpu_map_dir(void) {
+        const char *d = secure_getenv("HOSTCAPS_CPU_MAP_DIR");
+        return d && *d ? d : "/usr/share/libvirt/cpu_map";
+}
 
 static hostcaps_cpumap *installed;
 static char installed_reason[512];
@@ -520,7 +678,7 @@ const hostcaps_cpumap *hostcaps_cpumap_get(const char **ret_reason) {
         return installed;
 }
 
-/* ---- x86 ------------------------------------------------------------------ */
+/* ---- x86: the host model ---------------------------------------------------- */
 
 static bool feature_in(const map_feature *f, const hostcaps_cpuid *c) {
         for (size_t i = 0; i < f->n_items; i++)
@@ -529,12 +687,54 @@ static bool feature_in(const map_feature *f, const hostcaps_cpuid *c) {
         return f->n_items > 0;
 }
 
-static bool signature_matches(const map_model *m, unsigned family, unsigned model, unsigned stepping) {
+/* Every feature of the map the CPU has, less TSX where it is broken. */
+static int host_features(const map_arch *a, const hostcaps_cpuid *c, const hostcaps_x86_identity *id,
+                         hostcaps_bitmap **ret) {
+        _cleanup_bitmap_ hostcaps_bitmap *host = hostcaps_bitmap_new();
+        if (!host)
+                return -ENOMEM;
+        for (size_t i = 0; i < a->n_features; i++)
+                if (feature_in(&a->features[i], c) && hostcaps_bitmap_set(host, (unsigned) i) < 0)
+                        return -ENOMEM;
+        if (id->broken_tsx) {
+                int f;
+                if ((f = name_find(&a->feature_names, "hle")) >= 0)
+                        hostcaps_bitmap_clear(host, (unsigned) f);
+                if ((f = name_find(&a->feature_names, "rtm")) >= 0)
+                        hostcaps_bitmap_clear(host, (unsigned) f);
+        }
+        *ret = TAKE_PTR(host);
+        return 0;
+}
+
+static int vendor_of(const map_arch *a, const hostcaps_x86_identity *id) {
+        for (size_t i = 0; i < a->n_vendors; i++)
+                if (strcmp(a->vendors[i].id, id->vendor_id) == 0)
+                        return (int) i;
+        return -1;
+}
+
+static bool signature_matches(const map_model *m, const hostcaps_x86_identity *id) {
         for (size_t i = 0; i < m->n_sigs; i++)
-                if (m->sigs[i].family == family && m->sigs[i].model == model &&
-                    (!m->sigs[i].steppings || (m->sigs[i].steppings & (1u << stepping))))
+                if (m->sigs[i].family == id->family && m->sigs[i].model == id->model &&
+                    (!m->sigs[i].steppings || (m->sigs[i].steppings & (1u << id->stepping))))
                         return true;
         return false;
+}
+
+/* Whether a model may name this host CPU: meant for hosts, of its vendor
+ * (or of none, or the CPU's vendor unknown to the map), and every feature
+ * of it present, but those added to it later where the rules allow. */
+static bool model_fits(const hostcaps_cpumap *map, const map_model *m, const hostcaps_bitmap *host, int vendor) {
+        if (!m->decode_host)
+                return false;
+        if (vendor >= 0 && m->vendor >= 0 && m->vendor != vendor)
+                return false;
+        BITMAP_FOREACH(f, m->features)
+                if (!hostcaps_bitmap_test(host, (unsigned) f) &&
+                    !(map->rules == RULES_LIBVIRT_11 && hostcaps_bitmap_test(m->added, (unsigned) f)))
+                        return false;
+        return true;
 }
 
 /* The features of `host` beyond `model`, counted. */
@@ -545,11 +745,42 @@ static unsigned n_beyond(const hostcaps_bitmap *host, const hostcaps_bitmap *mod
         return n;
 }
 
-static bool lacks_any(const hostcaps_bitmap *host, const hostcaps_bitmap *model) {
-        BITMAP_FOREACH(f, model)
-                if (!hostcaps_bitmap_test(host, (unsigned) f))
-                        return true;
-        return false;
+typedef struct candidate {
+        int index; /* -1: none yet */
+        bool signature_match;
+        unsigned listed;
+} candidate;
+
+/* libvirt's comparison of a candidate with the best so far: a signature
+ * match beats none, whatever the counts; then fewer features to list; a tie
+ * keeps the best so far. For host CPUs libvirt 10.x's feature-list
+ * comparison (penalties for disabled features) reduces to the count: a host
+ * candidate never has disabled features. */
+static bool candidate_better(const candidate *best, const candidate *cand, bool have_signature) {
+        if (best->index < 0)
+                return true;
+        if (have_signature && best->signature_match != cand->signature_match)
+                return cand->signature_match;
+        return cand->listed < best->listed;
+}
+
+static int select_model(const hostcaps_cpumap *map, const hostcaps_bitmap *host, int vendor,
+                        const hostcaps_x86_identity *id) {
+        const map_arch *a = &map->arch[ARCH_X86];
+        candidate best = {.index = -1};
+        for (ssize_t i = (ssize_t) a->n_models - 1; i >= 0; i--) {
+                const map_model *m = &a->models[i];
+                if (!model_fits(map, m, host, vendor))
+                        continue;
+                candidate cand = {
+                        .index = (int) i,
+                        .signature_match = id->signature && signature_matches(m, id),
+                        .listed = n_beyond(host, m->features),
+                };
+                if (candidate_better(&best, &cand, id->signature != 0))
+                        best = cand;
+        }
+        return best.index;
 }
 
 void hostcaps_cpumap_x86_done(hostcaps_cpumap_x86 *r) {
@@ -558,84 +789,36 @@ void hostcaps_cpumap_x86_done(hostcaps_cpumap_x86 *r) {
         *r = (hostcaps_cpumap_x86){0};
 }
 
-int hostcaps_cpumap_x86_decode(const hostcaps_cpumap *map, const hostcaps_cpuid *c, hostcaps_cpumap_x86 *ret) {
-        const map_arch *a = &map->arch[ARCH_X86];
-        _cleanup_bitmap_ hostcaps_bitmap *host = hostcaps_bitmap_new();
-        hostcaps_cpumap_x86 r = {0};
-        uint32_t regs[4], signature;
-        unsigned family, model, stepping;
-        int vendor = -1, best = -1;
-        unsigned best_extra = 0;
-        bool best_match = false;
-        char id[13];
-
-        if (!host)
-                return -ENOMEM;
-        for (size_t i = 0; i < a->n_features; i++)
-                if (feature_in(&a->features[i], c) && hostcaps_bitmap_set(host, (unsigned) i) < 0)
-                        return -ENOMEM;
-
-        hostcaps_cpuid_get(c, 0, 0, regs);
-        memcpy(id, &regs[1], 4);
-        memcpy(id + 4, &regs[3], 4);
-        memcpy(id + 8, &regs[2], 4);
-        id[12] = '\0';
-        for (size_t i = 0; i < a->n_vendors && vendor < 0; i++)
-                if (strcmp(a->vendors[i].id, id) == 0)
-                        vendor = (int) i;
-
-        /* The signature without the reserved bits and the processor type. */
-        hostcaps_cpuid_get(c, 1, 0, regs);
-        signature = regs[0] & 0x0fff3fffu;
-        family = ((signature >> 20) & 0xff) + ((signature >> 8) & 0xf);
-        model = ((signature >> 12) & 0xf0) + ((signature >> 4) & 0xf);
-        stepping = signature & 0xf;
-
-        /* TSX is unusable on these (errata; microcode turns it off). */
-        if (vendor >= 0 && strcmp(a->vendors[vendor].name, "Intel") == 0 && family == 6 &&
-            ((model == 63 && stepping < 4) || model == 60 || model == 69 || model == 70)) {
-                int f;
-                if ((f = feature_index(a, "hle")) >= 0)
-                        hostcaps_bitmap_clear(host, (unsigned) f);
-                if ((f = feature_index(a, "rtm")) >= 0)
-                        hostcaps_bitmap_clear(host, (unsigned) f);
-        }
-
-        for (ssize_t i = (ssize_t) a->n_models - 1; i >= 0; i--) {
-                const map_model *m = &a->models[i];
-                if (!m->decode_host)
-                        continue;
-                if (vendor >= 0 && m->vendor >= 0 && m->vendor != vendor)
-                        continue;
-                if (lacks_any(host, m->features))
-                        continue;
-                unsigned extra = n_beyond(host, m->features);
-                bool match = signature && signature_matches(m, family, model, stepping);
-                if (best >= 0) {
-                        if (signature && best_match && !match)
-                                continue;
-                        if (!(signature && !best_match && match) && extra >= best_extra)
-                                continue;
-                }
-                best = (int) i;
-                best_extra = extra;
-                best_match = match;
-        }
-
+/* The answer: every feature in the map's order, and those the model lacks. */
+static int x86_output(const map_arch *a, const hostcaps_bitmap *host, int best, hostcaps_cpumap_x86 *r) {
         unsigned n = hostcaps_bitmap_count(host);
-        r.all = calloc(n + 1, sizeof(char *));
-        r.features = calloc(n + 1, sizeof(char *));
-        if (!r.all || !r.features) {
-                hostcaps_cpumap_x86_done(&r);
+        r->all = calloc(n + 1, sizeof(char *));
+        r->features = calloc(n + 1, sizeof(char *));
+        if (!r->all || !r->features) {
+                hostcaps_cpumap_x86_done(r);
                 return -ENOMEM;
         }
         BITMAP_FOREACH(f, host) {
-                r.all[r.n_all++] = a->features[f].name;
+                r->all[r->n_all++] = a->features[f].name;
                 if (best < 0 || !hostcaps_bitmap_test(a->models[best].features, (unsigned) f))
-                        r.features[r.n_features++] = a->features[f].name;
+                        r->features[r->n_features++] = a->features[f].name;
         }
+        r->model = best >= 0 ? a->models[best].name : NULL;
+        return 0;
+}
+
+int hostcaps_cpumap_x86_decode(const hostcaps_cpumap *map, const hostcaps_cpuid *c, const hostcaps_x86_identity *id,
+                               hostcaps_cpumap_x86 *ret) {
+        const map_arch *a = &map->arch[ARCH_X86];
+        _cleanup_bitmap_ hostcaps_bitmap *host = NULL;
+        hostcaps_cpumap_x86 r = {.rules = rules_names[map->rules]};
+        int e = host_features(a, c, id, &host);
+        if (e < 0)
+                return e;
+        int vendor = vendor_of(a, id);
         r.vendor = vendor >= 0 ? a->vendors[vendor].name : NULL;
-        r.model = best >= 0 ? a->models[best].name : NULL;
+        if ((e = x86_output(a, host, select_model(map, host, vendor, id), &r)) < 0)
+                return e;
         *ret = r;
         return 0;
 }

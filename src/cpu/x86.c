@@ -165,61 +165,53 @@ static int add_leaf(hostcaps_cpuid *c, size_t *allocated, uint32_t leaf, uint32_
         return 0;
 }
 
-static int attr_u32(xmlNodePtr n, const char *name, bool required, uint32_t *ret, const char *path) {
-        xmlChar *v = xmlGetProp(n, BAD_CAST name);
-        int e = 0;
-        if (!v) {
-                if (required)
-                        e = hostcaps_error(EINVAL, "%s:%d: <%s> lacks attribute '%s'", path,
-                                           (int) xmlGetLineNo(n), (const char *) n->name, name);
-                else
-                        *ret = 0;
+/* libvirt's <cpudata arch='x86'><cpuid eax_in ecx_in eax ebx ecx edx/>...
+ * <msr index eax edx/>; the arch is required (libvirt writes it, and a dump
+ * of another arch holds no CPUID). */
+static int load_cpuid_element(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_cpuid *c, size_t *allocated) {
+        uint32_t leaf, sub = 0, regs[4];
+        int e;
+        if ((e = hostcaps_xml_prop_u32(d, n, "eax_in", true, &leaf)) < 0 ||
+            ((e = hostcaps_xml_prop_u32(d, n, "ecx_in", false, &sub)) < 0 && e != -ENOENT) ||
+            (e = hostcaps_xml_prop_u32(d, n, "eax", true, &regs[0])) < 0 ||
+            (e = hostcaps_xml_prop_u32(d, n, "ebx", true, &regs[1])) < 0 ||
+            (e = hostcaps_xml_prop_u32(d, n, "ecx", true, &regs[2])) < 0 ||
+            (e = hostcaps_xml_prop_u32(d, n, "edx", true, &regs[3])) < 0)
                 return e;
-        }
-        if (hostcaps_parse_u32((const char *) v, ret) < 0)
-                e = hostcaps_error(EINVAL, "%s:%d: invalid %s='%.32s'", path, (int) xmlGetLineNo(n), name,
-                                   (const char *) v);
-        xmlFree(v);
-        return e;
+        return add_leaf(c, allocated, leaf, sub, regs);
 }
 
+static int load_msr_element(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_cpuid *c) {
+        uint32_t index, eax, edx;
+        int e;
+        if ((e = hostcaps_xml_prop_u32(d, n, "index", true, &index)) < 0 ||
+            (e = hostcaps_xml_prop_u32(d, n, "eax", true, &eax)) < 0 ||
+            (e = hostcaps_xml_prop_u32(d, n, "edx", true, &edx)) < 0)
+                return e;
+        e = hostcaps_cpuid_set_msr(c, index, (uint64_t) edx << 32 | eax);
+        return e == -E2BIG ? hostcaps_xml_error(d, n, "too many <msr> elements") : e;
+}
 
-/* libvirt's <cpudata arch='x86'><cpuid eax_in ecx_in eax ebx ecx edx/>... */
 static int load_cpudata(const char *data, size_t len, const char *path, hostcaps_cpuid *c) {
         xmlDocPtr doc = hostcaps_xml_parse_untrusted(data, len, path);
+        const hostcaps_doc_ctx d = {.name = path};
+        _cleanup_free_ char *arch = NULL;
         size_t allocated = 0;
-        int e = 0;
+        int e;
         if (!doc)
                 return -EINVAL;
         xmlNodePtr root = xmlDocGetRootElement(doc);
-        if (!root || !xmlStrEqual(root->name, BAD_CAST "cpudata")) {
-                xmlFreeDoc(doc);
-                return hostcaps_error(EINVAL, "%s: root element is not <cpudata>", path);
-        }
-        for (xmlNodePtr n = root->children; n && e >= 0; n = n->next) {
-                if (n->type != XML_ELEMENT_NODE)
-                        continue;
-                if (xmlStrEqual(n->name, BAD_CAST "cpuid")) {
-                        uint32_t leaf, sub, regs[4];
-                        if ((e = attr_u32(n, "eax_in", true, &leaf, path)) < 0 ||
-                            (e = attr_u32(n, "ecx_in", false, &sub, path)) < 0 ||
-                            (e = attr_u32(n, "eax", true, &regs[0], path)) < 0 ||
-                            (e = attr_u32(n, "ebx", true, &regs[1], path)) < 0 ||
-                            (e = attr_u32(n, "ecx", true, &regs[2], path)) < 0 ||
-                            (e = attr_u32(n, "edx", true, &regs[3], path)) < 0)
-                                break;
-                        e = add_leaf(c, &allocated, leaf, sub, regs);
-                } else if (xmlStrEqual(n->name, BAD_CAST "msr")) {
-                        uint32_t index, eax, edx;
-                        if ((e = attr_u32(n, "index", true, &index, path)) < 0 ||
-                            (e = attr_u32(n, "eax", true, &eax, path)) < 0 ||
-                            (e = attr_u32(n, "edx", true, &edx, path)) < 0)
-                                break;
-                        e = hostcaps_cpuid_set_msr(c, index, (uint64_t) edx << 32 | eax);
-                        if (e == -E2BIG)
-                                e = hostcaps_error(E2BIG, "%s:%d: too many <msr> elements", path,
-                                                   (int) xmlGetLineNo(n));
-                }
+        if (!root || !xmlStrEqual(root->name, BAD_CAST "cpudata"))
+                e = hostcaps_error(EINVAL, "%s: root element is not <cpudata>", path);
+        else if ((e = hostcaps_xml_prop_str(&d, root, "arch", true, &arch)) >= 0 && strcmp(arch, "x86") != 0)
+                e = hostcaps_xml_error(&d, root, "<cpudata arch='%.16s'> is not an x86 CPUID dump", arch);
+        XML_FOREACH_CHILD(n, e >= 0 ? root : NULL, NULL) {
+                if (xmlStrEqual(n->name, BAD_CAST "cpuid"))
+                        e = load_cpuid_element(&d, n, c, &allocated);
+                else if (xmlStrEqual(n->name, BAD_CAST "msr"))
+                        e = load_msr_element(&d, n, c);
+                if (e < 0)
+                        break;
         }
         xmlFreeDoc(doc);
         return e;
@@ -263,6 +255,42 @@ static int load_libcpuid(hostcaps_reader *r, const char *path, hostcaps_cpuid *c
 #endif
 }
 
+/* What identity needs of a recorded dump: leaf 0 (the vendor, and the
+ * highest basic leaf, at least 1), leaf 1 (the signature) and leaf
+ * 0x80000000 (the highest extended leaf: brand, address bits and the AMD
+ * features live there; every x86 vendor since the Pentium 4 and K7 has it).
+ * Without them a dump of anything reads as a CPU of unknown vendor and
+ * family 0. */
+static int check_identity_leaves(const hostcaps_cpuid *c, const char *path) {
+        static const struct {
+                uint32_t leaf;
+                const char *what;
+        } need[] = {
+                {0x0, "leaf 0x0 (vendor)"},
+                {0x1, "leaf 0x1 (signature)"},
+                {0x80000000u, "leaf 0x80000000 (extended range)"},
+        };
+        static const uint32_t zero[4];
+        uint32_t regs[4];
+        /* A leaf of zeros is no leaf: libvirt skips them, hostcaps' writer
+         * leaves them out, and libcpuid's reader fills the leaves its file
+         * lacks with them. */
+        for (size_t i = 0; i < ELEMENTSOF(need); i++) {
+                const hostcaps_cpuid_leaf *l = find_leaf(c, need[i].leaf, 0);
+                if (!l || memcmp(l->regs, zero, sizeof(zero)) == 0)
+                        return hostcaps_error(EINVAL, "%s: the CPUID dump lacks %s", path, need[i].what);
+        }
+        hostcaps_cpuid_get(c, 0, 0, regs);
+        if (regs[0] < 1)
+                return hostcaps_error(EINVAL, "%s: CPUID leaf 0x0 states no leaf 0x1 (highest basic leaf %#x)", path,
+                                      regs[0]);
+        hostcaps_cpuid_get(c, 0x80000000u, 0, regs);
+        if (regs[0] < 0x80000000u || regs[0] > 0x800000ffu) /* real CPUs: up to 0x80000028 */
+                return hostcaps_error(EINVAL, "%s: CPUID leaf 0x80000000 states no extended range (eax %#x)", path,
+                                      regs[0]);
+        return 0;
+}
+
 int hostcaps_cpuid_load(hostcaps_reader *r, const char *path, hostcaps_cpuid **ret) {
         _cleanup_free_ char *data = NULL;
         size_t len;
@@ -278,11 +306,14 @@ int hostcaps_cpuid_load(hostcaps_reader *r, const char *path, hostcaps_cpuid **r
         e = *p == '<' ? load_cpudata(data, len, path, c) : load_libcpuid(r, path, c);
         if (e >= 0 && c->n_leaves == 0)
                 e = hostcaps_error(EINVAL, "%s: no CPUID leaves", path);
+        if (e >= 0) {
+                qsort(c->leaves, c->n_leaves, sizeof(*c->leaves), cmp_leaf);
+                e = check_identity_leaves(c, path);
+        }
         if (e < 0) {
                 hostcaps_cpuid_free(c);
                 return e;
         }
-        qsort(c->leaves, c->n_leaves, sizeof(*c->leaves), cmp_leaf);
         *ret = c;
         return 0;
 }
@@ -323,10 +354,12 @@ char *hostcaps_cpuid_format_xml(const hostcaps_cpuid *c) {
         for (size_t k = 0; k < ELEMENTSOF(ranges); k++) {
                 hostcaps_cpuid_get(c, ranges[k], 0, regs);
                 max = regs[0];
-                if (max < ranges[k] || max - ranges[k] > 0xff)
-                        max = ranges[k] ? ranges[k] - 1 : 0;
+                /* The basic range is capped at 0xff (no CPU has more); an
+                 * implausible other range is left out. */
                 if (k == 0 && max > 0xff)
                         max = 0xff;
+                if (max < ranges[k] || max - ranges[k] > 0xff)
+                        max = ranges[k] ? ranges[k] - 1 : 0;
                 for (uint32_t leaf = ranges[k]; leaf <= max && leaf >= ranges[k]; leaf++)
                         for (uint32_t sub = 0, n = n_subleaves(c, leaf); sub < n; sub++) {
                                 hostcaps_cpuid_get(c, leaf, sub, regs);
@@ -347,7 +380,32 @@ char *hostcaps_cpuid_format_xml(const hostcaps_cpuid *c) {
 
 /* ---- identity --------------------------------------------------------- */
 
-static int x86_identify(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
+void hostcaps_x86_identify(const hostcaps_cpuid *c, hostcaps_x86_identity *ret) {
+        uint32_t r[4];
+
+        *ret = (hostcaps_x86_identity){0};
+        hostcaps_cpuid_get(c, 0, 0, r);
+        memcpy(ret->vendor_id, &r[1], 4);
+        memcpy(ret->vendor_id + 4, &r[3], 4);
+        memcpy(ret->vendor_id + 8, &r[2], 4);
+        /* Leaf 1 eax without the reserved bits (31:28, 15:14), as libvirt
+         * keeps it; the processor type (13:12) stays. Family and model as
+         * libvirt computes them: the extended fields always added. */
+        hostcaps_cpuid_get(c, 1, 0, r);
+        ret->signature = r[0] & 0x0fff3fffu;
+        ret->family = ((r[0] >> 8) & 0xf) + ((r[0] >> 20) & 0xff);
+        ret->model = ((r[0] >> 4) & 0xf) + ((r[0] >> 12) & 0xf0);
+        ret->stepping = r[0] & 0xf;
+        /* Intel family 6 models 60, 69, 70 and 63 before stepping 4 (Haswell,
+         * early Haswell-EP) enumerate TSX that errata made unusable (microcode
+         * turns it off); libvirt drops hle and rtm for them before choosing a
+         * model, and so does hostcaps, with or without a map. */
+        ret->broken_tsx = strcmp(ret->vendor_id, "GenuineIntel") == 0 && ret->family == 6 &&
+                          ((ret->model == 63 && ret->stepping < 4) || ret->model == 60 || ret->model == 69 ||
+                           ret->model == 70);
+}
+
+static int x86_identify(const hostcaps_x86_identity *id, const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
         static const struct {
                 const char *id, *name;
         } vendors[] = {
@@ -356,25 +414,16 @@ static int x86_identify(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
                 {"CentaurHauls", "Centaur"}, {"  Shanghai  ", "Zhaoxin"},
         };
         uint32_t r[4];
-        char id[13], brand[49];
+        char brand[49];
 
-        hostcaps_cpuid_get(c, 0, 0, r);
-        memcpy(id, &r[1], 4);
-        memcpy(id + 4, &r[3], 4);
-        memcpy(id + 8, &r[2], 4);
-        id[12] = '\0';
-        if (!(cpu->vendor_id = strdup(id)))
+        if (!(cpu->vendor_id = strdup(id->vendor_id)))
                 return -ENOMEM;
         for (size_t i = 0; i < ELEMENTSOF(vendors); i++)
-                if (strcmp(id, vendors[i].id) == 0 && !(cpu->vendor = strdup(vendors[i].name)))
+                if (strcmp(id->vendor_id, vendors[i].id) == 0 && !(cpu->vendor = strdup(vendors[i].name)))
                         return -ENOMEM;
-
-        /* Signature as libvirt computes it: extended family and model always
-         * added to the base fields. */
-        hostcaps_cpuid_get(c, 1, 0, r);
-        cpu->family = ((r[0] >> 8) & 0xf) + ((r[0] >> 20) & 0xff);
-        cpu->model_number = ((r[0] >> 4) & 0xf) + ((r[0] >> 12) & 0xf0);
-        cpu->stepping = r[0] & 0xf;
+        cpu->family = id->family;
+        cpu->model_number = id->model;
+        cpu->stepping = id->stepping;
         cpu->has_signature = true;
 
         /* Brand string: leaves 0x80000002..4, 48 bytes, padded with spaces. */
@@ -509,90 +558,6 @@ static void read_live_msrs(hostcaps_reader *r, hostcaps_cpuid *c) {
 
 /* ---- features ---------------------------------------------------------- */
 
-const char *hostcaps_cpu_map_dir(void) {
-        const char *d = secure_getenv("HOSTCAPS_CPU_MAP_DIR");
-        return d && *d ? d : "/usr/share/libvirt/cpu_map";
-}
-
-static int parse_feature(xmlNodePtr f, const char *path, hostcaps_x86_feature *out) {
-        xmlChar *name = xmlGetProp(f, BAD_CAST "name");
-        int e = 0;
-        if (!name)
-                return hostcaps_error(EINVAL, "%s:%d: <feature> lacks a name", path, (int) xmlGetLineNo(f));
-        memset(out, 0, sizeof(*out));
-        out->name = strdup((const char *) name);
-        xmlFree(name);
-        if (!out->name)
-                return -ENOMEM;
-        for (xmlNodePtr n = f->children; n && e >= 0; n = n->next) {
-                if (n->type != XML_ELEMENT_NODE)
-                        continue;
-                static const char *const regs[4] = {"eax", "ebx", "ecx", "edx"};
-                if (xmlStrEqual(n->name, BAD_CAST "cpuid")) {
-                        if ((e = attr_u32(n, "eax_in", true, &out->leaf, path)) < 0 ||
-                            (e = attr_u32(n, "ecx_in", false, &out->subleaf, path)) < 0)
-                                break;
-                        for (int k = 0; k < 4 && e >= 0; k++)
-                                e = attr_u32(n, regs[k], false, &out->mask[k], path);
-                } else if (xmlStrEqual(n->name, BAD_CAST "msr")) {
-                        if ((e = attr_u32(n, "index", true, &out->msr_index, path)) < 0 ||
-                            (e = attr_u32(n, "eax", false, &out->mask[0], path)) < 0 ||
-                            (e = attr_u32(n, "edx", false, &out->mask[3], path)) < 0)
-                                break;
-                }
-        }
-        return e;
-}
-
-void hostcaps_x86_features_free(hostcaps_x86_feature *features, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                free((char *) features[i].name);
-        free(features);
-}
-
-int hostcaps_x86_features_load(const char *dir, hostcaps_x86_feature **ret, size_t *ret_n) {
-        _cleanup_free_ char *path = hostcaps_strdup_printf("%s/x86_features.xml", dir);
-        _cleanup_free_ char *data = NULL;
-        hostcaps_x86_feature *features = NULL;
-        hostcaps_reader *r = NULL;
-        xmlDocPtr doc = NULL;
-        size_t len, n = 0, allocated = 0;
-        int e;
-
-        if (!path)
-                return -ENOMEM;
-        /* The map is data of the libvirt installed where hostcaps runs, read
-         * through a reader of its own; never from the probed root. */
-        e = hostcaps_reader_new_cwd(&r);
-        if (e >= 0)
-                e = hostcaps_read_file(r, path, &data, &len);
-        if (e >= 0 && !(doc = hostcaps_xml_parse_untrusted(data, len, path)))
-                e = -EINVAL;
-        xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-        if (e >= 0 && (!root || !xmlStrEqual(root->name, BAD_CAST "cpus")))
-                e = hostcaps_error(EINVAL, "%s: root element is not <cpus>", path);
-        for (xmlNodePtr f = root ? root->children : NULL; e >= 0 && f; f = f->next) {
-                if (f->type != XML_ELEMENT_NODE || !xmlStrEqual(f->name, BAD_CAST "feature"))
-                        continue;
-                if ((e = GROW(features, allocated, n + 1)) < 0)
-                        break;
-                e = parse_feature(f, path, &features[n]);
-                if (features[n].name)
-                        n++;
-        }
-        if (e >= 0 && n == 0)
-                e = hostcaps_error(EINVAL, "%s: no features", path);
-        xmlFreeDoc(doc);
-        hostcaps_reader_free(r);
-        if (e < 0) {
-                hostcaps_x86_features_free(features, n);
-                return e;
-        }
-        *ret = features;
-        *ret_n = n;
-        return 0;
-}
-
 bool hostcaps_x86_feature_present(const hostcaps_cpuid *c, const hostcaps_x86_feature *f) {
         uint32_t r[4];
         uint64_t msr;
@@ -613,57 +578,64 @@ bool hostcaps_x86_feature_present(const hostcaps_cpuid *c, const hostcaps_x86_fe
         return true;
 }
 
-/* Intel family 6 models 60, 69, 70 and 63 before stepping 4 (Haswell,
- * early Haswell-EP) enumerate TSX that errata made unusable; libvirt leaves
- * hle and rtm out for them, and so does hostcaps, with or without a map. */
-static bool broken_tsx(const hostcaps_cpu *cpu) {
-        return cpu->vendor_id && strcmp(cpu->vendor_id, "GenuineIntel") == 0 && cpu->family == 6 &&
-               ((cpu->model_number == 63 && cpu->stepping < 4) || cpu->model_number == 60 ||
-                cpu->model_number == 69 || cpu->model_number == 70);
-}
-
 /* With libvirt's map: its names, its model, and beside the model the
  * features the model lacks. Without: hostcaps' own table, every feature. */
-static int x86_features(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
-        const char *reason = NULL;
-        const hostcaps_cpumap *map = hostcaps_cpumap_get(&reason);
+/* With libvirt's map: its names, its model, and beside the model the
+ * features the model lacks. The model reason is set either way: it names
+ * the rule set the map called for (hostcaps_cpu_model_reason() shows it
+ * only when no model was found). */
+static int x86_features_from_map(const hostcaps_cpumap *map, const hostcaps_x86_identity *id,
+                                 const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
         size_t listed = cpu->n_features, all = cpu->n_all_features;
-        int e = 0;
-
-        if (map) {
-                hostcaps_cpumap_x86 r;
-                e = hostcaps_cpumap_x86_decode(map, c, &r);
-                if (e < 0)
-                        return e;
-                for (size_t i = 0; i < r.n_all && e >= 0; i++)
-                        e = hostcaps_cpu_add_all_feature(cpu, r.all[i], &all);
-                for (size_t i = 0; i < r.n_features && e >= 0; i++)
-                        e = hostcaps_cpu_add_feature(cpu, r.features[i], &listed);
-                if (e >= 0 && r.model && !(cpu->model = strdup(r.model)))
-                        e = -ENOMEM;
-                if (e >= 0 && r.vendor && (!cpu->vendor || strcmp(cpu->vendor, r.vendor) != 0)) {
-                        free(cpu->vendor);
-                        if (!(cpu->vendor = strdup(r.vendor)))
-                                e = -ENOMEM;
-                }
-                if (e >= 0 && !r.model)
-                        e = hostcaps_cpu_set_model_reason(cpu, "no model of libvirt's cpu_map fits this CPU");
-                hostcaps_cpumap_x86_done(&r);
-                cpu->feature_source = "cpu_map";
+        _cleanup_free_ char *reason = NULL;
+        hostcaps_cpumap_x86 r;
+        int e = hostcaps_cpumap_x86_decode(map, c, id, &r);
+        if (e < 0)
                 return e;
+        for (size_t i = 0; i < r.n_all && e >= 0; i++)
+                e = hostcaps_cpu_add_all_feature(cpu, r.all[i], &all);
+        for (size_t i = 0; i < r.n_features && e >= 0; i++)
+                e = hostcaps_cpu_add_feature(cpu, r.features[i], &listed);
+        if (e >= 0 && r.model && !(cpu->model = strdup(r.model)))
+                e = -ENOMEM;
+        if (e >= 0 && r.vendor && (!cpu->vendor || strcmp(cpu->vendor, r.vendor) != 0)) {
+                free(cpu->vendor);
+                if (!(cpu->vendor = strdup(r.vendor)))
+                        e = -ENOMEM;
         }
+        if (e >= 0)
+                reason = hostcaps_strdup_printf("%s (%s)",
+                                                r.model ? "model chosen from libvirt's cpu_map"
+                                                        : "no model of libvirt's cpu_map fits this CPU",
+                                                r.rules);
+        if (e >= 0)
+                e = reason ? hostcaps_cpu_set_model_reason(cpu, reason) : -ENOMEM;
+        hostcaps_cpumap_x86_done(&r);
+        cpu->feature_source = "cpu_map";
+        return e;
+}
+
+/* Without a map: hostcaps' own table, every feature, no model. */
+static int x86_features_builtin(const hostcaps_x86_identity *id, const hostcaps_cpuid *c, const char *reason,
+                                hostcaps_cpu *cpu) {
+        size_t listed = cpu->n_features;
+        int e = 0;
         cpu->feature_source = "builtin";
         for (size_t i = 0; i < hostcaps_x86_n_builtin_features && e >= 0; i++) {
                 const hostcaps_x86_feature *f = &hostcaps_x86_builtin_features[i];
                 if (!hostcaps_x86_feature_present(c, f))
                         continue;
-                if (broken_tsx(cpu) && (strcmp(f->name, "hle") == 0 || strcmp(f->name, "rtm") == 0))
+                if (id->broken_tsx && (strcmp(f->name, "hle") == 0 || strcmp(f->name, "rtm") == 0))
                         continue;
                 e = hostcaps_cpu_add_feature(cpu, f->name, &listed);
         }
-        if (e >= 0)
-                e = hostcaps_cpu_set_model_reason(cpu, reason);
-        return e;
+        return e < 0 ? e : hostcaps_cpu_set_model_reason(cpu, reason);
+}
+
+static int x86_features(const hostcaps_x86_identity *id, const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
+        const char *reason = NULL;
+        const hostcaps_cpumap *map = hostcaps_cpumap_get(&reason);
+        return map ? x86_features_from_map(map, id, c, cpu) : x86_features_builtin(id, c, reason, cpu);
 }
 
 int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
@@ -694,9 +666,11 @@ int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
         }
         if (e < 0)
                 return e;
-        e = x86_identify(c, cpu);
+        hostcaps_x86_identity id;
+        hostcaps_x86_identify(c, &id);
+        e = x86_identify(&id, c, cpu);
         if (e >= 0)
-                e = x86_features(c, cpu);
+                e = x86_features(&id, c, cpu);
         if (e >= 0)
                 x86_tsc(c, cpu);
         hostcaps_cpuid_free(c);

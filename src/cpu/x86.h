@@ -32,7 +32,11 @@ typedef struct hostcaps_cpuid {
 
 int hostcaps_cpuid_new_live(hostcaps_cpuid **ret);
 /* A dump in libvirt's <cpudata arch='x86'> format or libcpuid's raw format
- * (cpuid_tool --save), detected from its first bytes; read through `r`. */
+ * (cpuid_tool --save), detected from its first bytes; read through `r`.
+ * A dump must hold what identity needs: leaves 0 (vendor) and 1
+ * (signature), and 0x80000000 (the extended range, which every x86 vendor
+ * has); a <cpudata> of another arch is refused. The error names the file
+ * and what is missing. */
 int hostcaps_cpuid_load(hostcaps_reader *r, const char *path, hostcaps_cpuid **ret);
 hostcaps_cpuid *hostcaps_cpuid_free(hostcaps_cpuid *c);
 /* The registers of a leaf; all zero for a leaf beyond the CPU's maximum. */
@@ -59,13 +63,18 @@ typedef struct hostcaps_x86_feature {
 extern const hostcaps_x86_feature hostcaps_x86_builtin_features[];
 extern const size_t hostcaps_x86_n_builtin_features;
 
-/* Where libvirt's cpu_map is read: $HOSTCAPS_CPU_MAP_DIR, else
- * /usr/share/libvirt/cpu_map. */
-const char *hostcaps_cpu_map_dir(void);
-
-/* Parse `dir`/x86_features.xml (libvirt's cpu_map): the features in the
- * file's order. Errors name the file. Free with hostcaps_x86_features_free(). */
-int hostcaps_x86_features_load(const char *dir, hostcaps_x86_feature **ret, size_t *ret_n);
-void hostcaps_x86_features_free(hostcaps_x86_feature *features, size_t n);
 /* Whether every bit the feature names is set in `c`. */
 bool hostcaps_x86_feature_present(const hostcaps_cpuid *c, const hostcaps_x86_feature *f);
+
+/* Who the CPU is, decoded once from CPUID and handed to whatever needs it
+ * (the section's identity fields, the map's model selection). */
+typedef struct hostcaps_x86_identity {
+        char vendor_id[13];  /* leaf 0: "GenuineIntel" */
+        uint32_t signature;  /* leaf 1 eax without its reserved bits; 0 when absent */
+        unsigned family;     /* base + extended family, as libvirt adds them */
+        unsigned model;      /* base + (extended model << 4) */
+        unsigned stepping;
+        bool broken_tsx;     /* hle and rtm enumerated but unusable (errata) */
+} hostcaps_x86_identity;
+
+void hostcaps_x86_identify(const hostcaps_cpuid *c, hostcaps_x86_identity *ret);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libvirt's cpu_map feature file (x86_features.xml), through the loader the
- * CPU section uses (hostcaps_x86_features_load), then every feature it read
- * evaluated against a recorded CPUID. */
-#include "cpu/x86.h"
+/* libvirt's cpu_map feature file (x86_features.xml), through the parser the
+ * CPU section uses (hostcaps_cpumap_load, with a fixed index.xml and vendor
+ * file around the input), then every feature it read evaluated against a
+ * recorded CPUID, and the map's model selection run. */
+#include "cpu/cpumap.h"
 #include "fuzz-util.h"
 
 static char *dir;
@@ -11,6 +12,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         (void)argc;
         (void)argv;
         dir = fuzz_scratch_dir();
+        fuzz_write_str(dir, "index.xml",
+                       "<cpus><arch name='x86'><include filename='x86_vendors.xml'/>"
+                       "<include filename='x86_features.xml'/></arch></cpus>\n");
+        fuzz_write_str(dir, "x86_vendors.xml", "<cpus><vendor name='Intel' string='GenuineIntel'/></cpus>\n");
         return 0;
 }
 
@@ -28,26 +33,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 {0x80000008, 0, {0x3030, 0x00000200, 0, 0}},
         };
         hostcaps_cpuid c = {.leaves = leaves, .n_leaves = sizeof(leaves) / sizeof(leaves[0])};
-        hostcaps_x86_feature *features = NULL;
-        size_t n = 0;
+        hostcaps_cpumap *map = NULL;
 
         (void)hostcaps_cpuid_set_msr(&c, 0x10a, 0x0000000f0000ffffull);
         fuzz_write(dir, "x86_features.xml", data, size);
-        int r = hostcaps_x86_features_load(dir, &features, &n);
+        int r = hostcaps_cpumap_load(dir, &map);
         if (r < 0) {
-                if (features || n)
+                if (map)
                         fuzz_finding("a failed load wrote its output");
                 if (!hostcaps_error_message())
                         fuzz_finding("a refused map without a message");
                 return 0;
         }
+        size_t n = hostcaps_cpumap_x86_n_features(map);
         if (n == 0)
                 fuzz_finding("a map without features loaded");
         for (size_t i = 0; i < n; i++) {
-                if (!features[i].name)
-                        fuzz_finding("a feature without a name");
-                (void)hostcaps_x86_feature_present(&c, &features[i]);
+                const hostcaps_x86_feature *items = NULL;
+                size_t n_items = 0;
+                const char *name = hostcaps_cpumap_x86_feature(map, i, &items, &n_items);
+                if (!name || !n_items)
+                        fuzz_finding("a feature without a name or a condition");
+                for (size_t k = 0; k < n_items; k++)
+                        (void)hostcaps_x86_feature_present(&c, &items[k]);
         }
-        hostcaps_x86_features_free(features, n);
+        hostcaps_x86_identity id;
+        hostcaps_cpumap_x86 out;
+        hostcaps_x86_identify(&c, &id);
+        if (hostcaps_cpumap_x86_decode(map, &c, &id, &out) == 0) {
+                if (out.n_features > out.n_all)
+                        fuzz_finding("more features beside the model than the CPU has");
+                hostcaps_cpumap_x86_done(&out);
+        }
+        hostcaps_cpumap_free(map);
         return 0;
 }
