@@ -880,3 +880,108 @@ Test(load, edge_cases_round_trip) {
                 hostcaps_node_unref(node);
         }
 }
+
+/* ---- libxml2's limits and errors, said by hostcaps, never printed ---- */
+
+/* The document refused with `needle`, and nothing written on stderr: not
+ * by the library (libxml2's own handlers would print there), and the tool
+ * prints one line. */
+static void assert_quietly_refused(const char *doc, size_t len, const char *needle, const char *name) {
+        char *errpath = NULL;
+        cr_assert(asprintf(&errpath, "%s/%s.stderr", root, name) >= 0);
+        int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), saved = dup(2);
+        cr_assert(fd >= 0 && saved >= 0);
+        fflush(stderr);
+        dup2(fd, 2);
+        hostcaps_node *node = NULL;
+        int r = hostcaps_node_open_document_data(&node, doc, len, 0);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        close(fd);
+        cr_assert_lt(r, 0, "%s: loaded", name);
+        char *printed = read_file(errpath);
+        cr_assert_str_empty(printed, "%s: the library wrote on stderr: %.300s", name, printed);
+        free(printed);
+        free(errpath);
+        assert_refused(doc, len, needle, name);
+
+        const char *tool = tool_path();
+        if (!tool)
+                return;
+        char *file = NULL, *err = NULL, *cmd = NULL;
+        cr_assert(asprintf(&file, "%s/%s.xml", root, name) >= 0 && asprintf(&err, "%s/%s.err", root, name) >= 0);
+        cr_assert(asprintf(&cmd, "'%s' --from '%s' >/dev/null 2>'%s'", tool, file, err) >= 0);
+        cr_assert(system(cmd) != 0);
+        char *msg = read_file(err);
+        char *nl = strchr(msg, '\n');
+        cr_assert(nl && nl[1] == '\0', "%s: the tool printed more than its message: %.300s", name, msg);
+        free(msg);
+        free(cmd);
+        free(err);
+        free(file);
+}
+
+static char *big_doc(const char *open, const char *unit, size_t n_units, const char *close, size_t *ret_len) {
+        size_t u = strlen(unit), len = strlen(HEAD) + strlen(open) + u * n_units + strlen(close) + strlen(TAIL);
+        char *d = malloc(len + 1), *p = d;
+        cr_assert(d);
+        p = stpcpy(p, HEAD);
+        p = stpcpy(p, open);
+        for (size_t i = 0; i < n_units; i++, p += u)
+                memcpy(p, unit, u);
+        p = stpcpy(p, close);
+        stpcpy(p, TAIL);
+        *ret_len = len;
+        return d;
+}
+
+/* A text, comment or attribute value over libxml2's 10,000,000 bytes: the
+ * message names the limit (not "Couldn't find end of Start Tag"), and
+ * libxml2 prints nothing ("parser error : xmlSAX2Characters: huge text
+ * node" went to the caller's stderr). */
+Test(load, libxml2_limits_named_and_quiet, .timeout = 120) {
+        static const char limit[] = "document:4: a text, comment or attribute value is longer than libxml2's limit "
+                                    "of 10000000 bytes";
+        size_t len;
+        char *d = big_doc("<uuid>", "\xc3\xa9", 5500000, "</uuid>\n", &len); /* 11 MB of 'é' */
+        assert_quietly_refused(d, len, limit, "huge-text");
+        free(d);
+        d = big_doc("<uuid x='", "a", 10500000, "'/>\n", &len);
+        assert_quietly_refused(d, len, limit, "huge-attribute");
+        free(d);
+        d = big_doc("<!--", "a", 10500000, "-->\n", &len);
+        assert_quietly_refused(d, len, limit, "huge-comment");
+        free(d);
+        /* An ordinary error names its first cause. */
+        REFUSED(HEAD "<uuid>\n" TAIL, "document:5: malformed XML: Opening and ending tag mismatch", "mismatch");
+}
+
+/* UTF-16 and UTF-32: refused alike as data and as a file, naming the encoding. */
+Test(load, utf16_refused_alike) {
+        static const char doc[] = HEAD TAIL;
+        static const struct {
+                const char *bom;
+                size_t n_bom, width;
+                bool big;
+                const char *name;
+        } enc[] = {
+                {"\xff\xfe", 2, 2, false, "UTF-16 (little-endian)"},
+                {"\xfe\xff", 2, 2, true, "UTF-16 (big-endian)"},
+                {"", 0, 2, false, "UTF-16 (little-endian)"},
+                {"\xff\xfe\0\0", 4, 4, false, "UTF-32 (little-endian)"},
+        };
+        for (size_t k = 0; k < ELEMENTSOF(enc); k++) {
+                size_t len = strlen(doc), n = enc[k].n_bom + enc[k].width * len;
+                char *u = calloc(1, n), name[32], *needle = NULL;
+                cr_assert(u);
+                memcpy(u, enc[k].bom, enc[k].n_bom);
+                for (size_t i = 0; i < len; i++)
+                        u[enc[k].n_bom + enc[k].width * i + (enc[k].big ? enc[k].width - 1 : 0)] = doc[i];
+                snprintf(name, sizeof(name), "enc%zu", k);
+                cr_assert(asprintf(&needle, "document: the document is encoded in %s; only UTF-8", enc[k].name) >= 0);
+                assert_refused(u, n, needle, name);
+                free(needle);
+                free(u);
+        }
+}

@@ -15,8 +15,18 @@ static _Thread_local bool error_set;
 static _Thread_local char absent_path[512];
 static _Thread_local int absent_err;
 
+/* Messages quote values read from files (a sysroot's, a document's): a
+ * control byte there (ESC starting a terminal sequence, a newline forging a
+ * second line) must not reach the caller's terminal or log as it is. */
+static void sanitize(char *s) {
+        for (; *s; s++)
+                if ((unsigned char) *s < 0x20 || *s == 0x7f)
+                        *s = '?';
+}
+
 _printf_(2, 0) static int error_vset(int err, const char *fmt, va_list ap) {
         vsnprintf(error_message, sizeof(error_message), fmt, ap);
+        sanitize(error_message);
         error_set = true;
         absent_path[0] = '\0';
         return err > 0 ? -err : (err < 0 ? err : -EIO);
