@@ -2,6 +2,7 @@
 /* The resctrl section, and the cache section together with it: libvirt's
  * recorded trees compared element for element, hand-written trees (absent,
  * broken, MBA modes), generated sysroots, the live host, and what it reads. */
+#include <json-c/json.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -660,4 +661,63 @@ Test(resctrl, cache_stamp_follows_online_cpus) {
         uint64_t all = stamp_of(&hostcaps_cache_ops, root);
         test_write(root, "sys/devices/system/cpu/online", "0-2\n");
         cr_assert_neq(stamp_of(&hostcaps_cache_ops, root), all);
+}
+
+/* A recording written on another system (CRLF line ends) gives the same
+ * feature names, and values above 2^63 are written as they are in JSON. */
+Test(resctrl, crlf_and_u64) {
+        write_l3("L3", "7ff\n", "1\n", "16\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/num_rmids", "176\r\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/mon_features", "llc_occupancy\r\nmbm_total_bytes\r\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/max_threshold_occupancy", "18446744073709551615\n");
+        char *json = caps_of(root, HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_JSON);
+        struct json_object *doc = json_tokener_parse(json), *rc, *mon, *v;
+        cr_assert(doc, "%s", json);
+        cr_assert(json_object_object_get_ex(doc, "resctrl", &rc) && json_object_object_get_ex(rc, "monitoring", &mon));
+        cr_assert(json_object_object_get_ex(mon, "reuse_threshold_bytes", &v));
+        cr_assert_eq(json_object_get_uint64(v), UINT64_MAX, "%s", json);
+        cr_assert(json_object_object_get_ex(mon, "features", &v));
+        cr_assert_eq(json_object_array_length(v), 2, "%s", json);
+        cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(v, 0)), "llc_occupancy");
+        cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(v, 1)), "mbm_total_bytes");
+        json_object_put(doc);
+        free(json);
+}
+
+/* Optional values of resctrl (the read policy): a malformed one is
+ * unknown with a reason naming the file, and the section stays. */
+Test(resctrl, optional_values) {
+        static const struct {
+                const char *path, *bad;
+        } files[] = {
+                {"sys/fs/resctrl/info/L3_MON/max_threshold_occupancy", "lots\n"},
+                {"sys/fs/resctrl/info/MB/delay_linear", "maybe\n"},
+                {"sys/fs/resctrl/info/MB/thread_throttle_mode", "\x1b]0;x\n"},
+        };
+        write_l3("L3", "7ff\n", "1\n", "16\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/num_rmids", "176\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/mon_features", "llc_occupancy\n");
+        test_write(root, "sys/fs/resctrl/info/MB/bandwidth_gran", "10\n");
+        test_write(root, "sys/fs/resctrl/info/MB/min_bandwidth", "10\n");
+        test_write(root, "sys/fs/resctrl/info/MB/num_closids", "8\n");
+        for (size_t i = 0; i < 2; i++) {
+                hostcaps_node *node;
+                test_write(root, files[i].path, files[i].bad);
+                hostcaps_resctrl *rc = resctrl_at(root, &node);
+                cr_assert_eq(hostcaps_resctrl_n_unknown(rc), 1, "%s", files[i].path);
+                cr_assert(strstr(hostcaps_resctrl_unknown_reason(rc, 0), files[i].path), "%s",
+                          hostcaps_resctrl_unknown_reason(rc, 0));
+                cr_assert_eq(hostcaps_resctrl_n_cache_controls(rc), 1);
+                hostcaps_resctrl_unref(rc);
+                hostcaps_node_unref(node);
+                char *full = NULL;
+                cr_assert(asprintf(&full, "%s/%s", root, files[i].path) >= 0);
+                unlink(full);
+                free(full);
+        }
+        /* Any text is a throttle mode; control bytes never reach the text output. */
+        test_write(root, files[2].path, files[2].bad);
+        char *text = caps_of(root, HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_TEXT);
+        cr_assert_null(strchr(text, '\x1b'), "%s", text);
+        free(text);
 }
