@@ -141,22 +141,49 @@ Test(cache, small_host) {
         cr_assert_null(hostcaps_cache_unref(NULL));
         hostcaps_node_unref(node);
 
+        /* The whole documents, written as data from the tree above (4 CPUs,
+         * cores {0,2} and {1,3}: L1d 48K, L1i 32K, L2 1280K per core, one L3
+         * of 15360K; line 64, ways 8 at L1 and 16 above). */
+        static const char want_xml[] = "<capabilities>\n"
+                                       "  <host>\n"
+                                       "    <cpu>\n"
+                                       "      <arch>x86_64</arch>\n"
+                                       "    </cpu>\n"
+                                       "    <cache>\n"
+                                       "      <bank id='0' level='1' type='data' size='48' unit='KiB' cpus='0,2'/>\n"
+                                       "      <bank id='0' level='1' type='code' size='32' unit='KiB' cpus='0,2'/>\n"
+                                       "      <bank id='1' level='1' type='data' size='48' unit='KiB' cpus='1,3'/>\n"
+                                       "      <bank id='1' level='1' type='code' size='32' unit='KiB' cpus='1,3'/>\n"
+                                       "      <bank id='0' level='2' type='both' size='1280' unit='KiB' cpus='0,2'/>\n"
+                                       "      <bank id='1' level='2' type='both' size='1280' unit='KiB' cpus='1,3'/>\n"
+                                       "      <bank id='0' level='3' type='both' size='15' unit='MiB' cpus='0-3'/>\n"
+                                       "    </cache>\n"
+                                       "  </host>\n"
+                                       "</capabilities>\n";
+        static const char want_text[] = "Architecture:            x86_64\n"
+                                        "Caches:\n"
+                                        "  NAME  ONE-SIZE   ALL-SIZE   WAYS  TYPE         LEVEL  LINE  BANKS\n"
+                                        "  L1d   48 KiB     96 KiB     8     Data         1      64    2\n"
+                                        "  L1i   32 KiB     64 KiB     8     Instruction  1      64    2\n"
+                                        "  L2    1280 KiB   2560 KiB   16    Unified      2      64    2\n"
+                                        "  L3    15 MiB     15 MiB     16    Unified      3      64    1\n"
+                                        "L3 bank 0:               15 MiB, CPUs 0-3\n";
         char *xml = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_XML);
-        cr_assert(strstr(xml, "<bank id='1' level='2' type='both' size='1280' unit='KiB' cpus='1,3'/>"), "%s",
-                  xml);
-        cr_assert(strstr(xml, "<bank id='0' level='3' type='both' size='15' unit='MiB' cpus='0-3'/>"), "%s",
-                  xml);
-        cr_assert(strstr(xml, "<bank id='0' level='1' type='code' size='32' unit='KiB' cpus='0,2'/>"), "%s",
-                  xml);
+        cr_assert_str_eq(xml, want_xml);
         if (test_have_schema())
                 test_assert_valid_capabilities(xml);
         free(xml);
         char *json = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_JSON);
-        cr_assert(strstr(json, "\"size_bytes\": 15728640"), "%s", json);
+        struct json_object *doc = json_tokener_parse(json), *cache, *banks, *size;
+        cr_assert(doc, "%s", json);
+        cr_assert(json_object_object_get_ex(doc, "cache", &cache) && json_object_object_get_ex(cache, "banks", &banks));
+        cr_assert_eq(json_object_array_length(banks), 7);
+        cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, 6), "size_bytes", &size));
+        cr_assert_eq(json_object_get_uint64(size), 15728640);
+        json_object_put(doc);
         free(json);
         char *text = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_TEXT);
-        cr_assert(strstr(text, "L2    1280 KiB   2560 KiB"), "%s", text);
-        cr_assert(strstr(text, "L3 bank 0:               15 MiB, CPUs 0-3"), "%s", text);
+        cr_assert_str_eq(text, want_text);
         free(text);
 }
 
@@ -190,7 +217,14 @@ Test(cache, no_ids) {
         hostcaps_cache_unref(c);
         hostcaps_node_unref(node);
         char *json = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_JSON);
-        cr_assert(strstr(json, "\"id_derived\": true"), "%s", json);
+        struct json_object *doc = json_tokener_parse(json), *cache, *banks, *derived;
+        cr_assert(doc, "%s", json);
+        cr_assert(json_object_object_get_ex(doc, "cache", &cache) && json_object_object_get_ex(cache, "banks", &banks));
+        for (size_t i = 0; i < json_object_array_length(banks); i++) {
+                cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, i), "id_derived", &derived));
+                cr_assert(json_object_get_boolean(derived), "bank %zu: %s", i, json);
+        }
+        json_object_put(doc);
         free(json);
 }
 
