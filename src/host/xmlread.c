@@ -67,6 +67,16 @@ int hostcaps_xml_prop_u32(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *a
         return PROP_PARSED(d, n, attr, required, hostcaps_parse_u32, ret);
 }
 
+int hostcaps_xml_prop_u32_default(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, uint32_t def,
+                                  uint32_t *ret) {
+        int e = hostcaps_xml_prop_u32(d, n, attr, false, ret);
+        if (e == -ENOENT) {
+                *ret = def;
+                return 0;
+        }
+        return e;
+}
+
 int hostcaps_xml_prop_cpulist(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
                               hostcaps_bitmap **ret) {
         return PROP_PARSED(d, n, attr, required, hostcaps_parse_cpulist, ret);

@@ -37,6 +37,10 @@ int hostcaps_xml_prop_u64(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *a
                           uint64_t *ret);
 int hostcaps_xml_prop_u32(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
                           uint32_t *ret);
+/* An optional number attribute with a default: `def` when absent. Numbers
+ * are decimal, or hexadecimal with 0x (CPUID dumps, libvirt's CPU map). */
+int hostcaps_xml_prop_u32_default(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, uint32_t def,
+                                  uint32_t *ret);
 int hostcaps_xml_prop_cpulist(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
                               hostcaps_bitmap **ret);
 /* A size given as a number and a unit attribute (libvirt's 'unit': B, KiB,
