@@ -48,6 +48,8 @@ typedef struct walk {
         size_t n_cpus;    /* last online CPU + 1 */
         int *sibling_of;  /* the listed CPU sharing this CPU's L1, or -1 */
         uint64_t *leaves; /* per listed CPU: bit K set when it has indexK; 0 = not listed */
+        hostcaps_bitmap *siblings; /* the thread siblings of CPU siblings_of, read once */
+        int siblings_of;
 } walk;
 
 static void walk_done(walk *w) {
@@ -59,6 +61,7 @@ static void walk_done(walk *w) {
         free(w->designs);
         free(w->sibling_of);
         free(w->leaves);
+        hostcaps_bitmap_free(w->siblings);
 }
 
 static void bank_done(hostcaps_cache_bank_data *b) {
@@ -106,16 +109,27 @@ static int read_optional_u64(walk *w, const char *dir, const char *name, uint64_
  * threads. "%s\n" CPU list since 2.6.2x, mask before; core_cpus_list is
  * the same set under its newer name (5.x). Without any: the CPU alone. */
 static int read_thread_siblings(walk *w, unsigned cpu, hostcaps_bitmap **ret) {
-        int e = hostcaps_readf_cpulist(w->r, ret, CPU_DIR "/cpu%u/topology/thread_siblings_list", cpu);
+        hostcaps_bitmap *b = NULL;
+        int e;
+
+        /* Several leaves of a CPU may need it (ia64: L2i and L3). */
+        if (w->siblings && w->siblings_of == (int) cpu)
+                goto copy;
+        e = hostcaps_readf_cpulist(w->r, &b, CPU_DIR "/cpu%u/topology/thread_siblings_list", cpu);
         if (e == -ENOENT || e == -ENOTDIR)
-                e = hostcaps_readf_cpumask(w->r, ret, CPU_DIR "/cpu%u/topology/thread_siblings", cpu);
+                e = hostcaps_readf_cpumask(w->r, &b, CPU_DIR "/cpu%u/topology/thread_siblings", cpu);
         if (e == -ENOENT || e == -ENOTDIR)
-                e = hostcaps_readf_cpulist(w->r, ret, CPU_DIR "/cpu%u/topology/core_cpus_list", cpu);
-        if (e == -ENOENT || e == -ENOTDIR) {
-                *ret = hostcaps_bitmap_new();
-                return *ret ? 0 : -ENOMEM;
-        }
-        return e;
+                e = hostcaps_readf_cpulist(w->r, &b, CPU_DIR "/cpu%u/topology/core_cpus_list", cpu);
+        if (e == -ENOENT || e == -ENOTDIR)
+                e = (b = hostcaps_bitmap_new()) ? 0 : -ENOMEM;
+        if (e < 0)
+                return e;
+        hostcaps_bitmap_free(w->siblings);
+        w->siblings = b;
+        w->siblings_of = (int) cpu;
+copy:
+        *ret = hostcaps_bitmap_dup(w->siblings);
+        return *ret ? 0 : -ENOMEM;
 }
 
 /* The online CPUs sharing the leaf. shared_cpu_list is there since 2.6.2x;
