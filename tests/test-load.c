@@ -37,6 +37,26 @@ TestSuite(load, .init = setup, .fini = teardown);
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* `s` with every run of white space (padding, newlines, indentation) made
+ * one space: checks of the text and XML output then compare values and
+ * their order, not the writer's layout. */
+static char *squeeze(const char *s) {
+        char *r = malloc(strlen(s) + 1), *p = r;
+        cr_assert(r);
+        for (; *s; s++)
+                if (!(*s == ' ' || *s == '\n' || *s == '\t') || (p > r && p[-1] != ' '))
+                        *p++ = (*s == '\n' || *s == '\t') ? ' ' : *s;
+        *p = '\0';
+        return r;
+}
+
+static bool has_squeezed(const char *doc, const char *want) {
+        char *d = squeeze(doc);
+        bool found = strstr(d, want) != NULL;
+        free(d);
+        return found;
+}
+
 static unsigned implemented(void) {
         unsigned m = 0;
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
@@ -474,8 +494,8 @@ Test(load, typed_from_libvirt_document) {
         free(json);
         char *text = caps(node, HOSTCAPS_SECTION_CACHE | HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_TEXT,
                           "resctrl");
-        cr_assert(strstr(text, "L3    15 MiB     30 MiB     -     Unified      3      -     2"), "%s", text);
-        cr_assert(strstr(text, "L3 allocation (both):    20-bit mask fffff, min 2 bits, 4 allocations"), "%s",
+        cr_assert(has_squeezed(text, "L3 15 MiB 30 MiB - Unified 3 - 2"), "%s", text);
+        cr_assert(has_squeezed(text, "L3 allocation (both): 20-bit mask fffff, min 2 bits, 4 allocations"), "%s",
                   text);
         free(text);
 
@@ -527,7 +547,7 @@ Test(load, absent_sections) {
         cr_assert(level == 0 && mon == 32);
         hostcaps_resctrl_unref(rc);
         char *text = caps(node, HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_TEXT, "mbm only");
-        cr_assert(strstr(text, "Monitoring:              32 monitors"), "%s", text);
+        cr_assert(has_squeezed(text, "Monitoring: 32 monitors"), "%s", text);
         free(text);
         assert_round_trip(node, implemented(), "mbm only");
         hostcaps_node_unref(node);
@@ -858,9 +878,8 @@ Test(load, edge_cases_round_trip) {
                 free(json);
                 free(caps(again, implemented(), HOSTCAPS_FORMAT_TEXT, name));
                 if (i == 0) {
-                        cr_assert(strstr(once, "<bank id='0' level='3' type='both' size='16' unit='MiB' "
-                                               "cpus='0-3'/>\n"
-                                               "      <bank id='1'"),
+                        cr_assert(has_squeezed(once, "<bank id='0' level='3' type='both' size='16' unit='MiB' "
+                                                     "cpus='0-3'/> <bank id='1'"),
                                   "%s", once);
                 }
                 if (i == 1) {
