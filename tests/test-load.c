@@ -627,8 +627,8 @@ Test(load, external_entity) {
         REFUSED(doc, "document:2: document type declarations are not accepted (<!DOCTYPE)", "xxe");
         assert_untouched(fd, "xxe");
 
-        /* The same in UTF-16: not told by the byte scan, but libxml2 loads no
-         * external entity either, and nothing of the file shows. */
+        /* The same in UTF-16: not told by the byte scan, and refused for its
+         * encoding before libxml2 sees it. */
         size_t len = strlen(doc), n16 = 2 + 2 * len;
         char *u16 = malloc(n16);
         cr_assert(u16);
@@ -640,14 +640,10 @@ Test(load, external_entity) {
         }
         fd = watch(secret);
         hostcaps_node *node = NULL;
-        if (hostcaps_node_open_document_data(&node, u16, n16, 0) == 0) {
-                char *out = caps(node, implemented(), HOSTCAPS_FORMAT_XML, "xxe utf-16");
-                cr_assert_null(strstr(out, "hostcaps-secret"), "%s", out);
-                free(out);
-                hostcaps_node_unref(node);
-        }
+        cr_assert_lt(hostcaps_node_open_document_data(&node, u16, n16, 0), 0);
+        cr_assert(strstr(hostcaps_error_message(), "UTF-16"), "%s", hostcaps_error_message());
         assert_untouched(fd, "xxe utf-16");
-        /* A file holding it is refused by the reader (NUL bytes). */
+        /* A file holding it is refused alike. */
         if (tool_path()) {
                 char *file = NULL, *cmd = NULL;
                 cr_assert(asprintf(&file, "%s/xxe16.xml", root) >= 0);
