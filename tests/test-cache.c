@@ -3,6 +3,7 @@
  * beside lscpu and hwloc, what it reads and how much, and on every sysroot
  * at hand the same banks as hwloc's lstopo. */
 #include <glob.h>
+#include <json-c/json.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -140,22 +141,49 @@ Test(cache, small_host) {
         cr_assert_null(hostcaps_cache_unref(NULL));
         hostcaps_node_unref(node);
 
+        /* The whole documents, written as data from the tree above (4 CPUs,
+         * cores {0,2} and {1,3}: L1d 48K, L1i 32K, L2 1280K per core, one L3
+         * of 15360K; line 64, ways 8 at L1 and 16 above). */
+        static const char want_xml[] = "<capabilities>\n"
+                                       "  <host>\n"
+                                       "    <cpu>\n"
+                                       "      <arch>x86_64</arch>\n"
+                                       "    </cpu>\n"
+                                       "    <cache>\n"
+                                       "      <bank id='0' level='1' type='data' size='48' unit='KiB' cpus='0,2'/>\n"
+                                       "      <bank id='0' level='1' type='code' size='32' unit='KiB' cpus='0,2'/>\n"
+                                       "      <bank id='1' level='1' type='data' size='48' unit='KiB' cpus='1,3'/>\n"
+                                       "      <bank id='1' level='1' type='code' size='32' unit='KiB' cpus='1,3'/>\n"
+                                       "      <bank id='0' level='2' type='both' size='1280' unit='KiB' cpus='0,2'/>\n"
+                                       "      <bank id='1' level='2' type='both' size='1280' unit='KiB' cpus='1,3'/>\n"
+                                       "      <bank id='0' level='3' type='both' size='15' unit='MiB' cpus='0-3'/>\n"
+                                       "    </cache>\n"
+                                       "  </host>\n"
+                                       "</capabilities>\n";
+        static const char want_text[] = "Architecture:            x86_64\n"
+                                        "Caches:\n"
+                                        "  NAME  ONE-SIZE   ALL-SIZE   WAYS  TYPE         LEVEL  LINE  BANKS\n"
+                                        "  L1d   48 KiB     96 KiB     8     Data         1      64    2\n"
+                                        "  L1i   32 KiB     64 KiB     8     Instruction  1      64    2\n"
+                                        "  L2    1280 KiB   2560 KiB   16    Unified      2      64    2\n"
+                                        "  L3    15 MiB     15 MiB     16    Unified      3      64    1\n"
+                                        "L3 bank 0:               15 MiB, CPUs 0-3\n";
         char *xml = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_XML);
-        cr_assert(strstr(xml, "<bank id='1' level='2' type='both' size='1280' unit='KiB' cpus='1,3'/>"), "%s",
-                  xml);
-        cr_assert(strstr(xml, "<bank id='0' level='3' type='both' size='15' unit='MiB' cpus='0-3'/>"), "%s",
-                  xml);
-        cr_assert(strstr(xml, "<bank id='0' level='1' type='code' size='32' unit='KiB' cpus='0,2'/>"), "%s",
-                  xml);
+        cr_assert_str_eq(xml, want_xml);
         if (test_have_schema())
                 test_assert_valid_capabilities(xml);
         free(xml);
         char *json = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_JSON);
-        cr_assert(strstr(json, "\"size_bytes\": 15728640"), "%s", json);
+        struct json_object *doc = json_tokener_parse(json), *cache, *banks, *size;
+        cr_assert(doc, "%s", json);
+        cr_assert(json_object_object_get_ex(doc, "cache", &cache) && json_object_object_get_ex(cache, "banks", &banks));
+        cr_assert_eq(json_object_array_length(banks), 7);
+        cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, 6), "size_bytes", &size));
+        cr_assert_eq(json_object_get_uint64(size), 15728640);
+        json_object_put(doc);
         free(json);
         char *text = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_TEXT);
-        cr_assert(strstr(text, "L2    1280 KiB   2560 KiB"), "%s", text);
-        cr_assert(strstr(text, "L3 bank 0:               15 MiB, CPUs 0-3"), "%s", text);
+        cr_assert_str_eq(text, want_text);
         free(text);
 }
 
@@ -189,7 +217,14 @@ Test(cache, no_ids) {
         hostcaps_cache_unref(c);
         hostcaps_node_unref(node);
         char *json = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_JSON);
-        cr_assert(strstr(json, "\"id_derived\": true"), "%s", json);
+        struct json_object *doc = json_tokener_parse(json), *cache, *banks, *derived;
+        cr_assert(doc, "%s", json);
+        cr_assert(json_object_object_get_ex(doc, "cache", &cache) && json_object_object_get_ex(cache, "banks", &banks));
+        for (size_t i = 0; i < json_object_array_length(banks); i++) {
+                cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, i), "id_derived", &derived));
+                cr_assert(json_object_get_boolean(derived), "bank %zu: %s", i, json);
+        }
+        json_object_put(doc);
         free(json);
 }
 
@@ -284,10 +319,16 @@ Test(cache, bad_input) {
         cr_assert_str_eq(hostcaps_cache_bank_cpus(c, 0), "0");
         hostcaps_cache_unref(c);
         hostcaps_node_unref(node);
+        /* A malformed optional value is unknown, with the file in the reason. */
         test_write(root, "sys/devices/system/cpu/cpu0/cache/index0/size", "big\n");
-        m = cache_error(root);
-        cr_assert(strstr(m, "sys/devices/system/cpu/cpu0/cache/index0/size"), "%s", m);
-        free(m);
+        c = cache_at(root, &node);
+        cr_assert_eq(hostcaps_cache_n_banks(c), 1);
+        cr_assert_eq(hostcaps_cache_bank_size(c, 0), 0);
+        cr_assert_eq(hostcaps_cache_n_unknown(c), 1);
+        cr_assert(strstr(hostcaps_cache_unknown_reason(c, 0), "sys/devices/system/cpu/cpu0/cache/index0/size"),
+                  "%s", hostcaps_cache_unknown_reason(c, 0));
+        hostcaps_cache_unref(c);
+        hostcaps_node_unref(node);
 }
 
 /* A sysroot never changes: probed once. */
@@ -943,4 +984,248 @@ Test(cache, generated_offline) {
 Test(cache, generated_no_l3_single_thread) {
         gen_shape s = {.sockets = 1, .cores_per_cluster = 6, .l3_scope = GEN_L3_NONE, .no_cpu_lists = true};
         check_generated(&s, "no-l3");
+}
+
+/* ---- the read policy: required and optional values ---- */
+
+typedef struct bank_view {
+        unsigned id, level, line, ways;
+        hostcaps_cache_type type;
+        uint64_t size;
+        bool derived;
+        char cpus[64];
+} bank_view;
+
+static size_t view_banks(const char *dir, bank_view *v, size_t max, size_t *ret_n_unknown, char *reason,
+                         size_t reason_size) {
+        hostcaps_node *node;
+        hostcaps_cache *c = cache_at(dir, &node);
+        size_t n = hostcaps_cache_n_banks(c);
+        cr_assert_leq(n, max);
+        for (size_t i = 0; i < n; i++) {
+                v[i] = (bank_view){
+                        .id = hostcaps_cache_bank_id(c, i),
+                        .level = hostcaps_cache_bank_level(c, i),
+                        .line = hostcaps_cache_bank_line_size(c, i),
+                        .ways = hostcaps_cache_bank_ways(c, i),
+                        .type = hostcaps_cache_bank_type(c, i),
+                        .size = hostcaps_cache_bank_size(c, i),
+                        .derived = hostcaps_cache_bank_id_derived(c, i),
+                };
+                snprintf(v[i].cpus, sizeof(v[i].cpus), "%s", hostcaps_cache_bank_cpus(c, i));
+        }
+        *ret_n_unknown = hostcaps_cache_n_unknown(c);
+        snprintf(reason, reason_size, "%s", *ret_n_unknown ? hostcaps_cache_unknown_reason(c, 0) : "");
+        hostcaps_cache_unref(c);
+        hostcaps_node_unref(node);
+        return n;
+}
+
+/* Each optional file of a leaf, removed or corrupted in turn: the section
+ * is still there, and only that value (of that bank) is unknown. An id
+ * unknown makes its level and type numbered as on kernels without ids
+ * (ids never collide), which changes no other value. Line size and ways are
+ * read from the first bank of a design (cpu0's leaves). */
+Test(cache, each_optional_value_alone) {
+        static const char *const files[] = {"id", "size", "coherency_line_size", "ways_of_associativity"};
+        static const char *const leaves[] = {"cpu0/cache/index2", "cpu1/cache/index0", "cpu0/cache/index3"};
+        bank_view base[16], got[16];
+        size_t n_unknown;
+        char reason[512];
+
+        write_small_host(true);
+        size_t n = view_banks(root, base, 16, &n_unknown, reason, sizeof(reason));
+        cr_assert_eq(n, 7);
+        cr_assert_eq(n_unknown, 0, "%s", reason);
+        size_t tried = 0;
+        for (size_t l = 0; l < ELEMENTSOF(leaves); l++)
+                for (size_t f = 0; f < ELEMENTSOF(files); f++)
+                        for (int corrupt = 0; corrupt < 2; corrupt++) {
+                                char rel[128], *path = NULL, *keep = NULL;
+                                snprintf(rel, sizeof(rel), "sys/devices/system/cpu/%s/%s", leaves[l], files[f]);
+                                cr_assert(asprintf(&path, "%s/%s", root, rel) >= 0);
+                                FILE *in = fopen(path, "r");
+                                size_t cap = 0;
+                                cr_assert(in && getline(&keep, &cap, in) > 0, "%s", path);
+                                fclose(in);
+                                if (corrupt)
+                                        test_write(root, rel, "\x1b]0;x\n");
+                                else
+                                        cr_assert_eq(unlink(path), 0);
+
+                                size_t m = view_banks(root, got, 16, &n_unknown, reason, sizeof(reason));
+                                cr_assert_eq(m, n, "%s: %zu banks", rel, m);
+                                /* cpu1's L1d line size and ways are its design's, read on cpu0:
+                                 * its own files are not read. */
+                                unsigned cpu = leaves[l][3] - '0', idx = leaves[l][strlen(leaves[l]) - 1] - '0';
+                                bool read = f < 2 || cpu == 0;
+                                /* A reason for a corrupted value, naming the file; none for absence. */
+                                cr_assert_eq(n_unknown, (size_t) (corrupt && read), "%s: %zu reasons", rel,
+                                             n_unknown);
+                                if (corrupt && read) {
+                                        cr_assert(strstr(reason, rel), "%s: reason '%s'", rel, reason);
+                                        cr_assert_null(strchr(reason, '\x1b'), "%s: a control byte in '%s'", rel,
+                                                       reason);
+                                }
+                                /* The bank of that leaf: level and CPUs as in the intact tree. */
+                                unsigned lv = idx == 3 ? 3 : idx == 2 ? 2 : 1;
+                                hostcaps_cache_type ty = idx == 0   ? HOSTCAPS_CACHE_DATA
+                                                         : idx == 1 ? HOSTCAPS_CACHE_INSTRUCTION
+                                                                    : HOSTCAPS_CACHE_UNIFIED;
+                                for (size_t i = 0; i < n; i++) {
+                                        bank_view exp = base[i];
+                                        bool mine = read && base[i].level == lv && base[i].type == ty &&
+                                                    (lv == 3 || strchr(base[i].cpus, (int) ('0' + cpu)));
+                                        if (mine && f == 1)
+                                                exp.size = 0;
+                                        if (mine && f == 2)
+                                                exp.line = 0;
+                                        if (mine && f == 3)
+                                                exp.ways = 0;
+                                        if (f == 0 && base[i].level == lv && base[i].type == ty)
+                                                exp.derived = true; /* numbered: 0, 1 by first CPU here */
+                                        cr_expect(got[i].id == exp.id && got[i].level == exp.level &&
+                                                          got[i].type == exp.type && got[i].size == exp.size &&
+                                                          got[i].line == exp.line && got[i].ways == exp.ways &&
+                                                          got[i].derived == exp.derived &&
+                                                          strcmp(got[i].cpus, exp.cpus) == 0,
+                                                  "%s %s: bank %zu is L%u id %u size %llu line %u ways %u "
+                                                  "derived %d cpus %s",
+                                                  rel, corrupt ? "corrupt" : "removed", i, got[i].level, got[i].id,
+                                                  (unsigned long long) got[i].size, got[i].line, got[i].ways,
+                                                  got[i].derived, got[i].cpus);
+                                }
+                                test_write(root, rel, keep);
+                                free(keep);
+                                free(path);
+                                tried++;
+                        }
+        cr_assert_eq(tried, ELEMENTSOF(leaves) * ELEMENTSOF(files) * 2);
+}
+
+/* Required values: a bank cannot be told without its level, type and
+ * CPUs; a malformed one fails the section, naming file and value, without
+ * copying control bytes from the file into the message. */
+Test(cache, required_values_and_control_bytes) {
+        static const char *const files[] = {"level", "type", "shared_cpu_list"};
+        static const char *const good[] = {"1\n", "Instruction\n", "1,3\n"};
+        write_small_host(true);
+        for (size_t f = 0; f < ELEMENTSOF(files); f++) {
+                char rel[128];
+                snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu1/cache/index1/%s", files[f]);
+                test_write(root, rel, "\x1b]0;owned\x07\n");
+                char *m = cache_error(root);
+                cr_assert(strstr(m, rel), "%s", m);
+                for (const char *p = m; *p; p++)
+                        cr_assert((unsigned char) *p >= 0x20 && *p != 0x7f, "a control byte in '%s'", m);
+                free(m);
+                test_write(root, rel, good[f]);
+        }
+}
+
+/* A cache size above 2^63 bytes is written as what it is in JSON, not as
+ * a negative number. */
+Test(cache, json_sizes_above_int64) {
+        test_write(root, "sys/devices/system/cpu/online", "0\n");
+        leaf(0, 0, 3, "Unified\n", "9007199254740993K\n", "0\n", "0\n");
+        char *json = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_JSON);
+        struct json_object *doc = json_tokener_parse(json), *cache, *banks, *size;
+        cr_assert(doc, "%s", json);
+        cr_assert(json_object_object_get_ex(doc, "cache", &cache) && json_object_object_get_ex(cache, "banks", &banks));
+        cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, 0), "size_bytes", &size));
+        cr_assert_eq(json_object_get_uint64(size), UINT64_C(9223372036854776832), "%s", json);
+        cr_assert_null(strstr(json, "-9223372036854"), "%s", json);
+        json_object_put(doc);
+        free(json);
+}
+
+/* An empty CPU set (an empty shared_cpu_list, an all-zero shared_cpu_map
+ * of old ia64 kernels) is the CPU's core, as hwloc reads it. */
+Test(cache, empty_shared_set_is_the_core) {
+        static const want w[] = {
+                {0, 2, HOSTCAPS_CACHE_UNIFIED, 1 << 20, "0,2"},
+                {1, 2, HOSTCAPS_CACHE_UNIFIED, 1 << 20, "1,3"},
+                {0, 3, HOSTCAPS_CACHE_UNIFIED, 8 << 20, "0,2"},
+                {1, 3, HOSTCAPS_CACHE_UNIFIED, 8 << 20, "1,3"},
+        };
+        static const char *const core_cpus[] = {"0,2\n", "1,3\n"};
+        hostcaps_node *node;
+        test_write(root, "sys/devices/system/cpu/online", "0-3\n");
+        for (unsigned cpu = 0; cpu < 4; cpu++) {
+                char p[128];
+                leaf(cpu, 0, 2, "Unified\n", "1024K\n", NULL, "\n");
+                leaf(cpu, 1, 3, "Unified\n", "8192K\n", NULL, "0\n");
+                snprintf(p, sizeof(p), "sys/devices/system/cpu/cpu%u/cache/index1/shared_cpu_list", cpu);
+                char *full = NULL;
+                cr_assert(asprintf(&full, "%s/%s", root, p) >= 0);
+                unlink(full);
+                free(full);
+                snprintf(p, sizeof(p), "sys/devices/system/cpu/cpu%u/cache/index1/shared_cpu_map", cpu);
+                test_write(root, p, "00000000,00000000\n");
+                snprintf(p, sizeof(p), "sys/devices/system/cpu/cpu%u/topology/thread_siblings_list", cpu);
+                test_write(root, p, core_cpus[cpu % 2]);
+        }
+        hostcaps_cache *c = cache_at(root, &node);
+        assert_banks(c, w, ELEMENTSOF(w));
+        hostcaps_cache_unref(c);
+        hostcaps_node_unref(node);
+}
+
+/* The recorded ia64 machine whose L2i and L3 have an all-zero
+ * shared_cpu_map. Expected banks as hwloc reads the tree (lstopo --of xml
+ * with HWLOC_FSROOT: 2 packages of 2 cores of 2 threads, each cache per
+ * core) and as its kernel files say (sizes 16K, 16K, 256K, 1024K, 9216K; no
+ * id files, so banks are numbered by first CPU). */
+Test(cache, hwloc_ia64_zero_shared_map) {
+        static const want w[] = {
+                {0, 1, HOSTCAPS_CACHE_DATA, 16 << 10, "0-1"},
+                {0, 1, HOSTCAPS_CACHE_INSTRUCTION, 16 << 10, "0-1"},
+                {1, 1, HOSTCAPS_CACHE_DATA, 16 << 10, "2-3"},
+                {1, 1, HOSTCAPS_CACHE_INSTRUCTION, 16 << 10, "2-3"},
+                {2, 1, HOSTCAPS_CACHE_DATA, 16 << 10, "4-5"},
+                {2, 1, HOSTCAPS_CACHE_INSTRUCTION, 16 << 10, "4-5"},
+                {3, 1, HOSTCAPS_CACHE_DATA, 16 << 10, "6-7"},
+                {3, 1, HOSTCAPS_CACHE_INSTRUCTION, 16 << 10, "6-7"},
+                {0, 2, HOSTCAPS_CACHE_DATA, 256 << 10, "0-1"},
+                {0, 2, HOSTCAPS_CACHE_INSTRUCTION, 1 << 20, "0-1"},
+                {1, 2, HOSTCAPS_CACHE_DATA, 256 << 10, "2-3"},
+                {1, 2, HOSTCAPS_CACHE_INSTRUCTION, 1 << 20, "2-3"},
+                {2, 2, HOSTCAPS_CACHE_DATA, 256 << 10, "4-5"},
+                {2, 2, HOSTCAPS_CACHE_INSTRUCTION, 1 << 20, "4-5"},
+                {3, 2, HOSTCAPS_CACHE_DATA, 256 << 10, "6-7"},
+                {3, 2, HOSTCAPS_CACHE_INSTRUCTION, 1 << 20, "6-7"},
+                {0, 3, HOSTCAPS_CACHE_UNIFIED, 9 << 20, "0-1"},
+                {1, 3, HOSTCAPS_CACHE_UNIFIED, 9 << 20, "2-3"},
+                {2, 3, HOSTCAPS_CACHE_UNIFIED, 9 << 20, "4-5"},
+                {3, 3, HOSTCAPS_CACHE_UNIFIED, 9 << 20, "6-7"},
+        };
+        TEST_REQUIRE_FIXTURES(fixtures);
+        char *dir = NULL;
+        hostcaps_node *node;
+        cr_assert(asprintf(&dir, "%s/hwloc/8ia64-2s2c2t/root", fixtures) >= 0);
+        hostcaps_cache *c = cache_at(dir, &node);
+        assert_banks(c, w, ELEMENTSOF(w));
+        cr_assert_eq(hostcaps_cache_bank_line_size(c, 16), 128);
+        cr_assert_eq(hostcaps_cache_bank_ways(c, 16), 9);
+        cr_assert_eq(hostcaps_cache_n_unknown(c), 0);
+        hostcaps_cache_unref(c);
+        hostcaps_node_unref(node);
+        free(dir);
+}
+
+/* The cache section reads each recorded hwloc machine whole. */
+Test(cache, hwloc_trees_read_whole) {
+        static const char *const trees[] = {"8em64t-2s2ca2c", "8ia64-2s2c2t", "40intel64-2g2n4c+pci",
+                                            "nvidiagpunumanodes", "offline-cpu0-node0"};
+        TEST_REQUIRE_FIXTURES(fixtures);
+        for (size_t i = 0; i < ELEMENTSOF(trees); i++) {
+                char *dir = NULL;
+                hostcaps_node *node;
+                cr_assert(asprintf(&dir, "%s/hwloc/%s/root", fixtures, trees[i]) >= 0);
+                hostcaps_cache *c = cache_at(dir, &node);
+                cr_assert_gt(hostcaps_cache_n_banks(c), 0, "%s", trees[i]);
+                hostcaps_cache_unref(c);
+                hostcaps_node_unref(node);
+                free(dir);
+        }
 }

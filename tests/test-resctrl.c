@@ -2,6 +2,7 @@
 /* The resctrl section, and the cache section together with it: libvirt's
  * recorded trees compared element for element, hand-written trees (absent,
  * broken, MBA modes), generated sysroots, the live host, and what it reads. */
+#include <json-c/json.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -490,27 +491,40 @@ static void write_one_l3(const char *size, const char *id) {
         test_write(root, "sys/devices/system/cpu/cpu0/cache/index3/shared_cpu_list", "0\n");
 }
 
+/* hostcaps' <host> child `name` equals `want` (written as data): element
+ * names, attributes and children, whatever the layout. */
+static void assert_host_element(const char *xml, const char *name, const char *want) {
+        xmlDocPtr d = parse_xml(xml, "hostcaps"), w = parse_xml(want, "expected");
+        assert_same_element(xmlDocGetRootElement(w), host_child(d, name), name);
+        xmlFreeDoc(d);
+        xmlFreeDoc(w);
+}
+
 Test(resctrl, control_units) {
         write_one_l3("11264K\n", "4\n");
         write_l3("L3", "7ff\n", "3\n", "15\n"); /* 11 MiB / 11 bits: 1 MiB, min 3 MiB */
         char *xml = caps_of(root, HOSTCAPS_SECTION_CACHE | HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_XML);
-        cr_assert(strstr(xml, "<bank id='4' level='3' type='both' size='11' unit='MiB' cpus='0'>"), "%s",
-                  xml);
-        cr_assert(strstr(xml, "<control granularity='1' min='3' unit='MiB' type='both' maxAllocs='15'/>"),
-                  "%s", xml);
+        assert_host_element(xml, "cache",
+                            "<cache><bank id='4' level='3' type='both' size='11' unit='MiB' cpus='0'>"
+                            "<control granularity='1' min='3' unit='MiB' type='both' maxAllocs='15'/>"
+                            "</bank></cache>");
         free(xml);
         write_l3("L3", "fffff\n", "3\n", "15\n"); /* 11 MiB / 20: 563.2 KiB, rounded down to bytes */
         xml = caps_of(root, HOSTCAPS_SECTION_CACHE | HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_XML);
-        cr_assert(strstr(xml,
-                         "<control granularity='576716' min='1730148' unit='B' type='both' maxAllocs='15'/>"),
-                  "%s", xml);
+        assert_host_element(xml, "cache",
+                            "<cache><bank id='4' level='3' type='both' size='11' unit='MiB' cpus='0'>"
+                            "<control granularity='576716' min='1730148' unit='B' type='both' maxAllocs='15'/>"
+                            "</bank></cache>");
         free(xml);
         /* MBA: one node per last-level bank, keyed by the bank's id. */
         test_write(root, "sys/fs/resctrl/info/MB/bandwidth_gran", "10\n");
         test_write(root, "sys/fs/resctrl/info/MB/min_bandwidth", "10\n");
         test_write(root, "sys/fs/resctrl/info/MB/num_closids", "8\n");
         xml = caps_of(root, HOSTCAPS_SECTION_CACHE | HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_XML);
-        cr_assert(strstr(xml, "<node id='4' cpus='0'>"), "%s", xml);
+        assert_host_element(xml, "memory_bandwidth",
+                            "<memory_bandwidth><node id='4' cpus='0'>"
+                            "<control granularity='10' min='10' maxAllocs='8'/>"
+                            "</node></memory_bandwidth>");
         if (test_have_schema())
                 test_assert_valid_capabilities(xml);
         free(xml);
@@ -523,8 +537,13 @@ Test(resctrl, mbm_without_mba) {
         test_write(root, "sys/fs/resctrl/info/L3_MON/num_rmids", "224\n");
         test_write(root, "sys/fs/resctrl/info/L3_MON/mon_features", "llc_occupancy\nmbm_total_bytes\n");
         char *xml = caps_of(root, HOSTCAPS_SECTION_CACHE | HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_XML);
-        cr_assert(strstr(xml, "<monitor level='3' reuseThreshold='0' maxMonitors='224'>"), "%s", xml);
-        cr_assert_null(strstr(xml, "<memory_bandwidth"), "%s", xml);
+        assert_host_element(xml, "cache",
+                            "<cache><bank id='0' level='3' type='both' size='33' unit='MiB' cpus='0'/>"
+                            "<monitor level='3' reuseThreshold='0' maxMonitors='224'>"
+                            "<feature name='llc_occupancy'/></monitor></cache>");
+        xmlDocPtr d = parse_xml(xml, "hostcaps");
+        cr_assert_null(host_child(d, "memory_bandwidth"), "%s", xml);
+        xmlFreeDoc(d);
         if (test_have_schema())
                 test_assert_valid_capabilities(xml);
         free(xml);
@@ -660,4 +679,63 @@ Test(resctrl, cache_stamp_follows_online_cpus) {
         uint64_t all = stamp_of(&hostcaps_cache_ops, root);
         test_write(root, "sys/devices/system/cpu/online", "0-2\n");
         cr_assert_neq(stamp_of(&hostcaps_cache_ops, root), all);
+}
+
+/* A recording written on another system (CRLF line ends) gives the same
+ * feature names, and values above 2^63 are written as they are in JSON. */
+Test(resctrl, crlf_and_u64) {
+        write_l3("L3", "7ff\n", "1\n", "16\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/num_rmids", "176\r\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/mon_features", "llc_occupancy\r\nmbm_total_bytes\r\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/max_threshold_occupancy", "18446744073709551615\n");
+        char *json = caps_of(root, HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_JSON);
+        struct json_object *doc = json_tokener_parse(json), *rc, *mon, *v;
+        cr_assert(doc, "%s", json);
+        cr_assert(json_object_object_get_ex(doc, "resctrl", &rc) && json_object_object_get_ex(rc, "monitoring", &mon));
+        cr_assert(json_object_object_get_ex(mon, "reuse_threshold_bytes", &v));
+        cr_assert_eq(json_object_get_uint64(v), UINT64_MAX, "%s", json);
+        cr_assert(json_object_object_get_ex(mon, "features", &v));
+        cr_assert_eq(json_object_array_length(v), 2, "%s", json);
+        cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(v, 0)), "llc_occupancy");
+        cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(v, 1)), "mbm_total_bytes");
+        json_object_put(doc);
+        free(json);
+}
+
+/* Optional values of resctrl (the read policy): a malformed one is
+ * unknown with a reason naming the file, and the section stays. */
+Test(resctrl, optional_values) {
+        static const struct {
+                const char *path, *bad;
+        } files[] = {
+                {"sys/fs/resctrl/info/L3_MON/max_threshold_occupancy", "lots\n"},
+                {"sys/fs/resctrl/info/MB/delay_linear", "maybe\n"},
+                {"sys/fs/resctrl/info/MB/thread_throttle_mode", "\x1b]0;x\n"},
+        };
+        write_l3("L3", "7ff\n", "1\n", "16\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/num_rmids", "176\n");
+        test_write(root, "sys/fs/resctrl/info/L3_MON/mon_features", "llc_occupancy\n");
+        test_write(root, "sys/fs/resctrl/info/MB/bandwidth_gran", "10\n");
+        test_write(root, "sys/fs/resctrl/info/MB/min_bandwidth", "10\n");
+        test_write(root, "sys/fs/resctrl/info/MB/num_closids", "8\n");
+        for (size_t i = 0; i < 2; i++) {
+                hostcaps_node *node;
+                test_write(root, files[i].path, files[i].bad);
+                hostcaps_resctrl *rc = resctrl_at(root, &node);
+                cr_assert_eq(hostcaps_resctrl_n_unknown(rc), 1, "%s", files[i].path);
+                cr_assert(strstr(hostcaps_resctrl_unknown_reason(rc, 0), files[i].path), "%s",
+                          hostcaps_resctrl_unknown_reason(rc, 0));
+                cr_assert_eq(hostcaps_resctrl_n_cache_controls(rc), 1);
+                hostcaps_resctrl_unref(rc);
+                hostcaps_node_unref(node);
+                char *full = NULL;
+                cr_assert(asprintf(&full, "%s/%s", root, files[i].path) >= 0);
+                unlink(full);
+                free(full);
+        }
+        /* Any text is a throttle mode; control bytes never reach the text output. */
+        test_write(root, files[2].path, files[2].bad);
+        char *text = caps_of(root, HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_TEXT);
+        cr_assert_null(strchr(text, '\x1b'), "%s", text);
+        free(text);
 }

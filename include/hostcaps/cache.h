@@ -27,7 +27,17 @@ extern "C" {
  * and up only) with their id, level, type, size and CPUs. A document does
  * not hold line sizes and ways (0: unknown) nor whether an id was derived
  * (false here; JSON writes null). A document without <cache> has no cache
- * section ("not in the loaded document"). */
+ * section ("not in the loaded document").
+ *
+ * Required and optional values (the read policy): a bank's level, type and
+ * CPUs are required: a malformed one fails the section, naming file and
+ * value (a leaf without level or CPU files is not a bank; one without a
+ * type is unified). Its id, size, line size and ways are optional: a
+ * missing file makes the value unknown, a malformed one too, with a reason
+ * (hostcaps_cache_unknown_reason()); an unknown id is numbered as above. A
+ * bank whose kernel CPU set is empty (an empty shared_cpu_list, an all-zero
+ * shared_cpu_map of old ia64 kernels) is shared by the CPU's core (its
+ * thread siblings), as hwloc reads it. */
 typedef struct hostcaps_cache hostcaps_cache;
 
 typedef enum hostcaps_cache_type {
@@ -62,9 +72,9 @@ HOSTCAPS_EXPORT bool hostcaps_cache_bank_id_derived(const hostcaps_cache *cache,
 /* 1 for L1, 2 for L2, ... */
 HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_level(const hostcaps_cache *cache, size_t i);
 HOSTCAPS_EXPORT hostcaps_cache_type hostcaps_cache_bank_type(const hostcaps_cache *cache, size_t i);
-/* Size in bytes; 0 when the kernel does not say. */
+/* Size in bytes; 0 when unknown (JSON: null). */
 HOSTCAPS_EXPORT uint64_t hostcaps_cache_bank_size(const hostcaps_cache *cache, size_t i);
-/* Coherency line size in bytes; 0 when the kernel does not say. */
+/* Coherency line size in bytes; 0 when unknown. */
 HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_line_size(const hostcaps_cache *cache, size_t i);
 /* Ways of associativity as the kernel reports them; 0 when unknown (some
  * architectures also report 0 for a fully associative cache). */

@@ -16,7 +16,13 @@ extern "C" {
  * Without a mounted resctrl file system the section is present and empty:
  * hostcaps_resctrl_absent_reason() says "resctrl not mounted", and a get
  * succeeds. A mounted file system missing a file that must be there, or
- * holding a malformed one, is an error naming the file.
+ * holding a malformed one, is an error naming the file: required are each
+ * resource's num_closids, cbm_mask and min_cbm_bits (cache allocation),
+ * bandwidth_gran, min_bandwidth and num_closids (MB), num_rmids and
+ * mon_features (monitoring). Optional (the read policy): a malformed
+ * max_threshold_occupancy (then 0), MB/delay_linear (-1), thread_throttle_mode
+ * (NULL), mba_MBps_event or root schemata (software controller then off)
+ * is unknown with a reason (hostcaps_resctrl_unknown_reason()).
  *
  * In a capabilities document, resctrl data belongs to other elements, as in
  * libvirt's: the cache controls go inside the cache section's <bank>s, the

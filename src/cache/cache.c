@@ -3,17 +3,9 @@
 #include <stdio.h>
 
 #include "cache.h"
+#include "host/cachetype.h"
 #include "host/error.h"
-
-static const char *const type_names[] = {
-        [HOSTCAPS_CACHE_UNIFIED] = "both",
-        [HOSTCAPS_CACHE_INSTRUCTION] = "code",
-        [HOSTCAPS_CACHE_DATA] = "data",
-};
-
-HOSTCAPS_EXPORT const char *hostcaps_cache_type_to_string(hostcaps_cache_type type) {
-        return (unsigned) type < ELEMENTSOF(type_names) ? type_names[type] : NULL;
-}
+#include "host/units.h"
 
 void hostcaps_cache_free_fields(hostcaps_object *o) {
         hostcaps_cache *c = (hostcaps_cache *) o;
@@ -43,38 +35,26 @@ static int cache_stamp(hostcaps_reader *r, uint64_t *stamp) {
         return hostcaps_stamp_add_file(r, "sys/devices/system/cpu/online", stamp);
 }
 
-/* A size in the largest unit that divides it exactly, as libvirt writes
- * sizes (15 MiB, 768 KiB, 1536 B). */
-static uint64_t pretty_size(uint64_t v, const char **ret_unit) {
-        static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        size_t i = 0;
-        while (v && v % 1024 == 0 && i + 1 < ELEMENTSOF(units)) {
-                v /= 1024;
-                i++;
-        }
-        *ret_unit = units[i];
-        return v;
-}
-
 /* The level whose banks are memory bandwidth domains: the last one. */
 static unsigned last_level(const hostcaps_cache *c) {
         return c->n_banks ? c->banks[c->n_banks - 1].level : 0;
 }
 
-static int xml_bank(hostcaps_xml *x, const hostcaps_cache_bank_data *b) {
+/* The writer's failure is sticky and checked once per document
+ * (document.c): its calls are not checked one by one. */
+static void xml_bank(hostcaps_xml *x, const hostcaps_cache_bank_data *b) {
         const char *unit;
-        uint64_t size = pretty_size(b->size, &unit);
-        int e;
-        if ((e = hostcaps_xml_start(x, "bank")) < 0 || (e = hostcaps_xml_attrf(x, "id", "%u", b->id)) < 0 ||
-            (e = hostcaps_xml_attrf(x, "level", "%u", b->level)) < 0 ||
-            (e = hostcaps_xml_attr(x, "type", type_names[b->type])) < 0 ||
-            (e = hostcaps_xml_attrf(x, "size", "%llu", (unsigned long long) size)) < 0 ||
-            (e = hostcaps_xml_attr(x, "unit", unit)) < 0 || (e = hostcaps_xml_attr(x, "cpus", b->cpus)) < 0)
-                return e;
+        uint64_t size = hostcaps_unit_exact(b->size, &unit);
+        hostcaps_xml_start(x, "bank");
+        hostcaps_xml_attrf(x, "id", "%u", b->id);
+        hostcaps_xml_attrf(x, "level", "%u", b->level);
+        hostcaps_xml_attr(x, "type", hostcaps_cache_type_names[b->type]);
+        hostcaps_xml_attrf(x, "size", "%llu", (unsigned long long) size);
+        hostcaps_xml_attr(x, "unit", unit);
+        hostcaps_xml_attr(x, "cpus", b->cpus);
         /* resctrl's <control> children, when that section was requested. */
-        if ((e = hostcaps_xml_bank_controls(x, b->level, type_names[b->type], b->size)) < 0)
-                return e;
-        return hostcaps_xml_end(x);
+        hostcaps_xml_bank_controls(x, b->level, hostcaps_cache_type_names[b->type], b->size);
+        hostcaps_xml_end(x);
 }
 
 /* libvirt's <cache>: a <bank> per bank (libvirt 9 prints level 3 and up,
@@ -83,17 +63,14 @@ static int xml_bank(hostcaps_xml *x, const hostcaps_cache_bank_data *b) {
  * cache information gets no <cache> at all. */
 static int cache_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_cache *c = (const hostcaps_cache *) o;
-        int e;
         if (region != HOSTCAPS_XML_CACHE || c->n_banks == 0)
                 return 0;
-        if ((e = hostcaps_xml_start(x, "cache")) < 0)
-                return e;
+        hostcaps_xml_start(x, "cache");
         for (size_t i = 0; i < c->n_banks; i++)
-                if ((e = xml_bank(x, &c->banks[i])) < 0)
-                        return e;
-        if ((e = hostcaps_xml_cache_monitors(x)) < 0)
-                return e;
-        return hostcaps_xml_end(x);
+                xml_bank(x, &c->banks[i]);
+        hostcaps_xml_cache_monitors(x);
+        hostcaps_xml_end(x);
+        return 0;
 }
 
 static bool cache_llc_bank(const hostcaps_object *o, size_t i, unsigned int *ret_id, const char **ret_cpus) {
@@ -130,8 +107,8 @@ static int cache_json(struct json_object *root, const hostcaps_object *o) {
                 json_object_object_add(t, "id_derived",
                                        c->loaded ? NULL : json_object_new_boolean(!b->has_id));
                 json_object_object_add(t, "level", json_object_new_int64(b->level));
-                json_object_object_add(t, "type", json_object_new_string(type_names[b->type]));
-                json_object_object_add(t, "size_bytes", json_object_new_int64((int64_t) b->size));
+                json_object_object_add(t, "type", json_object_new_string(hostcaps_cache_type_names[b->type]));
+                json_object_object_add(t, "size_bytes", b->size ? json_object_new_uint64(b->size) : NULL);
                 json_object_object_add(t, "line_size",
                                        b->line_size ? json_object_new_int64(b->line_size) : NULL);
                 json_object_object_add(t, "ways", b->ways ? json_object_new_int64(b->ways) : NULL);
@@ -146,7 +123,7 @@ static int cache_json(struct json_object *root, const hostcaps_object *o) {
 /* "48 KiB", "1 MiB", "1536 KiB" */
 static void format_size(char *buf, size_t n, uint64_t v) {
         const char *unit;
-        uint64_t s = pretty_size(v, &unit);
+        uint64_t s = hostcaps_unit_exact(v, &unit);
         if (strcmp(unit, "B") == 0 && v >= 1024) {
                 s = v / 1024; /* not a whole number of KiB: round down, as lscpu does */
                 unit = "KiB";
@@ -158,14 +135,8 @@ static void format_size(char *buf, size_t n, uint64_t v) {
  * the last level with their CPUs. */
 static int cache_text(hostcaps_buf *b, const hostcaps_object *o) {
         const hostcaps_cache *c = (const hostcaps_cache *) o;
-        static const char *const kernel_types[] = {
-                [HOSTCAPS_CACHE_UNIFIED] = "Unified",
-                [HOSTCAPS_CACHE_INSTRUCTION] = "Instruction",
-                [HOSTCAPS_CACHE_DATA] = "Data",
-        };
-        static const char *const suffix[] = {[HOSTCAPS_CACHE_UNIFIED] = "",
-                                             [HOSTCAPS_CACHE_INSTRUCTION] = "i",
-                                             [HOSTCAPS_CACHE_DATA] = "d"};
+        const char *const *kernel_types = hostcaps_cache_type_kernel_names;
+        const char *const *suffix = hostcaps_cache_type_suffixes;
         unsigned level = last_level(c);
 
         if (c->n_banks == 0) {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "cache.h"
+#include "host/cachetype.h"
 #include "host/cputopo.h"
 #include "host/error.h"
 #include "host/parse.h"
@@ -47,6 +48,8 @@ typedef struct walk {
         size_t n_cpus;    /* last online CPU + 1 */
         int *sibling_of;  /* the listed CPU sharing this CPU's L1, or -1 */
         uint64_t *leaves; /* per listed CPU: bit K set when it has indexK; 0 = not listed */
+        hostcaps_bitmap *siblings; /* the thread siblings of CPU siblings_of, read once */
+        int siblings_of;
 } walk;
 
 static void walk_done(walk *w) {
@@ -58,6 +61,7 @@ static void walk_done(walk *w) {
         free(w->designs);
         free(w->sibling_of);
         free(w->leaves);
+        hostcaps_bitmap_free(w->siblings);
 }
 
 static void bank_done(hostcaps_cache_bank_data *b) {
@@ -83,51 +87,68 @@ static int kind_get(walk *w, unsigned level, hostcaps_cache_type type, hostcaps_
         return 0;
 }
 
-/* An optional number: *present false when the file is missing. */
-static int read_optional_u64(hostcaps_reader *r, const char *dir, const char *name, uint64_t max,
-                             uint64_t *ret, bool *present) {
+/* An optional number (the read policy, docs/architecture.md): *present
+ * false when the file is missing, or malformed or out of range (a reason
+ * then says which); -ENOMEM only fails. */
+static int read_optional_u64(walk *w, const char *dir, const char *name, uint64_t max, uint64_t *ret,
+                             bool *present) {
         uint64_t v;
-        int e = hostcaps_readf_u64(r, &v, "%s/%s", dir, name);
+        int e = hostcaps_readf_u64(w->r, &v, "%s/%s", dir, name);
         *present = false;
-        if (e == -ENOENT) {
-                hostcaps_error_reset();
-                return 0;
-        }
+        if (e >= 0 && v > max)
+                e = hostcaps_error(ERANGE, "%s/%s: %llu is out of range", dir, name, (unsigned long long) v);
         if (e < 0)
-                return e;
-        if (v > max)
-                return hostcaps_error(ERANGE, "%s/%s: %llu is out of range", dir, name,
-                                      (unsigned long long) v);
+                return hostcaps_optional(&w->cache->obj, e);
         *ret = v;
         *present = true;
         return 0;
 }
 
-static int parse_type(const char *dir, const char *s, hostcaps_cache_type *ret) {
-        /* The kernel's cacheinfo names (drivers/base/cacheinfo.c), unchanged since 2.6. */
-        if (strcmp(s, "Unified") == 0)
-                *ret = HOSTCAPS_CACHE_UNIFIED;
-        else if (strcmp(s, "Data") == 0)
-                *ret = HOSTCAPS_CACHE_DATA;
-        else if (strcmp(s, "Instruction") == 0)
-                *ret = HOSTCAPS_CACHE_INSTRUCTION;
-        else
-                return hostcaps_error(EINVAL, "%s/type: unknown cache type '%s'", dir, s);
-        return 0;
+/* The CPUs of cpu's core: old ia64 kernels give some caches an all-zero
+ * shared_cpu_map, and hwloc takes such a cache as shared by the core's
+ * threads. "%s\n" CPU list since 2.6.2x, mask before; core_cpus_list is
+ * the same set under its newer name (5.x). Without any: the CPU alone. */
+static int read_thread_siblings(walk *w, unsigned cpu, hostcaps_bitmap **ret) {
+        hostcaps_bitmap *b = NULL;
+        int e;
+
+        /* Several leaves of a CPU may need it (ia64: L2i and L3). */
+        if (w->siblings && w->siblings_of == (int) cpu)
+                goto copy;
+        e = hostcaps_readf_cpulist(w->r, &b, CPU_DIR "/cpu%u/topology/thread_siblings_list", cpu);
+        if (e == -ENOENT || e == -ENOTDIR)
+                e = hostcaps_readf_cpumask(w->r, &b, CPU_DIR "/cpu%u/topology/thread_siblings", cpu);
+        if (e == -ENOENT || e == -ENOTDIR)
+                e = hostcaps_readf_cpulist(w->r, &b, CPU_DIR "/cpu%u/topology/core_cpus_list", cpu);
+        if (e == -ENOENT || e == -ENOTDIR)
+                e = (b = hostcaps_bitmap_new()) ? 0 : -ENOMEM;
+        if (e < 0)
+                return e;
+        hostcaps_bitmap_free(w->siblings);
+        w->siblings = b;
+        w->siblings_of = (int) cpu;
+copy:
+        *ret = hostcaps_bitmap_dup(w->siblings);
+        return *ret ? 0 : -ENOMEM;
 }
 
 /* The online CPUs sharing the leaf. shared_cpu_list is there since 2.6.2x;
- * older kernels have only the shared_cpu_map mask. An empty set (ia64 and
- * some firmware) means the CPU alone. */
+ * older kernels have only the shared_cpu_map mask. An empty set (all zeros
+ * on old ia64 kernels, an empty list from some firmware) means the CPU's
+ * core, as hwloc reads it. */
 static int read_shared(walk *w, const char *dir, unsigned cpu, hostcaps_bitmap **ret) {
         _cleanup_bitmap_ hostcaps_bitmap *b = NULL;
         int e = hostcaps_readf_cpulist(w->r, &b, "%s/shared_cpu_list", dir);
-        if (e == -ENOENT) {
-                hostcaps_error_reset();
+        if (e == -ENOENT)
                 e = hostcaps_readf_cpumask(w->r, &b, "%s/shared_cpu_map", dir);
-        }
         if (e < 0)
                 return e;
+        if (hostcaps_bitmap_is_empty(b)) {
+                hostcaps_bitmap_free(b);
+                b = NULL;
+                if ((e = read_thread_siblings(w, cpu, &b)) < 0)
+                        return e;
+        }
         hostcaps_bitmap_and(b, w->online);
         /* A leaf always belongs to its own CPU, whatever a recording says. */
         if ((e = hostcaps_bitmap_set(b, cpu)) < 0)
@@ -153,12 +174,16 @@ static int read_geometry(walk *w, const char *dir, hostcaps_cache_bank_data *b) 
                 }
         }
         /* "%u\n" each; missing on some arm64 and virtual machines. */
-        if ((e = read_optional_u64(w->r, dir, "coherency_line_size", UINT32_MAX, &v, &present)) < 0)
+        if ((e = read_optional_u64(w, dir, "coherency_line_size", UINT32_MAX, &v, &present)) < 0)
                 return e;
         b->line_size = present ? (unsigned) v : 0;
-        if ((e = read_optional_u64(w->r, dir, "ways_of_associativity", UINT32_MAX, &v, &present)) < 0)
+        if ((e = read_optional_u64(w, dir, "ways_of_associativity", UINT32_MAX, &v, &present)) < 0)
                 return e;
         b->ways = present ? (unsigned) v : 0;
+        /* An unknown value is this bank's alone: the next bank of the
+         * design reads its own files. */
+        if (!b->line_size || !b->ways)
+                return 0;
         if (GROW(w->designs, w->designs_allocated, w->n_designs + 1) < 0)
                 return -ENOMEM;
         w->designs[w->n_designs++] = *b;
@@ -193,35 +218,36 @@ static int read_leaf(walk *w, unsigned cpu, unsigned k, hostcaps_cache_bank_data
          * level alone. Like hwloc, a leaf without a CPU set is left out and
          * one without a type is unified. */
         e = read_shared(w, dir, cpu, ret_cpus);
-        if (e == -ENOENT) {
-                hostcaps_error_reset();
+        if (e == -ENOENT)
                 return 0;
-        }
         if (e < 0)
                 return e;
 
         /* "Data", "Instruction" or "Unified" */
         e = hostcaps_readf_string(w->r, &type, "%s/type", dir);
-        if (e == -ENOENT) {
-                hostcaps_error_reset();
+        if (e == -ENOENT)
                 b->type = HOSTCAPS_CACHE_UNIFIED;
-        } else if (e < 0 || (e = parse_type(dir, type, &b->type)) < 0)
+        else if (e < 0)
                 return e;
+        else if (hostcaps_cache_type_from_kernel(type, &b->type) < 0)
+                return hostcaps_error(EINVAL, "%s/type: unknown cache type '%.32s'", dir, type);
 
         /* "%u\n", since 4.10 (x86) and later on other architectures; the
-         * kernel derives it from the APIC id on x86, from firmware elsewhere. */
-        if ((e = read_optional_u64(w->r, dir, "id", UINT32_MAX, &v, &present)) < 0)
+         * kernel derives it from the APIC id on x86, from firmware elsewhere.
+         * Unknown: the bank is numbered as on kernels without ids. */
+        if ((e = read_optional_u64(w, dir, "id", UINT32_MAX, &v, &present)) < 0)
                 return e;
         b->has_id = present;
         b->id = present ? (unsigned) v : 0;
 
-        /* "%uK\n" at least up to 6.x; missing where firmware does not say. */
+        /* "%uK\n" at least up to 6.x; missing where firmware does not say.
+         * 0: unknown. */
         e = hostcaps_readf_size(w->r, &b->size, "%s/size", dir);
-        if (e == -ENOENT) {
-                hostcaps_error_reset();
+        if (e < 0) {
                 b->size = 0;
-        } else if (e < 0)
-                return e;
+                if ((e = hostcaps_optional(&w->cache->obj, e)) < 0)
+                        return e;
+        }
 
         return read_geometry(w, dir, b);
 }
@@ -319,10 +345,8 @@ static int walk_cpu(walk *w, unsigned cpu) {
                 return 0;
         snprintf(path, sizeof(path), CPU_DIR "/cpu%u/cache", cpu);
         e = hostcaps_read_dir(w->r, path, &names, NULL);
-        if (e == -ENOENT || e == -ENOTDIR) {
-                hostcaps_error_reset();
+        if (e == -ENOENT || e == -ENOTDIR)
                 return 0;
-        }
         if (e < 0)
                 return e;
         for (size_t i = 0; names[i] && e >= 0; i++) {

@@ -81,6 +81,9 @@ static void *lazy_sym(unsigned lib, const char *name) {
 #define X LAZY_XML
 SHIM(X, xmlDocPtr, NULL, xmlReadMemory, (const char *b, int s, const char *u, const char *e, int o), (b, s, u, e, o))
 SHIM_VOID(X, xmlFreeDoc, (xmlDocPtr d), (d))
+SHIM(X, xmlParserCtxtPtr, NULL, xmlNewParserCtxt, (void), ())
+SHIM_VOID(X, xmlFreeParserCtxt, (xmlParserCtxtPtr c), (c))
+SHIM(X, xmlDocPtr, NULL, xmlCtxtReadMemory, (xmlParserCtxtPtr c, const char *b, int s, const char *u, const char *e, int o), (c, b, s, u, e, o))
 SHIM(X, xmlNodePtr, NULL, xmlDocGetRootElement, (const xmlDoc *d), (d))
 SHIM(X, xmlErrorPtr, NULL, xmlGetLastError, (void), ())
 SHIM(X, long, 0, xmlGetLineNo, (const xmlNode *n), (n))

@@ -3,6 +3,7 @@
  * `virsh capabilities`): the node then answers by section like any other. */
 #include <libxml/parser.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "hostcaps/node.h"
@@ -69,6 +70,23 @@ out:
         return e;
 }
 
+/* The encoding of a file the reader refused for its NUL bytes, from its
+ * first bytes: -EINVAL naming it, or `e` (the reader's message stays). */
+static int refuse_encoding(hostcaps_reader *r, const char *path, int e) {
+        char head[4];
+        ssize_t n;
+        int fd = hostcaps_reader_open(r, path, 0);
+        if (fd < 0)
+                return e;
+        n = read(fd, head, sizeof(head));
+        close(fd);
+        if (n < 2)
+                return e;
+        /* The first bytes of a UTF-16 or UTF-32 document name the encoding;
+         * a NUL further on keeps the reader's message. */
+        return memchr(head, '\0', (size_t) n) ? hostcaps_xml_check_encoding(head, (size_t) n, path) : e;
+}
+
 HOSTCAPS_EXPORT int hostcaps_node_open_document(hostcaps_node **ret, const char *path, unsigned int flags) {
         hostcaps_reader *r = NULL;
         _cleanup_free_ char *data = NULL;
@@ -84,9 +102,14 @@ HOSTCAPS_EXPORT int hostcaps_node_open_document(hostcaps_node **ret, const char 
         if ((e = hostcaps_reader_new_cwd(&r)) < 0)
                 return e;
         e = hostcaps_read_file(r, path, &data, &len);
+        /* The reader refuses a file holding a NUL byte: say why, as a
+         * document given as data is told (UTF-16, UTF-32). */
+        if (e == -EBADMSG)
+                e = refuse_encoding(r, path, e);
         hostcaps_reader_free(r);
         if (e < 0)
-                return e == -EFBIG || e == -EBADMSG ? e : hostcaps_error(-e, "%s: %s", path, strerror(-e));
+                return e == -EFBIG || e == -EBADMSG || e == -EINVAL ? e
+                                                                   : hostcaps_error(-e, "%s: %s", path, strerror(-e));
         return load(ret, data, len, path);
 }
 

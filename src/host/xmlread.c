@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <stdio.h>
 
 #include "error.h"
 #include "parse.h"
 #include "reader.h"
-#include "hostcaps/cache.h"
+#include "cachetype.h"
 #include "xmlread.h"
 
 xmlNodePtr hostcaps_xml_child(xmlNodePtr parent, const char *name) {
@@ -63,6 +65,16 @@ int hostcaps_xml_prop_u64(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *a
 int hostcaps_xml_prop_u32(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
                           uint32_t *ret) {
         return PROP_PARSED(d, n, attr, required, hostcaps_parse_u32, ret);
+}
+
+int hostcaps_xml_prop_u32_default(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, uint32_t def,
+                                  uint32_t *ret) {
+        int e = hostcaps_xml_prop_u32(d, n, attr, false, ret);
+        if (e == -ENOENT) {
+                *ret = def;
+                return 0;
+        }
+        return e;
 }
 
 int hostcaps_xml_prop_cpulist(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
@@ -164,30 +176,114 @@ static int check_depth(xmlNodePtr n, int depth, const char *name) {
         return 0;
 }
 
+/* What libxml2 reported while parsing one document. Its handlers are set on
+ * the parse's own context (never libxml2's global or thread state, which a
+ * caller or another thread may own), so nothing reaches the caller's
+ * stderr: the first error, the one that names the cause, becomes ours. */
+typedef struct parse_report {
+        char message[256];
+        int line, code;
+        bool set;
+} parse_report;
+
+static void on_parse_error(void *userdata, xmlErrorPtr err) {
+        /* libxml2 passes the parser context (its userData) as userdata; the
+         * error names it too. */
+        xmlParserCtxtPtr ctxt = err && err->ctxt ? err->ctxt : userdata;
+        parse_report *rep = ctxt ? ctxt->_private : NULL;
+        if (!rep || !err || rep->set || err->level < XML_ERR_ERROR)
+                return;
+        snprintf(rep->message, sizeof(rep->message), "%s", err->message ? err->message : "parse error");
+        hostcaps_strstrip(rep->message);
+        rep->line = err->line;
+        rep->code = err->code;
+        rep->set = true;
+}
+
+/* libxml2 refuses a text, comment or attribute value longer than
+ * XML_MAX_TEXT_LENGTH (10,000,000 bytes; XML_PARSE_HUGE, which lifts it, is
+ * never given to untrusted input), and its messages do not say so ("huge
+ * text node", "AttValue length too long", "Comment too big found", then
+ * "Couldn't find end of Start Tag"). */
+static bool is_size_limit(const parse_report *rep) {
+        static const char *const words[] = {"huge", "too long", "too big"};
+        for (size_t i = 0; i < ELEMENTSOF(words); i++)
+                if (strstr(rep->message, words[i]))
+                        return true;
+        return false;
+}
+
+int hostcaps_xml_check_encoding(const char *data, size_t len, const char *name) {
+        static const struct {
+                const char *bom;
+                size_t n;
+                const char *encoding;
+        } boms[] = {
+                /* UTF-32 first: its little-endian mark begins with UTF-16's. */
+                {"\x00\x00\xfe\xff", 4, "UTF-32 (big-endian)"},
+                {"\xff\xfe\x00\x00", 4, "UTF-32 (little-endian)"},
+                {"\xfe\xff", 2, "UTF-16 (big-endian)"},
+                {"\xff\xfe", 2, "UTF-16 (little-endian)"},
+        };
+        const char *encoding = NULL, *nul;
+
+        for (size_t i = 0; !encoding && i < ELEMENTSOF(boms); i++)
+                if (len >= boms[i].n && memcmp(data, boms[i].bom, boms[i].n) == 0)
+                        encoding = boms[i].encoding;
+        /* Without a byte order mark, '<' of the first element tells. */
+        if (!encoding && len >= 2 && data[0] == '<' && data[1] == '\0')
+                encoding = "UTF-16 (little-endian)";
+        if (!encoding && len >= 2 && data[0] == '\0' && data[1] == '<')
+                encoding = "UTF-16 (big-endian)";
+        if (encoding)
+                return hostcaps_error(EINVAL, "%s: the document is encoded in %s; only UTF-8 documents are read",
+                                      name, encoding);
+        nul = memchr(data, '\0', len);
+        if (nul)
+                return hostcaps_error(EINVAL, "%s: contains a NUL byte (offset %zu); only UTF-8 documents are read",
+                                      name, (size_t) (nul - data));
+        return 0;
+}
+
 xmlDocPtr hostcaps_xml_parse_untrusted(const char *data, size_t len, const char *name) {
+        xmlParserCtxtPtr ctxt;
+        parse_report rep = {.set = false};
         xmlDocPtr doc;
 
         if (len > HOSTCAPS_READ_MAX) {
                 hostcaps_error(EFBIG, "%s: larger than %u bytes", name, HOSTCAPS_READ_MAX);
                 return NULL;
         }
-        if (refuse_dtd(data, len, name) < 0)
+        /* libxml2 would read UTF-16 and UTF-32 where the reader refuses a
+         * file for its NUL bytes: both paths refuse them, naming the encoding. */
+        if (hostcaps_xml_check_encoding(data, len, name) < 0 || refuse_dtd(data, len, name) < 0)
                 return NULL;
-        doc = xmlReadMemory(data, (int) len, name, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-        if (!doc) {
-                const xmlError *err = xmlGetLastError();
-                char msg[256] = "parse error";
-                if (err && err->message) {
-                        snprintf(msg, sizeof(msg), "%s", err->message);
-                        hostcaps_strstrip(msg);
-                }
-                hostcaps_error(EINVAL, "%s:%d: malformed XML: %s", name, err ? err->line : 0, msg);
+        if (!(ctxt = xmlNewParserCtxt())) {
+                hostcaps_error(ENOMEM, "%s: cannot create an XML parser", name);
                 return NULL;
         }
-        /* The byte search misses a DTD in another encoding (UTF-16): libxml2
-         * has loaded nothing for it (no entities, no network), but the
-         * document is refused all the same. */
+        ctxt->_private = &rep;
+        if (ctxt->sax)
+                ctxt->sax->serror = on_parse_error;
+        doc = xmlCtxtReadMemory(ctxt, data, (int) len, name, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+        xmlFreeParserCtxt(ctxt);
+        if (!doc || (rep.set && is_size_limit(&rep))) {
+                if (!rep.set)
+                        snprintf(rep.message, sizeof(rep.message), "parse error");
+                if (is_size_limit(&rep))
+                        hostcaps_error(EINVAL,
+                                       "%s:%d: a text, comment or attribute value is longer than libxml2's "
+                                       "limit of %d bytes (%s)",
+                                       name, rep.line, XML_MAX_TEXT_LENGTH, rep.message);
+                else
+                        hostcaps_error(EINVAL, "%s:%d: malformed XML: %s", name, rep.line, rep.message);
+                xmlFreeDoc(doc);
+                return NULL;
+        }
+        /* The byte search misses a DTD in an encoding libxml2 converts
+         * (EBCDIC, a legacy code page): libxml2 has loaded nothing for it (no
+         * entities, no network), but the document is refused all the same. */
         if (doc->intSubset || doc->extSubset) {
                 hostcaps_error(EINVAL, "%s: document type declarations are not accepted", name);
                 xmlFreeDoc(doc);
@@ -216,10 +312,5 @@ int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *
 }
 
 int hostcaps_xml_prop_cache_type(const hostcaps_doc_ctx *d, xmlNodePtr n, int *ret) {
-        static const char *const names[] = {
-                [HOSTCAPS_CACHE_UNIFIED] = "both",
-                [HOSTCAPS_CACHE_INSTRUCTION] = "code",
-                [HOSTCAPS_CACHE_DATA] = "data",
-        };
-        return hostcaps_xml_prop_enum(d, n, "type", names, ELEMENTSOF(names), ret);
+        return hostcaps_xml_prop_enum(d, n, "type", hostcaps_cache_type_names, HOSTCAPS_CACHE_N_TYPES, ret);
 }

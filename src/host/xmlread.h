@@ -16,6 +16,11 @@
  * and elements nested deeper than 64. NULL with the error set (naming
  * `name` and the line) on failure; free with xmlFreeDoc(). */
 xmlDocPtr hostcaps_xml_parse_untrusted(const char *data, size_t len, const char *name);
+/* Refuse what is not UTF-8 text: a UTF-16 or UTF-32 document (named by
+ * its byte order mark or its first '<'), or any NUL byte. 0, or -EINVAL
+ * with a message naming `name` and the encoding. Documents read from a file
+ * pass their first bytes, to say why the reader refused it. */
+int hostcaps_xml_check_encoding(const char *data, size_t len, const char *name);
 
 /* The first element child of `parent` named `name` (NULL: any), or NULL. */
 xmlNodePtr hostcaps_xml_child(xmlNodePtr parent, const char *name);
@@ -32,6 +37,10 @@ int hostcaps_xml_prop_u64(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *a
                           uint64_t *ret);
 int hostcaps_xml_prop_u32(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
                           uint32_t *ret);
+/* An optional number attribute with a default: `def` when absent. Numbers
+ * are decimal, or hexadecimal with 0x (CPUID dumps, libvirt's CPU map). */
+int hostcaps_xml_prop_u32_default(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, uint32_t def,
+                                  uint32_t *ret);
 int hostcaps_xml_prop_cpulist(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
                               hostcaps_bitmap **ret);
 /* A size given as a number and a unit attribute (libvirt's 'unit': B, KiB,

@@ -101,7 +101,7 @@ static int read_features(hostcaps_reader *r, const char *res, hostcaps_resctrl *
                                       res, res);
         if (e < 0)
                 return e;
-        for (char *save = NULL, *t = strtok_r(s, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
+        for (char *save = NULL, *t = strtok_r(s, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
                 if (GROW(rc->mon_features, allocated, rc->n_mon_features + 2) < 0 ||
                     !(rc->mon_features[rc->n_mon_features] = strdup(t)))
                         return -ENOMEM;
@@ -120,13 +120,14 @@ static int probe_monitor(hostcaps_reader *r, hostcaps_resctrl *rc, const char *r
         /* "%u\n" */
         if ((e = read_u32(r, res, "num_rmids", &rc->mon_rmids)) < 0)
                 return e;
-        /* "%u\n" bytes; absent when cache occupancy monitoring is not supported. */
+        /* "%u\n" bytes; absent when cache occupancy monitoring is not
+         * supported. Optional: 0 (as absent) when unreadable, with a reason. */
         e = hostcaps_readf_u64(r, &v, INFO_DIR "/%s/max_threshold_occupancy", res);
-        if (e == -ENOENT) {
-                hostcaps_error_reset();
+        if (e < 0) {
                 v = 0;
-        } else if (e < 0)
-                return e;
+                if ((e = hostcaps_optional(&rc->obj, e)) < 0)
+                        return e;
+        }
         rc->mon_reuse_threshold = v;
         if ((e = read_features(r, res, rc)) < 0)
                 return e;
@@ -137,16 +138,12 @@ static int probe_monitor(hostcaps_reader *r, hostcaps_resctrl *rc, const char *r
 
 /* In MBps mode, the root group's MB line: "MB:0=4294967295;1=4294967295"
  * (the default) or what was written. A value above 100 cannot be a percent. */
-static int mb_values_above_percent(hostcaps_reader *r, bool *ret) {
+static int mb_values_above_percent(hostcaps_reader *r, hostcaps_resctrl *rc, bool *ret) {
         _cleanup_free_ char *s = NULL;
         int e = hostcaps_read_string(r, RESCTRL_DIR "/schemata", &s);
         *ret = false;
-        if (e == -ENOENT) {
-                hostcaps_error_reset();
-                return 0;
-        }
-        if (e < 0)
-                return e;
+        if (e < 0) /* optional: the mode then reads as percent */
+                return hostcaps_optional(&rc->obj, e);
         for (char *save = NULL, *line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 while (isspace((unsigned char) *line))
                         line++;
@@ -175,30 +172,26 @@ static int probe_mb(hostcaps_reader *r, hostcaps_resctrl *rc) {
         /* "0" or "1", informational, since 4.18. */
         rc->mb_delay_linear = -1;
         e = hostcaps_readf_u64(r, &v, INFO_DIR "/MB/delay_linear");
-        if (e == -ENOENT)
-                hostcaps_error_reset();
-        else if (e < 0)
-                return e;
-        else
+        if (e >= 0)
                 rc->mb_delay_linear = v != 0;
+        else if ((e = hostcaps_optional(&rc->obj, e)) < 0)
+                return e;
         /* "max" or "per-thread", Intel only, since 5.8. */
         e = hostcaps_read_string(r, INFO_DIR "/MB/thread_throttle_mode", &mode);
-        if (e == -ENOENT)
-                hostcaps_error_reset();
-        else if (e < 0)
-                return e;
-        else
+        if (e >= 0)
                 rc->mb_throttle_mode = TAKE_PTR(mode);
+        else if ((e = hostcaps_optional(&rc->obj, e)) < 0)
+                return e;
 
         /* The software controller (mount option mba_MBps, since 4.18) shows
          * in the root group's mba_MBps_event (since 6.14); before that only
          * in the values, and only where values are percents (AMD's are in
          * 1/8 GB/s, 2048 by default, and AMD has no software controller). */
         e = hostcaps_read_exists(r, RESCTRL_DIR "/mba_MBps_event");
-        if (e < 0)
+        if (e < 0 && (e = hostcaps_optional(&rc->obj, e)) < 0)
                 return e;
         rc->mb_mbps = e > 0;
-        if (!rc->mb_mbps && rc->mb_min > 0 && (e = mb_values_above_percent(r, &rc->mb_mbps)) < 0)
+        if (!rc->mb_mbps && rc->mb_min > 0 && (e = mb_values_above_percent(r, rc, &rc->mb_mbps)) < 0)
                 return e;
         rc->has_mb = true;
         return 0;
@@ -221,10 +214,8 @@ int hostcaps_resctrl_probe_info(hostcaps_reader *r, hostcaps_resctrl *rc) {
          * sys/fs/resctrl itself is an empty mount point otherwise (or missing
          * on kernels without resctrl). */
         e = hostcaps_read_dir(r, INFO_DIR, &names, NULL);
-        if (e == -ENOENT || e == -ENOTDIR) {
-                hostcaps_error_reset();
+        if (e == -ENOENT || e == -ENOTDIR)
                 return hostcaps_object_set_absent(&rc->obj, "resctrl not mounted");
-        }
         if (e < 0)
                 return e;
         for (size_t i = 0; names[i] && e >= 0; i++) {

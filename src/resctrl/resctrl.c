@@ -2,14 +2,10 @@
 /* The resctrl section: object, formatting and accessors (the probe is in probe.c). */
 #include <stdio.h>
 
+#include "host/cachetype.h"
 #include "host/error.h"
+#include "host/units.h"
 #include "resctrl.h"
-
-static const char *const type_names[] = {
-        [HOSTCAPS_CACHE_UNIFIED] = "both",
-        [HOSTCAPS_CACHE_INSTRUCTION] = "code",
-        [HOSTCAPS_CACHE_DATA] = "data",
-};
 
 void hostcaps_resctrl_free_fields(hostcaps_object *o) {
         hostcaps_resctrl *rc = (hostcaps_resctrl *) o;
@@ -55,41 +51,27 @@ static size_t n_features_with(const hostcaps_resctrl *rc, const char *prefix) {
         return n;
 }
 
-/* The power of 1024 that divides v exactly, at most EiB; 0 for v == 0. */
-static unsigned unit_exponent(uint64_t v) {
-        unsigned k = 0;
-        while (v && v % 1024 == 0 && k < 6) {
-                v /= 1024;
-                k++;
-        }
-        return k;
-}
-
 /* libvirt's <control> of a cache bank: granularity = bank size / bits of
  * cbm_mask (rounded down), min = granularity * min_cbm_bits, written only
  * when min_cbm_bits is above 1 (otherwise it is 0 or the granularity), both
  * in the largest unit that divides them exactly. */
-static int xml_control(hostcaps_xml *x, const hostcaps_resctrl_cache_ctl *c, uint64_t size) {
-        static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+static void xml_control(hostcaps_xml *x, const hostcaps_resctrl_cache_ctl *c, uint64_t size) {
         uint64_t gran = size / c->cbm_bits;
         uint64_t min = c->min_cbm_bits > 1 ? gran * c->min_cbm_bits : 0;
-        unsigned k = unit_exponent(gran);
-        int e;
+        unsigned k = hostcaps_unit_exponent(gran);
 
-        if (min && unit_exponent(min) < k)
-                k = unit_exponent(min);
+        if (min && hostcaps_unit_exponent(min) < k)
+                k = hostcaps_unit_exponent(min);
         gran >>= 10 * k;
         min >>= 10 * k;
-        if ((e = hostcaps_xml_start(x, "control")) < 0 ||
-            (e = hostcaps_xml_attrf(x, "granularity", "%llu", (unsigned long long) gran)) < 0)
-                return e;
-        if (min && (e = hostcaps_xml_attrf(x, "min", "%llu", (unsigned long long) min)) < 0)
-                return e;
-        if ((e = hostcaps_xml_attr(x, "unit", units[k])) < 0 ||
-            (e = hostcaps_xml_attr(x, "type", type_names[c->type])) < 0 ||
-            (e = hostcaps_xml_attrf(x, "maxAllocs", "%u", c->num_closids)) < 0)
-                return e;
-        return hostcaps_xml_end(x);
+        hostcaps_xml_start(x, "control");
+        hostcaps_xml_attrf(x, "granularity", "%llu", (unsigned long long) gran);
+        if (min)
+                hostcaps_xml_attrf(x, "min", "%llu", (unsigned long long) min);
+        hostcaps_xml_attr(x, "unit", hostcaps_unit_name(k));
+        hostcaps_xml_attr(x, "type", hostcaps_cache_type_names[c->type]);
+        hostcaps_xml_attrf(x, "maxAllocs", "%u", c->num_closids);
+        hostcaps_xml_end(x);
 }
 
 /* libvirt gives every control of a level to each bank of that level,
@@ -97,74 +79,69 @@ static int xml_control(hostcaps_xml *x, const hostcaps_resctrl_cache_ctl *c, uin
 static int xml_bank_controls(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, const char *type,
                              uint64_t size) {
         const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
-        int e = 0;
-        for (size_t i = 0; e >= 0 && i < rc->n_ctls; i++)
+        (void) type;
+        for (size_t i = 0; i < rc->n_ctls; i++)
                 if (rc->ctls[i].level == level)
-                        e = xml_control(x, &rc->ctls[i], size);
-        return e;
+                        xml_control(x, &rc->ctls[i], size);
+        return 0;
 }
 
-static int xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char *prefix, bool cache) {
-        int e;
+static void xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char *prefix, bool cache) {
         if (n_features_with(rc, prefix) == 0)
-                return 0;
-        if ((e = hostcaps_xml_start(x, "monitor")) < 0)
-                return e;
-        if (cache && ((e = hostcaps_xml_attrf(x, "level", "%u", rc->mon_level)) < 0 ||
-                      (e = hostcaps_xml_attrf(x, "reuseThreshold", "%llu",
-                                              (unsigned long long) rc->mon_reuse_threshold)) < 0))
-                return e;
-        if ((e = hostcaps_xml_attrf(x, "maxMonitors", "%u", rc->mon_rmids)) < 0)
-                return e;
+                return;
+        hostcaps_xml_start(x, "monitor");
+        if (cache) {
+                hostcaps_xml_attrf(x, "level", "%u", rc->mon_level);
+                hostcaps_xml_attrf(x, "reuseThreshold", "%llu", (unsigned long long) rc->mon_reuse_threshold);
+        }
+        hostcaps_xml_attrf(x, "maxMonitors", "%u", rc->mon_rmids);
         for (size_t i = 0; i < rc->n_mon_features; i++) {
                 if (!has_prefix(rc->mon_features[i], prefix))
                         continue;
-                if ((e = hostcaps_xml_start(x, "feature")) < 0 ||
-                    (e = hostcaps_xml_attr(x, "name", rc->mon_features[i])) < 0 ||
-                    (e = hostcaps_xml_end(x)) < 0)
-                        return e;
+                hostcaps_xml_start(x, "feature");
+                hostcaps_xml_attr(x, "name", rc->mon_features[i]);
+                hostcaps_xml_end(x);
         }
-        return hostcaps_xml_end(x);
+        hostcaps_xml_end(x);
 }
 
 static int xml_cache_monitors(hostcaps_xml *x, const hostcaps_object *o) {
-        return xml_monitor(x, (const hostcaps_resctrl *) o, "llc_", true);
+        xml_monitor(x, (const hostcaps_resctrl *) o, "llc_", true);
+        return 0;
 }
 
 /* <memory_bandwidth>: a <node> per memory bandwidth domain, which is a
  * last-level cache bank (id and CPUs of the bank, as libvirt writes them),
  * then the memory bandwidth monitor. Needs the cache section's banks. */
-static int xml_memory_bandwidth(hostcaps_xml *x, const hostcaps_resctrl *rc) {
+static void xml_memory_bandwidth(hostcaps_xml *x, const hostcaps_resctrl *rc) {
         unsigned id;
         const char *cpus;
-        int e;
 
         if (!rc->has_mb || !hostcaps_xml_cache_llc_bank(x, 0, &id, &cpus))
-                return 0;
-        if ((e = hostcaps_xml_start(x, "memory_bandwidth")) < 0)
-                return e;
-        for (size_t i = 0; hostcaps_xml_cache_llc_bank(x, i, &id, &cpus); i++)
-                if ((e = hostcaps_xml_start(x, "node")) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "id", "%u", id)) < 0 ||
-                    (e = hostcaps_xml_attr(x, "cpus", cpus)) < 0 ||
-                    (e = hostcaps_xml_start(x, "control")) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "granularity", "%u", rc->mb_gran)) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "min", "%u", rc->mb_min)) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "maxAllocs", "%u", rc->mb_closids)) < 0 ||
-                    (e = hostcaps_xml_end(x)) < 0 || (e = hostcaps_xml_end(x)) < 0)
-                        return e;
-        if ((e = xml_monitor(x, rc, "mbm_", false)) < 0)
-                return e;
-        return hostcaps_xml_end(x);
+                return;
+        hostcaps_xml_start(x, "memory_bandwidth");
+        for (size_t i = 0; hostcaps_xml_cache_llc_bank(x, i, &id, &cpus); i++) {
+                hostcaps_xml_start(x, "node");
+                hostcaps_xml_attrf(x, "id", "%u", id);
+                hostcaps_xml_attr(x, "cpus", cpus);
+                hostcaps_xml_start(x, "control");
+                hostcaps_xml_attrf(x, "granularity", "%u", rc->mb_gran);
+                hostcaps_xml_attrf(x, "min", "%u", rc->mb_min);
+                hostcaps_xml_attrf(x, "maxAllocs", "%u", rc->mb_closids);
+                hostcaps_xml_end(x);
+                hostcaps_xml_end(x);
+        }
+        xml_monitor(x, rc, "mbm_", false);
+        hostcaps_xml_end(x);
 }
 
 static int resctrl_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
         /* Controls and the cache monitor are written from the cache section's
          * <cache> through the hooks; an absent section writes nothing. */
-        if (region != HOSTCAPS_XML_MEMORY_BANDWIDTH || o->absent_reason)
-                return 0;
-        return xml_memory_bandwidth(x, rc);
+        if (region == HOSTCAPS_XML_MEMORY_BANDWIDTH && !o->absent_reason)
+                xml_memory_bandwidth(x, rc);
+        return 0;
 }
 
 static struct json_object *json_features(const hostcaps_resctrl *rc, const char *prefix) {
@@ -195,7 +172,7 @@ static int resctrl_json(struct json_object *root, const hostcaps_object *o) {
                         break;
                 snprintf(mask, sizeof(mask), "%llx", (unsigned long long) c->cbm_mask);
                 json_object_object_add(t, "level", json_object_new_int64(c->level));
-                json_object_object_add(t, "type", json_object_new_string(type_names[c->type]));
+                json_object_object_add(t, "type", json_object_new_string(hostcaps_cache_type_names[c->type]));
                 json_object_object_add(t, "cbm_mask", json_object_new_string(mask));
                 json_object_object_add(t, "cbm_bits", json_object_new_int64(c->cbm_bits));
                 json_object_object_add(t, "min_cbm_bits", json_object_new_int64(c->min_cbm_bits));
@@ -223,7 +200,7 @@ static int resctrl_json(struct json_object *root, const hostcaps_object *o) {
                 json_object_object_add(t, "level", json_object_new_int64(rc->mon_level));
                 json_object_object_add(t, "max_monitors", json_object_new_int64(rc->mon_rmids));
                 json_object_object_add(t, "reuse_threshold_bytes",
-                                       json_object_new_int64((int64_t) rc->mon_reuse_threshold));
+                                       json_object_new_uint64(rc->mon_reuse_threshold));
                 json_object_object_add(t, "features", json_features(rc, NULL));
                 json_object_object_add(t, "cache_features", json_features(rc, "llc_"));
                 json_object_object_add(t, "memory_bandwidth_features", json_features(rc, "mbm_"));
@@ -245,7 +222,7 @@ static int resctrl_text(hostcaps_buf *b, const hostcaps_object *o) {
                 hostcaps_buf_printf(b, "%-24s %s\n", "Resctrl:", "mounted, no resource");
         for (size_t i = 0; i < rc->n_ctls; i++) {
                 const hostcaps_resctrl_cache_ctl *c = &rc->ctls[i];
-                snprintf(label, sizeof(label), "L%u allocation (%s):", c->level, type_names[c->type]);
+                snprintf(label, sizeof(label), "L%u allocation (%s):", c->level, hostcaps_cache_type_names[c->type]);
                 hostcaps_buf_printf(b, "%-24s %u-bit mask %llx, min %u bits, %u allocations\n", label,
                                     c->cbm_bits, (unsigned long long) c->cbm_mask, c->min_cbm_bits,
                                     c->num_closids);

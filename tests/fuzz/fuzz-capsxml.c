@@ -17,8 +17,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (hostcaps_node_open_document_data(&node, (const char *)data, size, 0) < 0) {
                 if (node)
                         fuzz_finding("a failed open wrote its output");
-                if (!hostcaps_error_message())
+                const char *m = hostcaps_error_message();
+                if (!m)
                         fuzz_finding("a refused document without a message");
+                /* Messages quote the document: never its control bytes. */
+                for (const char *p = m; p && *p; p++)
+                        if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                                fuzz_finding("a control byte in the message: %s", m);
                 return 0;
         }
         fuzz_check_node(node, sections);

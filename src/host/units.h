@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Sizes with a binary unit, as libvirt writes them: the largest unit that
+ * divides the size exactly (15 MiB, 768 KiB, 1536 B). */
+
+#include <stdint.h>
+
+/* The power of 1024 (0 for B, 1 for KiB, ... 6 for EiB) that divides
+ * `bytes` exactly; 0 for 0. */
+unsigned int hostcaps_unit_exponent(uint64_t bytes);
+/* "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" for exponents 0 to 6. */
+const char *hostcaps_unit_name(unsigned int exponent);
+/* `bytes` in its exact unit: returns the number, *ret_unit the unit's name. */
+uint64_t hostcaps_unit_exact(uint64_t bytes, const char **ret_unit);
