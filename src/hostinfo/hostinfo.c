@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The host section: the host's UUID, power management targets, IOMMU. */
+/* The host section: the host's UUID, power management targets, IOMMU.
+ * Every value is optional (the read policy, docs/architecture.md): a file
+ * that is absent says what it means (no UUID source, no power management
+ * interface, no IOMMU); one that is there and bad makes its value unknown,
+ * with the reason. */
 #include <ctype.h>
+#include <stdio.h>
 
 #include "host/error.h"
+#include "host/jsonout.h"
 #include "host/section.h"
 #include "host/xmlread.h"
 #include "hostcaps/host.h"
@@ -12,7 +18,8 @@ struct hostcaps_host {
         char *uuid;
         const char *uuid_source;
         unsigned int pm;
-        bool iommu;
+        bool pm_unknown;
+        int iommu; /* 1 yes, 0 no, -1 unknown */
 };
 
 static void host_free(hostcaps_object *o) {
@@ -43,6 +50,13 @@ static int uuid_normalize(const char *s, char **ret) {
         return *ret ? 1 : -ENOMEM;
 }
 
+static bool is_absent(int e) {
+        return e == -ENOENT || e == -ENOTDIR;
+}
+
+/* The first source that holds a UUID. A source that is there but unreadable
+ * or holds no UUID is the reason the UUID is unknown, when no later source
+ * has one (product_uuid is readable by root only: a machine-id is enough). */
 static int probe_uuid(hostcaps_reader *r, hostcaps_host *h) {
         static const struct {
                 const char *path, *source;
@@ -52,11 +66,18 @@ static int probe_uuid(hostcaps_reader *r, hostcaps_host *h) {
                 /* 32 hex digits and a newline, systemd's machine-id(5). */
                 {"etc/machine-id", "machine-id"},
         };
+        _cleanup_free_ char *why = NULL;
         for (size_t i = 0; i < ELEMENTSOF(sources); i++) {
                 _cleanup_free_ char *s = NULL;
                 int e = hostcaps_read_string(r, sources[i].path, &s);
                 if (e == -ENOMEM)
                         return e;
+                if (e < 0 && !is_absent(e) && !why) {
+                        const char *m = hostcaps_error_message();
+                        if (!(why = strdup(m ? m : strerror(-e))))
+                                return -ENOMEM;
+                }
+                hostcaps_error_reset();
                 if (e < 0)
                         continue; /* missing or unreadable: try the next source */
                 e = uuid_normalize(s, &h->uuid);
@@ -66,10 +87,22 @@ static int probe_uuid(hostcaps_reader *r, hostcaps_host *h) {
                         h->uuid_source = sources[i].source;
                         return 0;
                 }
+                if (!why && !(why = *s ? hostcaps_strdup_printf("%s: no usable UUID in '%.64s'", sources[i].path, s)
+                                       : hostcaps_strdup_printf("%s: empty", sources[i].path)))
+                        return -ENOMEM;
         }
-        hostcaps_error_reset();
-        return 0;
+        return why ? hostcaps_object_add_reason(&h->obj, "%s", why) : 0;
 }
+
+/* libvirt's power management targets, in its order. */
+static const struct {
+        unsigned int flag;
+        const char *name;
+} pm_targets[] = {
+        {HOSTCAPS_PM_SUSPEND_MEM, "suspend_mem"},
+        {HOSTCAPS_PM_SUSPEND_DISK, "suspend_disk"},
+        {HOSTCAPS_PM_SUSPEND_HYBRID, "suspend_hybrid"},
+};
 
 /* Whether a space-separated list holds a word; sysfs marks the current
  * choice in brackets ("[platform] shutdown reboot suspend"). */
@@ -84,22 +117,22 @@ static bool has_word(const char *list, const char *word) {
         return false;
 }
 
+/* Power management is one value: a bad state or disk file makes the
+ * targets unknown. */
 static int probe_pm(hostcaps_reader *r, hostcaps_host *h) {
         _cleanup_free_ char *state = NULL, *disk = NULL;
         /* "freeze mem disk" (since 2.6); "disk" is there when hibernation is configured. */
         int e = hostcaps_read_string(r, "sys/power/state", &state);
-        if (e == -ENOMEM)
-                return e;
-        if (e < 0) {
-                hostcaps_error_reset();
+        if (is_absent(e))
                 return 0; /* no power management interface: no targets */
-        }
         /* "[platform] shutdown reboot suspend test_resume"; "[disabled]" when
-         * hibernation is off. */
-        e = hostcaps_read_string(r, "sys/power/disk", &disk);
-        if (e == -ENOMEM)
-                return e;
-        hostcaps_error_reset();
+         * hibernation is off; absent without hibernation support. */
+        if (e >= 0)
+                e = hostcaps_read_string(r, "sys/power/disk", &disk);
+        if (e < 0 && !is_absent(e)) {
+                h->pm_unknown = e != -ENOMEM;
+                return hostcaps_optional(&h->obj, e);
+        }
         if (has_word(state, "mem"))
                 h->pm |= HOSTCAPS_PM_SUSPEND_MEM;
         if (has_word(state, "disk") && disk && !has_word(disk, "disabled")) {
@@ -115,12 +148,13 @@ static int probe_iommu(hostcaps_reader *r, hostcaps_host *h) {
         size_t n = 0;
         /* One directory per IOMMU group; empty (or missing) without an IOMMU. */
         int e = hostcaps_read_dir(r, "sys/kernel/iommu_groups", &names, &n);
-        if (e == -ENOMEM)
-                return e;
-        hostcaps_error_reset();
-        h->iommu = e >= 0 && n > 0;
         hostcaps_strv_free(names);
-        return 0;
+        if (e >= 0 || is_absent(e)) {
+                h->iommu = e >= 0 && n > 0;
+                return 0;
+        }
+        h->iommu = -1;
+        return hostcaps_optional(&h->obj, e);
 }
 
 static int host_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
@@ -142,61 +176,63 @@ static int host_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         return 0;
 }
 
+/* Unknown values are left out, as libvirt leaves out what it does not
+ * know (both elements are optional in its schema). The writer's failure is
+ * sticky and checked once per document. */
 static int host_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_host *h = (const hostcaps_host *) o;
-        static const struct {
-                unsigned flag;
-                const char *element;
-        } pm[] = {
-                {HOSTCAPS_PM_SUSPEND_MEM, "suspend_mem"},
-                {HOSTCAPS_PM_SUSPEND_DISK, "suspend_disk"},
-                {HOSTCAPS_PM_SUSPEND_HYBRID, "suspend_hybrid"},
-        };
-        int r = 0;
 
         switch (region) {
         case HOSTCAPS_XML_UUID:
-                return h->uuid ? hostcaps_xml_text(x, "uuid", h->uuid) : 0;
+                if (h->uuid)
+                        hostcaps_xml_text(x, "uuid", h->uuid);
+                break;
         case HOSTCAPS_XML_POWER_MANAGEMENT:
-                r = hostcaps_xml_start(x, "power_management");
-                for (size_t i = 0; r >= 0 && i < ELEMENTSOF(pm); i++)
-                        if (h->pm & pm[i].flag) {
-                                r = hostcaps_xml_start(x, pm[i].element);
-                                if (r >= 0)
-                                        r = hostcaps_xml_end(x);
+                if (h->pm_unknown)
+                        break;
+                hostcaps_xml_start(x, "power_management");
+                for (size_t i = 0; i < ELEMENTSOF(pm_targets); i++)
+                        if (h->pm & pm_targets[i].flag) {
+                                hostcaps_xml_start(x, pm_targets[i].name);
+                                hostcaps_xml_end(x);
                         }
-                return r < 0 ? r : hostcaps_xml_end(x);
+                hostcaps_xml_end(x);
+                break;
         case HOSTCAPS_XML_IOMMU:
-                r = hostcaps_xml_start(x, "iommu");
-                if (r >= 0)
-                        r = hostcaps_xml_attr(x, "support", h->iommu ? "yes" : "no");
-                return r < 0 ? r : hostcaps_xml_end(x);
+                if (h->iommu < 0)
+                        break;
+                hostcaps_xml_start(x, "iommu");
+                hostcaps_xml_attr(x, "support", h->iommu ? "yes" : "no");
+                hostcaps_xml_end(x);
+                break;
         default:
-                return 0;
+                break;
         }
+        return 0;
 }
 
 static int host_json(struct json_object *root, const hostcaps_object *o) {
         const hostcaps_host *h = (const hostcaps_host *) o;
-        struct json_object *j = json_object_new_object(), *pm = json_object_new_array();
-        if (!j || !pm) {
-                json_object_put(j);
-                json_object_put(pm);
-                return -ENOMEM;
+        struct json_object *j = json_object_new_object();
+        int e = 0;
+
+        hostcaps_json_set_str(&e, j, "uuid", h->uuid);
+        hostcaps_json_set_str(&e, j, "uuid_source", h->uuid_source);
+        if (h->pm_unknown)
+                hostcaps_json_set_null(&e, j, "power_management");
+        else {
+                struct json_object *pm = json_object_new_array();
+                for (size_t i = 0; i < ELEMENTSOF(pm_targets); i++)
+                        if (h->pm & pm_targets[i].flag)
+                                hostcaps_json_append(&e, pm, json_object_new_string(pm_targets[i].name));
+                hostcaps_json_set(&e, j, "power_management", pm);
         }
-        json_object_object_add(j, "uuid", h->uuid ? json_object_new_string(h->uuid) : NULL);
-        json_object_object_add(j, "uuid_source",
-                               h->uuid_source ? json_object_new_string(h->uuid_source) : NULL);
-        if (h->pm & HOSTCAPS_PM_SUSPEND_MEM)
-                json_object_array_add(pm, json_object_new_string("suspend_mem"));
-        if (h->pm & HOSTCAPS_PM_SUSPEND_DISK)
-                json_object_array_add(pm, json_object_new_string("suspend_disk"));
-        if (h->pm & HOSTCAPS_PM_SUSPEND_HYBRID)
-                json_object_array_add(pm, json_object_new_string("suspend_hybrid"));
-        json_object_object_add(j, "power_management", pm);
-        json_object_object_add(j, "iommu", json_object_new_boolean(h->iommu));
-        json_object_object_add(root, "host", j);
-        return 0;
+        if (h->iommu < 0)
+                hostcaps_json_set_null(&e, j, "iommu");
+        else
+                hostcaps_json_set(&e, j, "iommu", json_object_new_boolean(h->iommu));
+        hostcaps_json_set(&e, root, "host", j);
+        return e;
 }
 
 static int host_text(hostcaps_buf *b, const hostcaps_object *o) {
@@ -204,12 +240,12 @@ static int host_text(hostcaps_buf *b, const hostcaps_object *o) {
         hostcaps_buf_printf(b, "%-24s %s%s%s%s\n", "Host UUID:", h->uuid ? h->uuid : "unknown",
                             h->uuid_source ? " (" : "", h->uuid_source ? h->uuid_source : "",
                             h->uuid_source ? ")" : "");
-        hostcaps_buf_printf(b, "%-24s %s%s%s%s\n", "Power management:",
-                            h->pm & HOSTCAPS_PM_SUSPEND_MEM ? "suspend_mem " : "",
-                            h->pm & HOSTCAPS_PM_SUSPEND_DISK ? "suspend_disk " : "",
-                            h->pm & HOSTCAPS_PM_SUSPEND_HYBRID ? "suspend_hybrid " : "",
-                            h->pm ? "" : "none");
-        hostcaps_buf_printf(b, "%-24s %s\n", "IOMMU:", h->iommu ? "yes" : "no");
+        hostcaps_buf_printf(b, "%-24s", "Power management:");
+        for (size_t i = 0; !h->pm_unknown && i < ELEMENTSOF(pm_targets); i++)
+                if (h->pm & pm_targets[i].flag)
+                        hostcaps_buf_printf(b, " %s", pm_targets[i].name);
+        hostcaps_buf_printf(b, " %s\n", h->pm_unknown ? "unknown" : h->pm ? "" : "none");
+        hostcaps_buf_printf(b, "%-24s %s\n", "IOMMU:", h->iommu < 0 ? "unknown" : h->iommu ? "yes" : "no");
         return 0;
 }
 
@@ -232,6 +268,9 @@ static int host_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                         e = hostcaps_xml_error(d, uuid, "invalid <uuid> '%.64s'", s);
                 h->uuid_source = "document";
         }
+        /* What the document leaves out is unknown. */
+        h->pm_unknown = !pm;
+        h->iommu = -1;
         XML_FOREACH_CHILD(c, pm, NULL) {
                 if (e < 0)
                         break;
@@ -286,6 +325,14 @@ HOSTCAPS_EXPORT unsigned int hostcaps_host_power_management(const hostcaps_host 
         return host ? host->pm : 0;
 }
 
+HOSTCAPS_EXPORT bool hostcaps_host_power_management_known(const hostcaps_host *host) {
+        return host && !host->pm_unknown;
+}
+
 HOSTCAPS_EXPORT bool hostcaps_host_iommu(const hostcaps_host *host) {
-        return host && host->iommu;
+        return host && host->iommu > 0;
+}
+
+HOSTCAPS_EXPORT int hostcaps_host_iommu_support(const hostcaps_host *host) {
+        return host ? host->iommu : -1;
 }
