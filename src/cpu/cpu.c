@@ -518,21 +518,36 @@ const hostcaps_section_ops hostcaps_cpu_ops = {
 
 HOSTCAPS_DEFINE_SECTION_API(cpu, HOSTCAPS_SECTION_CPU);
 
-HOSTCAPS_EXPORT const char *hostcaps_cpu_arch(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->arch : NULL;
-}
-HOSTCAPS_EXPORT const char *hostcaps_cpu_vendor(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->vendor : NULL;
-}
-HOSTCAPS_EXPORT const char *hostcaps_cpu_vendor_id(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->vendor_id : NULL;
-}
-HOSTCAPS_EXPORT const char *hostcaps_cpu_brand(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->brand : NULL;
-}
-HOSTCAPS_EXPORT const char *hostcaps_cpu_model(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->model : NULL;
-}
+/* The accessors that read one field: `expr` of a CPU object, `none` for
+ * NULL (and, with an index, for an index out of range). */
+#define CPU_GET(type, name, expr, none)                                                            \
+        HOSTCAPS_EXPORT type hostcaps_cpu_##name(const hostcaps_cpu *cpu) {                        \
+                return cpu ? (expr) : (none);                                                      \
+        }
+#define CPU_GET_AT(type, name, count, expr, none)                                                  \
+        HOSTCAPS_EXPORT type hostcaps_cpu_##name(const hostcaps_cpu *cpu, size_t i) {              \
+                return cpu && i < cpu->count ? (expr) : (none);                                    \
+        }
+
+CPU_GET(const char *, arch, cpu->arch, NULL)
+CPU_GET(const char *, vendor, cpu->vendor, NULL)
+CPU_GET(const char *, vendor_id, cpu->vendor_id, NULL)
+CPU_GET(const char *, brand, cpu->brand, NULL)
+CPU_GET(const char *, model, cpu->model, NULL)
+CPU_GET(const char *, model_reason, cpu->model ? NULL : cpu->model_reason, NULL)
+CPU_GET(const char *, feature_source, cpu->feature_source, NULL)
+CPU_GET(uint64_t, tsc_frequency, cpu->tsc_hz, 0)
+CPU_GET(int, tsc_scaling, cpu->tsc_hz ? cpu->tsc_scaling : -1, -1)
+CPU_GET(unsigned int, phys_addr_bits, cpu->phys_bits, 0)
+CPU_GET(size_t, n_features, cpu->n_features, 0)
+CPU_GET(size_t, n_all_features, cpu->n_all_features, 0)
+CPU_GET(size_t, n_page_sizes, cpu->n_page_sizes, 0)
+CPU_GET(size_t, n_core_kinds, cpu->n_kinds, 0)
+CPU_GET_AT(const char *, feature, n_features, cpu->features[i], NULL)
+CPU_GET_AT(const char *, all_feature, n_all_features, cpu->all_features[i], NULL)
+CPU_GET_AT(uint64_t, page_size, n_page_sizes, cpu->page_sizes[i], 0)
+CPU_GET_AT(const char *, core_kind_name, n_kinds, cpu->kinds[i].name, NULL)
+CPU_GET_AT(const char *, core_kind_cpus, n_kinds, cpu->kinds[i].cpus, NULL)
 
 HOSTCAPS_EXPORT bool hostcaps_cpu_signature(const hostcaps_cpu *cpu, unsigned int *ret_family,
                                             unsigned int *ret_model, unsigned int *ret_stepping) {
@@ -555,29 +570,9 @@ HOSTCAPS_EXPORT bool hostcaps_cpu_microcode(const hostcaps_cpu *cpu, uint64_t *r
         return true;
 }
 
-HOSTCAPS_EXPORT uint64_t hostcaps_cpu_tsc_frequency(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->tsc_hz : 0;
-}
-
-HOSTCAPS_EXPORT int hostcaps_cpu_tsc_scaling(const hostcaps_cpu *cpu) {
-        return cpu && cpu->tsc_hz ? cpu->tsc_scaling : -1;
-}
-
-HOSTCAPS_EXPORT unsigned int hostcaps_cpu_phys_addr_bits(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->phys_bits : 0;
-}
-
 HOSTCAPS_EXPORT void hostcaps_cpu_topology_get(const hostcaps_cpu *cpu, hostcaps_cpu_topology *ret) {
         if (ret)
                 *ret = cpu ? cpu->topo : (hostcaps_cpu_topology){0};
-}
-
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_features(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->n_features : 0;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_feature(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_features ? cpu->features[i] : NULL;
 }
 
 HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const char *name) {
@@ -585,40 +580,4 @@ HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const cha
                 if (strcmp(cpu->all_features[i], name) == 0)
                         return true;
         return false;
-}
-
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_all_features(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->n_all_features : 0;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_all_feature(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_all_features ? cpu->all_features[i] : NULL;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_model_reason(const hostcaps_cpu *cpu) {
-        return cpu && !cpu->model ? cpu->model_reason : NULL;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_feature_source(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->feature_source : NULL;
-}
-
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_page_sizes(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->n_page_sizes : 0;
-}
-
-HOSTCAPS_EXPORT uint64_t hostcaps_cpu_page_size(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_page_sizes ? cpu->page_sizes[i] : 0;
-}
-
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_core_kinds(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->n_kinds : 0;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_name(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_kinds ? cpu->kinds[i].name : NULL;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_cpus(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_kinds ? cpu->kinds[i].cpus : NULL;
 }
