@@ -111,6 +111,12 @@ static int put_content(hostcaps_xml *x, const char *value) {
         return w->out.failed ? -ENOMEM : 0;
 }
 
+/* An allocation outside the buffer failed: sticky too, as the buffer's own. */
+static int xml_oom(hostcaps_xml *x, int r) {
+        x->w.out.failed = true;
+        return r;
+}
+
 /* Values come from files of the probed root: untrusted bytes. Invalid UTF-8
  * or a control character would make the document unreadable (libxml2 writes
  * "&#1;", which no XML 1.0 parser accepts); each becomes U+FFFD. */
@@ -118,7 +124,7 @@ static int xml_write(hostcaps_xml *x, bool attribute, const char *name, const ch
         _cleanup_free_ char *clean = NULL;
         int r = hostcaps_utf8_sanitize(value, &clean);
         if (r < 0)
-                return r;
+                return xml_oom(x, r);
         if (clean)
                 value = clean;
         if (attribute)
@@ -133,7 +139,7 @@ _printf_(4, 0) static int xml_vwrite(hostcaps_xml *x, bool attribute, const char
         _cleanup_free_ char *value = NULL;
         if (vasprintf(&value, fmt, ap) < 0) {
                 value = NULL;
-                return -ENOMEM;
+                return xml_oom(x, -ENOMEM);
         }
         return xml_write(x, attribute, name, value);
 }
@@ -158,10 +164,10 @@ int hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) {
         va_end(ap);
         if (r < 0) {
                 value = NULL;
-                return -ENOMEM;
+                return xml_oom(x, -ENOMEM);
         }
         if ((r = hostcaps_utf8_sanitize(value, &clean)) < 0)
-                return r;
+                return xml_oom(x, r);
         return put_content(x, clean ? clean : value);
 }
 
