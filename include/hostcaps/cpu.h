@@ -46,7 +46,8 @@ HOSTCAPS_EXPORT const char *hostcaps_cpu_model_reason(const hostcaps_cpu *cpu);
  * extended fields). Returns false where the architecture has none. */
 HOSTCAPS_EXPORT bool hostcaps_cpu_signature(const hostcaps_cpu *cpu, unsigned int *ret_family,
                                             unsigned int *ret_model, unsigned int *ret_stepping);
-/* Microcode revision; false when unknown. */
+/* Microcode revision; false when unknown (no microcode file, or one the
+ * read policy refused: see hostcaps_cpu_unknown_reason()). */
 HOSTCAPS_EXPORT bool hostcaps_cpu_microcode(const hostcaps_cpu *cpu, uint64_t *ret);
 /* Frequency in Hz of an invariant TSC, as CPUID states it; 0 when the TSC is
  * not invariant or CPUID does not state its frequency. */
@@ -87,12 +88,15 @@ HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const cha
  * "builtin" (hostcaps' own table), "cpuinfo" (/proc/cpuinfo flags). */
 HOSTCAPS_EXPORT const char *hostcaps_cpu_feature_source(const hostcaps_cpu *cpu);
 
-/* Page sizes in KiB, ascending: the base page size then the hugepage sizes. */
+/* Page sizes in KiB, ascending, each once: the base page size then the
+ * hugepage sizes. The base page alone when the hugepage directory could
+ * not be read (the reason is a hostcaps_cpu_unknown_reason()). */
 HOSTCAPS_EXPORT size_t hostcaps_cpu_n_page_sizes(const hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT uint64_t hostcaps_cpu_page_size(const hostcaps_cpu *cpu, size_t i);
 
 /* Hybrid core kinds ("core", "atom"), from /sys/devices/cpu_core, cpu_atom.
- * Zero kinds on a non-hybrid host. */
+ * Zero kinds on a non-hybrid host, and when a kind's CPU list could not be
+ * read (then with a hostcaps_cpu_unknown_reason(); JSON says null). */
 HOSTCAPS_EXPORT size_t hostcaps_cpu_n_core_kinds(const hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_name(const hostcaps_cpu *cpu, size_t i);
 /* The kind's CPUs as a kernel CPU list ("0-7,16"). */

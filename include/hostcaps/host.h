@@ -35,10 +35,19 @@ enum {
         HOSTCAPS_PM_SUSPEND_DISK = 1u << 1,   /* "disk" in /sys/power/state, a mode in /sys/power/disk */
         HOSTCAPS_PM_SUSPEND_HYBRID = 1u << 2, /* "suspend" among /sys/power/disk modes */
 };
+/* The targets (0: none, or unknown: see below). */
 HOSTCAPS_EXPORT unsigned int hostcaps_host_power_management(const hostcaps_host *host);
+/* False when the targets are unknown: /sys/power/state or /sys/power/disk
+ * unreadable (the reason is a hostcaps_host_unknown_reason()), or a loaded
+ * document without <power_management>. */
+HOSTCAPS_EXPORT bool hostcaps_host_power_management_known(const hostcaps_host *host);
 
-/* Whether the kernel has IOMMU groups (/sys/kernel/iommu_groups non-empty). */
+/* Whether the kernel has IOMMU groups (/sys/kernel/iommu_groups non-empty);
+ * false when unknown too. */
 HOSTCAPS_EXPORT bool hostcaps_host_iommu(const hostcaps_host *host);
+/* The same, telling unknown apart: 1 yes, 0 no, -1 unknown (the directory
+ * unreadable, or a loaded document without <iommu>). */
+HOSTCAPS_EXPORT int hostcaps_host_iommu_support(const hostcaps_host *host);
 
 #ifdef __cplusplus
 }

@@ -54,15 +54,19 @@ HOSTCAPS_EXPORT int hostcaps_memory_cell_id(const hostcaps_memory *mem, size_t i
 HOSTCAPS_EXPORT int hostcaps_memory_cell_index(const hostcaps_memory *mem, unsigned int id);
 
 /* MemTotal and MemFree of cell i. Free memory counts neither free hugepages
- * nor reclaimable caches. -ENODATA when a recorded root has no meminfo for
- * the cell. */
+ * nor reclaimable caches. -ENODATA when unknown: a recorded root has no
+ * meminfo for the cell, or the read policy refused the file (a node meminfo
+ * with MemTotal alone leaves MemFree unknown; hostcaps_memory_unknown_reason()
+ * says why). */
 HOSTCAPS_EXPORT int hostcaps_memory_cell_total(const hostcaps_memory *mem, size_t i, uint64_t *ret_kib);
 HOSTCAPS_EXPORT int hostcaps_memory_cell_free(const hostcaps_memory *mem, size_t i, uint64_t *ret_kib);
 
-/* The hugepage sizes of cell i, ascending (none without hugetlbfs, or in a
- * node without memory), and the k-th size's pool: nr_hugepages (persistent
- * pages, free or in use) and free_hugepages. Outputs may be NULL; outputs are
- * written only when every one asked for is known. */
+/* The hugepage sizes of cell i, ascending, each once (none without
+ * hugetlbfs, or in a node without memory, or when the pool directory could
+ * not be read), and the k-th size's pool: nr_hugepages (persistent pages,
+ * free or in use) and free_hugepages. Outputs may be NULL; outputs are
+ * written only when every one asked for is known, else -ENODATA (a counter
+ * file the read policy refused, or a loaded document's free counts). */
 HOSTCAPS_EXPORT size_t hostcaps_memory_cell_n_hugepage_sizes(const hostcaps_memory *mem, size_t i);
 HOSTCAPS_EXPORT int hostcaps_memory_cell_hugepages(const hostcaps_memory *mem, size_t i, size_t k,
                                                    uint64_t *ret_size_kib, uint64_t *ret_total,
@@ -71,8 +75,9 @@ HOSTCAPS_EXPORT int hostcaps_memory_cell_hugepages(const hostcaps_memory *mem, s
 /* Pages of one size in cell i, as libvirt's capabilities count them: for a
  * hugepage size its pool; for the base page size, the cell's memory less
  * every hugepage pool, in base pages (total), and MemFree in base pages
- * (free). -ENOENT for a size the cell does not have; -ENODATA for the base
- * size when the cell's meminfo is not recorded. */
+ * (free). -ENOENT for a size the cell does not have; -ENODATA for a count
+ * that is unknown (the base size's when the cell's meminfo or a pool's
+ * total is). */
 HOSTCAPS_EXPORT int hostcaps_memory_cell_pages(const hostcaps_memory *mem, size_t i, uint64_t size_kib,
                                                uint64_t *ret_total, uint64_t *ret_free);
 

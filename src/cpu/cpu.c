@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The CPU section: probe, object, accessors and formatting. */
+#include <ctype.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "cpu.h"
 #include "host/error.h"
+#include "host/jsonout.h"
 #include "host/parse.h"
 
 void hostcaps_cpu_free_fields(hostcaps_object *o) {
         hostcaps_cpu *cpu = (hostcaps_cpu *) o;
+        free(cpu->arch);
         free(cpu->vendor);
         free(cpu->vendor_id);
         free(cpu->brand);
@@ -24,16 +27,22 @@ void hostcaps_cpu_free_fields(hostcaps_object *o) {
         free(cpu->kinds);
 }
 
-static bool strv_contains(char *const *v, size_t n, const char *name) {
-        for (size_t i = 0; i < n; i++)
-                if (strcmp(v[i], name) == 0)
-                        return true;
-        return false;
+int hostcaps_cpu_set_arch(hostcaps_cpu *cpu, const char *arch) {
+        char *s = strdup(arch);
+        if (!s)
+                return -ENOMEM;
+        free(cpu->arch);
+        cpu->arch = s;
+        return 0;
+}
+
+int hostcaps_cpu_optional(hostcaps_cpu *cpu, int e, unsigned int what) {
+        if (e < 0 && e != -ENOMEM && e != -ENOENT && e != -ENOTDIR)
+                cpu->unknown |= what;
+        return hostcaps_optional(&cpu->obj, e);
 }
 
 static int strv_add(char ***v, size_t *n, size_t *allocated, const char *name) {
-        if (strv_contains(*v, *n, name))
-                return 0;
         if (GROW(*v, *allocated, *n + 2) < 0)
                 return -ENOMEM;
         if (!((*v)[*n] = strdup(name)))
@@ -57,17 +66,55 @@ int hostcaps_cpu_set_model_reason(hostcaps_cpu *cpu, const char *reason) {
         return cpu->model_reason ? 0 : -ENOMEM;
 }
 
-/* Where no probe named every feature apart (no model), the listed ones are
- * all of them. */
-static int complete_features(hostcaps_cpu *cpu) {
-        size_t allocated = 0;
-        if (cpu->all_features)
+typedef struct name_at {
+        const char *name;
+        size_t at;
+} name_at;
+
+static int cmp_name_at(const void *a, const void *b) {
+        const name_at *x = a, *y = b;
+        int c = strcmp(x->name, y->name);
+        return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Each name once, at its first place: sorted by (name, place), every entry
+ * equal to the one before it goes. */
+static int strv_dedup(char **v, size_t *n) {
+        _cleanup_free_ name_at *s = NULL;
+        _cleanup_free_ bool *drop = NULL;
+        size_t k = 0;
+        if (*n < 2)
                 return 0;
-        for (size_t i = 0; i < cpu->n_features; i++) {
-                int e = hostcaps_cpu_add_all_feature(cpu, cpu->features[i], &allocated);
-                if (e < 0)
-                        return e;
+        if (!(s = malloc(*n * sizeof(*s))) || !(drop = calloc(*n, sizeof(*drop))))
+                return -ENOMEM;
+        for (size_t i = 0; i < *n; i++)
+                s[i] = (name_at){v[i], i};
+        qsort(s, *n, sizeof(*s), cmp_name_at);
+        for (size_t i = 1; i < *n; i++)
+                drop[s[i].at] = strcmp(s[i].name, s[i - 1].name) == 0;
+        for (size_t i = 0; i < *n; i++) {
+                if (drop[i])
+                        free(v[i]);
+                else
+                        v[k++] = v[i];
         }
+        v[k] = NULL;
+        *n = k;
+        return 0;
+}
+
+int hostcaps_cpu_finish_features(hostcaps_cpu *cpu) {
+        size_t allocated = 0;
+        int e = strv_dedup(cpu->features, &cpu->n_features);
+        if (e < 0)
+                return e;
+        if (cpu->all_features)
+                return strv_dedup(cpu->all_features, &cpu->n_all_features);
+        /* No probe named every feature apart (no model): the listed ones are
+         * all of them. */
+        for (size_t i = 0; i < cpu->n_features; i++)
+                if ((e = hostcaps_cpu_add_all_feature(cpu, cpu->features[i], &allocated)) < 0)
+                        return e;
         return 0;
 }
 
@@ -83,10 +130,13 @@ static int microcode_from_cpuinfo(hostcaps_reader *r, hostcaps_cpu *cpu) {
         size_t len = 0;
         int fd = hostcaps_reader_open(r, "proc/cpuinfo", 0);
 
+        if (fd == -EACCES)
+                hostcaps_error_reset();
         if (fd == -ENOENT || fd == -EACCES)
                 return 0;
         if (fd < 0)
-                return hostcaps_error(-fd, "proc/cpuinfo: %s", strerror(-fd));
+                return hostcaps_cpu_optional(cpu, hostcaps_error_keep(-fd, "proc/cpuinfo: %s", strerror(-fd)),
+                                             HOSTCAPS_CPU_UNKNOWN_MICROCODE);
         while (len < sizeof(buf) - 1) {
                 ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
                 if (n < 0 && errno == EINTR)
@@ -112,7 +162,9 @@ static int microcode_from_cpuinfo(hostcaps_reader *r, hostcaps_cpu *cpu) {
                 if (*p++ != ':')
                         continue;
                 if (hostcaps_parse_u64(p, &cpu->microcode) < 0)
-                        return hostcaps_error(EINVAL, "proc/cpuinfo: invalid 'microcode' value '%.32s'", p);
+                        return hostcaps_cpu_optional(
+                                cpu, hostcaps_error(EINVAL, "proc/cpuinfo: invalid 'microcode' value '%.32s'", p),
+                                HOSTCAPS_CPU_UNKNOWN_MICROCODE);
                 cpu->has_microcode = true;
                 break;
         }
@@ -121,20 +173,119 @@ static int microcode_from_cpuinfo(hostcaps_reader *r, hostcaps_cpu *cpu) {
 
 /* sysfs: "0x1000065\n" (hex since 4.x), one file, cheap. Absent in VMs
  * without a microcode driver: then the cpuinfo line libvirt reads, which
- * guests often have (the hypervisor's value). */
+ * guests often have (the hypervisor's value). Optional: a bad file (old
+ * kernels leave it empty) makes the microcode unknown. */
 static int probe_microcode(hostcaps_reader *r, hostcaps_cpu *cpu) {
         uint64_t v;
         int e = hostcaps_read_u64(r, "sys/devices/system/cpu/cpu0/microcode/version", &v);
-        if (e == -ENOENT || e == -EACCES) {
-                hostcaps_error_reset();
-                /* A sysroot's cpuinfo may have been read already. */
-                return cpu->has_microcode ? 0 : microcode_from_cpuinfo(r, cpu);
+        if (e >= 0) {
+                cpu->microcode = v;
+                cpu->has_microcode = true;
+                return 0;
         }
+        if (e == -EACCES || (e != -ENOMEM && cpu->has_microcode)) {
+                /* Unreadable, or known already from a sysroot's cpuinfo. */
+                hostcaps_error_reset();
+                e = -ENOENT;
+        }
+        if (e == -ENOENT || e == -ENOTDIR)
+                return cpu->has_microcode ? 0 : microcode_from_cpuinfo(r, cpu);
+        return hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_MICROCODE);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+        return x < y ? -1 : x > y;
+}
+
+int hostcaps_cpu_finish_page_sizes(hostcaps_cpu *cpu) {
+        size_t k = 0;
+        qsort(cpu->page_sizes, cpu->n_page_sizes, sizeof(uint64_t), cmp_u64);
+        for (size_t i = 0; i < cpu->n_page_sizes; i++)
+                if (k == 0 || cpu->page_sizes[i] != cpu->page_sizes[k - 1])
+                        cpu->page_sizes[k++] = cpu->page_sizes[i];
+        cpu->n_page_sizes = k;
+        return 0;
+}
+
+/* The base page and the hugepage sizes: one directory per size, named as
+ * the kernel prints it ("hugepages-%lukB": "hugepages-2048kB"), missing
+ * without hugetlbfs. Optional beyond the base page: a directory that
+ * cannot be listed leaves the hugepage sizes unknown, a name of another
+ * spelling ("hugepages-2MB", or "hugepages-02048kB", which would give a
+ * size twice) is left out; each with the reason. */
+static int probe_page_sizes(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
+        static const char dir[] = "sys/kernel/mm/hugepages";
+        char **names = NULL;
+        size_t n = 0, allocated = 0;
+        int e = GROW(cpu->page_sizes, allocated, 1);
+
         if (e < 0)
                 return e;
-        cpu->microcode = v;
-        cpu->has_microcode = true;
-        return 0;
+        cpu->page_sizes[cpu->n_page_sizes++] = ctx->page_size / 1024;
+        e = hostcaps_read_dir(ctx->reader, dir, &names, &n);
+        if (e < 0)
+                return hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_HUGE_PAGES);
+        for (size_t i = 0; i < n && e >= 0; i++) {
+                const char *s = startswith(names[i], "hugepages-");
+                char canonical[64];
+                unsigned long long kib;
+                char *end;
+                if (!s)
+                        continue;
+                errno = 0;
+                kib = strtoull(s, &end, 10);
+                snprintf(canonical, sizeof(canonical), "hugepages-%llukB", kib);
+                if (errno || !isdigit((unsigned char) *s) || kib == 0 || strcmp(names[i], canonical) != 0)
+                        e = hostcaps_optional(&cpu->obj,
+                                              hostcaps_error(EINVAL, "%s/%s: not a hugepage size", dir, names[i]));
+                else if ((e = GROW(cpu->page_sizes, allocated, cpu->n_page_sizes + 1)) >= 0)
+                        cpu->page_sizes[cpu->n_page_sizes++] = kib;
+        }
+        hostcaps_strv_free(names);
+        return e < 0 ? e : hostcaps_cpu_finish_page_sizes(cpu);
+}
+
+/* Optional: a bad PMU CPU list makes the hybrid layout unknown as a whole
+ * (one kind alone would describe the host wrongly). */
+static int probe_core_kinds(hostcaps_reader *r, hostcaps_cpu *cpu) {
+        int e = hostcaps_cpu_probe_core_kinds(r, cpu);
+        if (e >= 0 || e == -ENOMEM)
+                return e;
+        for (size_t i = 0; i < cpu->n_kinds; i++) {
+                free(cpu->kinds[i].name);
+                free(cpu->kinds[i].cpus);
+        }
+        free(cpu->kinds);
+        cpu->kinds = NULL;
+        cpu->n_kinds = 0;
+        return hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_CORE_KINDS);
+}
+
+/* Required: the arch and the topology counts (from the online CPUs). The
+ * rest is optional (the read policy, docs/architecture.md). */
+static int cpu_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
+        int e = hostcaps_cpu_set_arch(cpu, ctx->arch);
+        cpu->tsc_scaling = -1;
+        if (e >= 0 && is_x86(ctx->arch)) {
+                e = hostcaps_cpu_probe_x86(ctx, cpu);
+                if (e >= 0)
+                        e = probe_microcode(ctx->reader, cpu);
+        } else if (e >= 0)
+                e = hostcaps_cpu_probe_cpuinfo(ctx->reader, ctx->arch, cpu);
+        if (e >= 0)
+                e = hostcaps_cpu_probe_topology(ctx->reader, cpu);
+        if (e >= 0)
+                e = probe_page_sizes(ctx, cpu);
+        if (e >= 0)
+                e = probe_core_kinds(ctx->reader, cpu);
+        if (e >= 0)
+                e = hostcaps_cpu_finish_features(cpu);
+        if (e >= 0 && !cpu->model && !cpu->model_reason)
+                e = hostcaps_cpu_set_model_reason(cpu, "libvirt names no CPU model for this architecture");
+        if (e >= 0 && !cpu->feature_source)
+                cpu->feature_source = "none";
+        return e;
 }
 
 static int cpu_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
@@ -144,32 +295,11 @@ static int cpu_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         if (!cpu)
                 return -ENOMEM;
         hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU);
-        snprintf(cpu->arch_buf, sizeof(cpu->arch_buf), "%s", ctx->arch);
-        cpu->tsc_scaling = -1;
-        cpu->arch = cpu->arch_buf;
-
-        if (is_x86(ctx->arch)) {
-                e = hostcaps_cpu_probe_x86(ctx, cpu);
-                if (e >= 0)
-                        e = probe_microcode(ctx->reader, cpu);
-        } else
-                e = hostcaps_cpu_probe_cpuinfo(ctx->reader, ctx->arch, cpu);
-        if (e >= 0)
-                e = hostcaps_cpu_probe_topology(ctx->reader, cpu);
-        if (e >= 0)
-                e = hostcaps_cpu_probe_page_sizes(ctx->reader, ctx->page_size, cpu);
-        if (e >= 0)
-                e = hostcaps_cpu_probe_core_kinds(ctx->reader, cpu);
-        if (e >= 0)
-                e = complete_features(cpu);
-        if (e >= 0 && !cpu->model && !cpu->model_reason)
-                e = hostcaps_cpu_set_model_reason(cpu, "libvirt names no CPU model for this architecture");
+        e = cpu_probe_into(ctx, cpu);
         if (e < 0) {
                 hostcaps_object_unref(&cpu->obj);
                 return e;
         }
-        if (!cpu->feature_source)
-                cpu->feature_source = "none";
         *ret = &cpu->obj;
         return 0;
 }
@@ -187,147 +317,141 @@ static int cpu_snapshot(const hostcaps_probe_ctx *ctx, int dirfd) {
         return is_x86(ctx->arch) ? hostcaps_cpu_snapshot_x86(ctx, dirfd) : 0;
 }
 
-static int xml_empty(hostcaps_xml *x, const char *element, const char *const *attrs) {
-        int e = hostcaps_xml_start(x, element);
-        for (; e >= 0 && attrs && attrs[0]; attrs += 2)
-                e = hostcaps_xml_attr(x, attrs[0], attrs[1]);
-        return e < 0 ? e : hostcaps_xml_end(x);
+/* An empty element with attributes: name, value pairs, NULL-terminated. */
+static void xml_empty(hostcaps_xml *x, const char *element, const char *const *attrs) {
+        hostcaps_xml_start(x, element);
+        for (; attrs && attrs[0]; attrs += 2)
+                hostcaps_xml_attr(x, attrs[0], attrs[1]);
+        hostcaps_xml_end(x);
 }
 
+/* The writer's failure is sticky and checked once per document. */
 static int cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_cpu *cpu = (const hostcaps_cpu *) o;
-        char a[4][32];
-        int e;
+        char a[3][32];
 
         if (region != HOSTCAPS_XML_CPU)
                 return 0;
         /* libvirt's order: arch, model, vendor, microcode, signature, counter,
-         * topology, maxphysaddr, features, pages. */
-        if ((e = hostcaps_xml_start(x, "cpu")) < 0 || (e = hostcaps_xml_text(x, "arch", cpu->arch)) < 0)
-                return e;
-        if (cpu->model && (e = hostcaps_xml_text(x, "model", cpu->model)) < 0)
-                return e;
-        if (cpu->vendor && (e = hostcaps_xml_text(x, "vendor", cpu->vendor)) < 0)
-                return e;
+         * topology, maxphysaddr, features, pages. Unknown values are left out. */
+        hostcaps_xml_start(x, "cpu");
+        hostcaps_xml_text(x, "arch", cpu->arch);
+        if (cpu->model)
+                hostcaps_xml_text(x, "model", cpu->model);
+        if (cpu->vendor)
+                hostcaps_xml_text(x, "vendor", cpu->vendor);
         if (cpu->has_microcode && cpu->microcode > 0) {
                 snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long) cpu->microcode);
-                if ((e = xml_empty(x, "microcode", (const char *const[]){"version", a[0], NULL})) < 0)
-                        return e;
+                xml_empty(x, "microcode", (const char *const[]){"version", a[0], NULL});
         }
         if (cpu->has_signature && cpu->family > 0) {
                 snprintf(a[0], sizeof(a[0]), "%u", cpu->family);
                 snprintf(a[1], sizeof(a[1]), "%u", cpu->model_number);
                 snprintf(a[2], sizeof(a[2]), "%u", cpu->stepping);
-                if ((e = xml_empty(x, "signature",
-                                   (const char *const[]){"family", a[0], "model", a[1], "stepping", a[2],
-                                                         NULL})) < 0)
-                        return e;
+                xml_empty(x, "signature",
+                          (const char *const[]){"family", a[0], "model", a[1], "stepping", a[2], NULL});
         }
         if (cpu->tsc_hz) {
                 /* scaling is optional in libvirt's schema: left out when unknown. */
                 snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long) cpu->tsc_hz);
-                if ((e = xml_empty(x, "counter",
-                                   (const char *const[]){"name", "tsc", "frequency", a[0],
-                                                         cpu->tsc_scaling >= 0 ? "scaling" : NULL,
-                                                         cpu->tsc_scaling > 0 ? "yes" : "no", NULL})) < 0)
-                        return e;
+                xml_empty(x, "counter",
+                          (const char *const[]){"name", "tsc", "frequency", a[0],
+                                                cpu->tsc_scaling >= 0 ? "scaling" : NULL,
+                                                cpu->tsc_scaling > 0 ? "yes" : "no", NULL});
         }
         if (cpu->topo.sockets) {
                 /* libvirt 9's schema has no clusters: there, cores are counted
                  * per die (clusters folded in), as libvirt 9 prints them. The
                  * typed API and JSON keep the clusters. */
-                if ((e = hostcaps_xml_start(x, "topology")) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "sockets", "%u", cpu->topo.sockets)) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "dies", "%u", cpu->topo.dies)) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "cores", "%u", cpu->topo.clusters * cpu->topo.cores)) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "threads", "%u", cpu->topo.threads)) < 0 ||
-                    (e = hostcaps_xml_end(x)) < 0)
-                        return e;
+                hostcaps_xml_start(x, "topology");
+                hostcaps_xml_attrf(x, "sockets", "%u", cpu->topo.sockets);
+                hostcaps_xml_attrf(x, "dies", "%u", cpu->topo.dies);
+                hostcaps_xml_attrf(x, "cores", "%u", cpu->topo.clusters * cpu->topo.cores);
+                hostcaps_xml_attrf(x, "threads", "%u", cpu->topo.threads);
+                hostcaps_xml_end(x);
         }
         if (cpu->phys_bits) {
                 snprintf(a[0], sizeof(a[0]), "%u", cpu->phys_bits);
-                if ((e = xml_empty(x, "maxphysaddr", (const char *const[]){"mode", "emulate", "bits", a[0], NULL})) < 0)
-                        return e;
+                xml_empty(x, "maxphysaddr", (const char *const[]){"mode", "emulate", "bits", a[0], NULL});
         }
         for (size_t i = 0; i < cpu->n_features; i++)
-                if ((e = xml_empty(x, "feature", (const char *const[]){"name", cpu->features[i], NULL})) < 0)
-                        return e;
+                xml_empty(x, "feature", (const char *const[]){"name", cpu->features[i], NULL});
         for (size_t i = 0; i < cpu->n_page_sizes; i++) {
                 snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long) cpu->page_sizes[i]);
-                if ((e = xml_empty(x, "pages", (const char *const[]){"unit", "KiB", "size", a[0], NULL})) < 0)
-                        return e;
+                xml_empty(x, "pages", (const char *const[]){"unit", "KiB", "size", a[0], NULL});
         }
-        return hostcaps_xml_end(x);
+        hostcaps_xml_end(x);
+        return 0;
 }
 
-static struct json_object *json_str(const char *s) {
-        return s ? json_object_new_string(s) : NULL;
+static struct json_object *json_strv(int *e, char *const *v, size_t n) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+                hostcaps_json_append(e, a, json_object_new_string(v[i]));
+        return a;
 }
 
 static int cpu_json(struct json_object *root, const hostcaps_object *o) {
         const hostcaps_cpu *cpu = (const hostcaps_cpu *) o;
         struct json_object *j = json_object_new_object(), *t, *a;
-        if (!j)
-                return -ENOMEM;
-        json_object_object_add(j, "arch", json_str(cpu->arch));
-        json_object_object_add(j, "vendor", json_str(cpu->vendor));
-        json_object_object_add(j, "vendor_id", json_str(cpu->vendor_id));
-        json_object_object_add(j, "brand", json_str(cpu->brand));
-        json_object_object_add(j, "model", json_str(cpu->model));
-        json_object_object_add(j, "model_reason", json_str(cpu->model ? NULL : cpu->model_reason));
+        int e = 0;
+
+        hostcaps_json_set_str(&e, j, "arch", cpu->arch);
+        hostcaps_json_set_str(&e, j, "vendor", cpu->vendor);
+        hostcaps_json_set_str(&e, j, "vendor_id", cpu->vendor_id);
+        hostcaps_json_set_str(&e, j, "brand", cpu->brand);
+        hostcaps_json_set_str(&e, j, "model", cpu->model);
+        hostcaps_json_set_str(&e, j, "model_reason", cpu->model ? NULL : cpu->model_reason);
         if (cpu->has_signature) {
                 t = json_object_new_object();
-                json_object_object_add(t, "family", json_object_new_int64(cpu->family));
-                json_object_object_add(t, "model", json_object_new_int64(cpu->model_number));
-                json_object_object_add(t, "stepping", json_object_new_int64(cpu->stepping));
-                json_object_object_add(j, "signature", t);
+                hostcaps_json_set_u64(&e, t, "family", true, cpu->family);
+                hostcaps_json_set_u64(&e, t, "model", true, cpu->model_number);
+                hostcaps_json_set_u64(&e, t, "stepping", true, cpu->stepping);
+                hostcaps_json_set(&e, j, "signature", t);
         } else
-                json_object_object_add(j, "signature", NULL);
-        json_object_object_add(j, "microcode",
-                               cpu->has_microcode ? json_object_new_int64((int64_t) cpu->microcode) : NULL);
-        json_object_object_add(j, "tsc_frequency_hz",
-                               cpu->tsc_hz ? json_object_new_int64((int64_t) cpu->tsc_hz) : NULL);
-        json_object_object_add(j, "tsc_scaling",
-                               cpu->tsc_hz && cpu->tsc_scaling >= 0 ? json_object_new_boolean(cpu->tsc_scaling)
-                                                                    : NULL);
-        json_object_object_add(j, "phys_addr_bits",
-                               cpu->phys_bits ? json_object_new_int64(cpu->phys_bits) : NULL);
+                hostcaps_json_set_null(&e, j, "signature");
+        hostcaps_json_set_u64(&e, j, "microcode", cpu->has_microcode, cpu->microcode);
+        hostcaps_json_set_u64(&e, j, "tsc_frequency_hz", cpu->tsc_hz, cpu->tsc_hz);
+        if (cpu->tsc_hz && cpu->tsc_scaling >= 0)
+                hostcaps_json_set(&e, j, "tsc_scaling", json_object_new_boolean(cpu->tsc_scaling));
+        else
+                hostcaps_json_set_null(&e, j, "tsc_scaling");
+        hostcaps_json_set_u64(&e, j, "phys_addr_bits", cpu->phys_bits, cpu->phys_bits);
         t = json_object_new_object();
-        json_object_object_add(t, "sockets", json_object_new_int64(cpu->topo.sockets));
-        json_object_object_add(t, "dies", json_object_new_int64(cpu->topo.dies));
-        json_object_object_add(t, "clusters", json_object_new_int64(cpu->topo.clusters));
-        json_object_object_add(t, "cores", json_object_new_int64(cpu->topo.cores));
-        json_object_object_add(t, "threads", json_object_new_int64(cpu->topo.threads));
-        json_object_object_add(t, "online_cpus", json_object_new_int64(cpu->topo.online_cpus));
-        json_object_object_add(t, "possible_cpus", json_object_new_int64(cpu->topo.possible_cpus));
-        json_object_object_add(j, "topology", t);
-        a = json_object_new_array();
-        for (size_t i = 0; i < cpu->n_features; i++)
-                json_object_array_add(a, json_object_new_string(cpu->features[i]));
-        json_object_object_add(j, "features", a);
-        a = json_object_new_array();
-        for (size_t i = 0; i < cpu->n_all_features; i++)
-                json_object_array_add(a, json_object_new_string(cpu->all_features[i]));
-        json_object_object_add(j, "all_features", a);
-        json_object_object_add(j, "feature_source", json_str(cpu->feature_source));
+        hostcaps_json_set_u64(&e, t, "sockets", true, cpu->topo.sockets);
+        hostcaps_json_set_u64(&e, t, "dies", true, cpu->topo.dies);
+        hostcaps_json_set_u64(&e, t, "clusters", true, cpu->topo.clusters);
+        hostcaps_json_set_u64(&e, t, "cores", true, cpu->topo.cores);
+        hostcaps_json_set_u64(&e, t, "threads", true, cpu->topo.threads);
+        hostcaps_json_set_u64(&e, t, "online_cpus", true, cpu->topo.online_cpus);
+        hostcaps_json_set_u64(&e, t, "possible_cpus", true, cpu->topo.possible_cpus);
+        hostcaps_json_set(&e, j, "topology", t);
+        hostcaps_json_set(&e, j, "features", json_strv(&e, cpu->features, cpu->n_features));
+        hostcaps_json_set(&e, j, "all_features", json_strv(&e, cpu->all_features, cpu->n_all_features));
+        hostcaps_json_set_str(&e, j, "feature_source", cpu->feature_source);
         a = json_object_new_array();
         for (size_t i = 0; i < cpu->n_page_sizes; i++)
-                json_object_array_add(a, json_object_new_int64((int64_t) cpu->page_sizes[i]));
-        json_object_object_add(j, "page_sizes_kib", a);
-        a = json_object_new_array();
-        for (size_t i = 0; i < cpu->n_kinds; i++) {
-                t = json_object_new_object();
-                json_object_object_add(t, "name", json_str(cpu->kinds[i].name));
-                json_object_object_add(t, "cpus", json_str(cpu->kinds[i].cpus));
-                json_object_array_add(a, t);
+                hostcaps_json_append(&e, a, json_object_new_uint64(cpu->page_sizes[i]));
+        hostcaps_json_set(&e, j, "page_sizes_kib", a);
+        if (cpu->unknown & HOSTCAPS_CPU_UNKNOWN_CORE_KINDS)
+                hostcaps_json_set_null(&e, j, "core_kinds");
+        else {
+                a = json_object_new_array();
+                for (size_t i = 0; i < cpu->n_kinds; i++) {
+                        t = json_object_new_object();
+                        hostcaps_json_set_str(&e, t, "name", cpu->kinds[i].name);
+                        hostcaps_json_set_str(&e, t, "cpus", cpu->kinds[i].cpus);
+                        hostcaps_json_append(&e, a, t);
+                }
+                hostcaps_json_set(&e, j, "core_kinds", a);
         }
-        json_object_object_add(j, "core_kinds", a);
-        json_object_object_add(root, "cpu", j);
-        return 0;
+        hostcaps_json_set(&e, root, "cpu", j);
+        return e;
 }
 
 static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
         const hostcaps_cpu *cpu = (const hostcaps_cpu *) o;
+        unsigned int unknown = cpu->unknown;
 #define LINE(label, fmt, ...) hostcaps_buf_printf(b, "%-24s " fmt "\n", label ":", __VA_ARGS__)
         LINE("Vendor", "%s%s%s%s", cpu->vendor ? cpu->vendor : "unknown", cpu->vendor_id ? " (" : "",
              cpu->vendor_id ? cpu->vendor_id : "", cpu->vendor_id ? ")" : "");
@@ -340,13 +464,19 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
         if (cpu->has_signature)
                 LINE("Signature", "family %u, model %u, stepping %u", cpu->family, cpu->model_number,
                      cpu->stepping);
+        else if (unknown & HOSTCAPS_CPU_UNKNOWN_SIGNATURE)
+                LINE("Signature", "%s", "unknown");
         if (cpu->has_microcode)
                 LINE("Microcode", "0x%llx", (unsigned long long) cpu->microcode);
+        else if (unknown & HOSTCAPS_CPU_UNKNOWN_MICROCODE)
+                LINE("Microcode", "%s", "unknown");
         if (cpu->tsc_hz)
                 LINE("TSC frequency", "%llu Hz%s", (unsigned long long) cpu->tsc_hz,
                      cpu->tsc_scaling > 0 ? ", scaling" : cpu->tsc_scaling == 0 ? ", no scaling" : "");
         if (cpu->phys_bits)
                 LINE("Physical address bits", "%u", cpu->phys_bits);
+        else if (unknown & HOSTCAPS_CPU_UNKNOWN_PHYS_BITS)
+                LINE("Physical address bits", "%s", "unknown");
         LINE("CPUs online/possible", "%u/%u", cpu->topo.online_cpus, cpu->topo.possible_cpus);
         LINE("Sockets", "%u", cpu->topo.sockets);
         LINE("Dies per socket", "%u", cpu->topo.dies);
@@ -355,9 +485,13 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
         LINE("Threads per core", "%u", cpu->topo.threads);
         for (size_t i = 0; i < cpu->n_kinds; i++)
                 hostcaps_buf_printf(b, "%-24s %s\n", cpu->kinds[i].name, cpu->kinds[i].cpus);
+        if (unknown & HOSTCAPS_CPU_UNKNOWN_CORE_KINDS)
+                LINE("Core kinds", "%s", "unknown");
         hostcaps_buf_printf(b, "%-24s", "Page sizes:");
         for (size_t i = 0; i < cpu->n_page_sizes; i++)
                 hostcaps_buf_printf(b, " %llu KiB", (unsigned long long) cpu->page_sizes[i]);
+        if (unknown & HOSTCAPS_CPU_UNKNOWN_HUGE_PAGES)
+                hostcaps_buf_puts(b, " (hugepage sizes unknown)");
         hostcaps_buf_printf(b, "\n%-24s", cpu->model ? "Features beyond model:" : "Features:");
         for (size_t i = 0; i < cpu->n_features; i++)
                 hostcaps_buf_printf(b, " %s", cpu->features[i]);
@@ -384,21 +518,36 @@ const hostcaps_section_ops hostcaps_cpu_ops = {
 
 HOSTCAPS_DEFINE_SECTION_API(cpu, HOSTCAPS_SECTION_CPU);
 
-HOSTCAPS_EXPORT const char *hostcaps_cpu_arch(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->arch : NULL;
-}
-HOSTCAPS_EXPORT const char *hostcaps_cpu_vendor(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->vendor : NULL;
-}
-HOSTCAPS_EXPORT const char *hostcaps_cpu_vendor_id(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->vendor_id : NULL;
-}
-HOSTCAPS_EXPORT const char *hostcaps_cpu_brand(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->brand : NULL;
-}
-HOSTCAPS_EXPORT const char *hostcaps_cpu_model(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->model : NULL;
-}
+/* The accessors that read one field: `expr` of a CPU object, `none` for
+ * NULL (and, with an index, for an index out of range). */
+#define CPU_GET(type, name, expr, none)                                                            \
+        HOSTCAPS_EXPORT type hostcaps_cpu_##name(const hostcaps_cpu *cpu) {                        \
+                return cpu ? (expr) : (none);                                                      \
+        }
+#define CPU_GET_AT(type, name, count, expr, none)                                                  \
+        HOSTCAPS_EXPORT type hostcaps_cpu_##name(const hostcaps_cpu *cpu, size_t i) {              \
+                return cpu && i < cpu->count ? (expr) : (none);                                    \
+        }
+
+CPU_GET(const char *, arch, cpu->arch, NULL)
+CPU_GET(const char *, vendor, cpu->vendor, NULL)
+CPU_GET(const char *, vendor_id, cpu->vendor_id, NULL)
+CPU_GET(const char *, brand, cpu->brand, NULL)
+CPU_GET(const char *, model, cpu->model, NULL)
+CPU_GET(const char *, model_reason, cpu->model ? NULL : cpu->model_reason, NULL)
+CPU_GET(const char *, feature_source, cpu->feature_source, NULL)
+CPU_GET(uint64_t, tsc_frequency, cpu->tsc_hz, 0)
+CPU_GET(int, tsc_scaling, cpu->tsc_hz ? cpu->tsc_scaling : -1, -1)
+CPU_GET(unsigned int, phys_addr_bits, cpu->phys_bits, 0)
+CPU_GET(size_t, n_features, cpu->n_features, 0)
+CPU_GET(size_t, n_all_features, cpu->n_all_features, 0)
+CPU_GET(size_t, n_page_sizes, cpu->n_page_sizes, 0)
+CPU_GET(size_t, n_core_kinds, cpu->n_kinds, 0)
+CPU_GET_AT(const char *, feature, n_features, cpu->features[i], NULL)
+CPU_GET_AT(const char *, all_feature, n_all_features, cpu->all_features[i], NULL)
+CPU_GET_AT(uint64_t, page_size, n_page_sizes, cpu->page_sizes[i], 0)
+CPU_GET_AT(const char *, core_kind_name, n_kinds, cpu->kinds[i].name, NULL)
+CPU_GET_AT(const char *, core_kind_cpus, n_kinds, cpu->kinds[i].cpus, NULL)
 
 HOSTCAPS_EXPORT bool hostcaps_cpu_signature(const hostcaps_cpu *cpu, unsigned int *ret_family,
                                             unsigned int *ret_model, unsigned int *ret_stepping) {
@@ -421,67 +570,14 @@ HOSTCAPS_EXPORT bool hostcaps_cpu_microcode(const hostcaps_cpu *cpu, uint64_t *r
         return true;
 }
 
-HOSTCAPS_EXPORT uint64_t hostcaps_cpu_tsc_frequency(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->tsc_hz : 0;
-}
-
-HOSTCAPS_EXPORT int hostcaps_cpu_tsc_scaling(const hostcaps_cpu *cpu) {
-        return cpu && cpu->tsc_hz ? cpu->tsc_scaling : -1;
-}
-
-HOSTCAPS_EXPORT unsigned int hostcaps_cpu_phys_addr_bits(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->phys_bits : 0;
-}
-
 HOSTCAPS_EXPORT void hostcaps_cpu_topology_get(const hostcaps_cpu *cpu, hostcaps_cpu_topology *ret) {
         if (ret)
                 *ret = cpu ? cpu->topo : (hostcaps_cpu_topology){0};
 }
 
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_features(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->n_features : 0;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_feature(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_features ? cpu->features[i] : NULL;
-}
-
 HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const char *name) {
-        return cpu && name && strv_contains(cpu->all_features, cpu->n_all_features, name);
-}
-
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_all_features(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->n_all_features : 0;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_all_feature(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_all_features ? cpu->all_features[i] : NULL;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_model_reason(const hostcaps_cpu *cpu) {
-        return cpu && !cpu->model ? cpu->model_reason : NULL;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_feature_source(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->feature_source : NULL;
-}
-
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_page_sizes(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->n_page_sizes : 0;
-}
-
-HOSTCAPS_EXPORT uint64_t hostcaps_cpu_page_size(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_page_sizes ? cpu->page_sizes[i] : 0;
-}
-
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_core_kinds(const hostcaps_cpu *cpu) {
-        return cpu ? cpu->n_kinds : 0;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_name(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_kinds ? cpu->kinds[i].name : NULL;
-}
-
-HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_cpus(const hostcaps_cpu *cpu, size_t i) {
-        return cpu && i < cpu->n_kinds ? cpu->kinds[i].cpus : NULL;
+        for (size_t i = 0; cpu && name && i < cpu->n_all_features; i++)
+                if (strcmp(cpu->all_features[i], name) == 0)
+                        return true;
+        return false;
 }

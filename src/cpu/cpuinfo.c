@@ -132,24 +132,37 @@ static int probe_x86(const char *path, char *const *lines, size_t n, hostcaps_cp
          * (extended family and model folded in), which is what libvirt prints. */
         const char *fam = cpuinfo_get(lines, n, "cpu family"), *mod = cpuinfo_get(lines, n, "model"),
                    *step = cpuinfo_get(lines, n, "stepping");
+        /* The signature is one value: a bad part makes it unknown. */
         if (fam && mod && step) {
-                if ((e = parse_num(path, "cpu family", fam, &cpu->family)) < 0 ||
-                    (e = parse_num(path, "model", mod, &cpu->model_number)) < 0 ||
-                    (e = parse_num(path, "stepping", step, &cpu->stepping)) < 0)
+                unsigned f = 0, m = 0, st = 0;
+                if ((e = parse_num(path, "cpu family", fam, &f)) >= 0 &&
+                    (e = parse_num(path, "model", mod, &m)) >= 0 && (e = parse_num(path, "stepping", step, &st)) >= 0) {
+                        cpu->family = f;
+                        cpu->model_number = m;
+                        cpu->stepping = st;
+                        cpu->has_signature = true;
+                }
+                if ((e = hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_SIGNATURE)) < 0)
                         return e;
-                cpu->has_signature = true;
         }
         /* "microcode : 0x1000065" (hex since 4.x; some old kernels print decimal). */
         if ((v = cpuinfo_get(lines, n, "microcode"))) {
-                if (hostcaps_parse_u64(v, &cpu->microcode) < 0)
-                        return hostcaps_error(EINVAL, "%s: invalid 'microcode' value '%.64s'", path, v);
-                cpu->has_microcode = true;
+                if (hostcaps_parse_u64(v, &cpu->microcode) >= 0)
+                        cpu->has_microcode = true;
+                else if ((e = hostcaps_cpu_optional(
+                                  cpu, hostcaps_error(EINVAL, "%s: invalid 'microcode' value '%.64s'", path, v),
+                                  HOSTCAPS_CPU_UNKNOWN_MICROCODE)) < 0)
+                        return e;
         }
         /* "address sizes : 48 bits physical, 48 bits virtual" */
         if ((v = cpuinfo_get(lines, n, "address sizes"))) {
                 unsigned bits;
                 if (sscanf(v, "%u bits physical", &bits) == 1 && bits > 0 && bits <= 64)
                         cpu->phys_bits = bits;
+                else if ((e = hostcaps_cpu_optional(
+                                  cpu, hostcaps_error(EINVAL, "%s: invalid 'address sizes' value '%.64s'", path, v),
+                                  HOSTCAPS_CPU_UNKNOWN_PHYS_BITS)) < 0)
+                        return e;
         }
         if ((v = cpuinfo_get(lines, n, "flags"))) {
                 e = add_feature_words(cpu, v, &allocated);
@@ -206,9 +219,15 @@ static int probe_arm(const char *path, char *const *lines, size_t n, hostcaps_cp
         uint32_t code = 0, part = 0;
         bool have_code = false, have_part = false;
         int e = 0;
-        if ((v = cpuinfo_get(lines, n, "CPU implementer"))) {
-                if (hostcaps_parse_u32(v, &code) < 0)
-                        return hostcaps_error(EINVAL, "%s: invalid 'CPU implementer' value '%.64s'", path, v);
+        /* Optional, as the rest: a bad implementer or part makes the vendor
+         * and model unknown. */
+        if ((v = cpuinfo_get(lines, n, "CPU implementer")) && hostcaps_parse_u32(v, &code) < 0) {
+                e = hostcaps_error(EINVAL, "%s: invalid 'CPU implementer' value '%.64s'", path, v);
+                if ((e = hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_IDENTITY)) < 0)
+                        return e;
+                v = NULL;
+        }
+        if (v) {
                 const char *name = arm_vendor(code);
                 if (name && !(cpu->vendor = strdup(name)))
                         return -ENOMEM;
@@ -218,14 +237,19 @@ static int probe_arm(const char *path, char *const *lines, size_t n, hostcaps_cp
         }
         /* "CPU part\t: 0xd0c": MIDR_EL1 bits 15:4, the implementer's part number. */
         if ((v = cpuinfo_get(lines, n, "CPU part"))) {
-                if (hostcaps_parse_u32(v, &part) < 0)
-                        return hostcaps_error(EINVAL, "%s: invalid 'CPU part' value '%.64s'", path, v);
-                have_part = true;
+                if (hostcaps_parse_u32(v, &part) >= 0)
+                        have_part = true;
+                else if ((e = hostcaps_cpu_optional(
+                                  cpu, hostcaps_error(EINVAL, "%s: invalid 'CPU part' value '%.64s'", path, v),
+                                  HOSTCAPS_CPU_UNKNOWN_IDENTITY)) < 0)
+                        return e;
         }
         if (have_code && have_part)
                 e = hostcaps_cpu_arm_model(cpu, code, part);
         else
-                e = hostcaps_cpu_set_model_reason(cpu, "proc/cpuinfo names no CPU implementer and part");
+                e = hostcaps_cpu_set_model_reason(cpu, cpu->unknown & HOSTCAPS_CPU_UNKNOWN_IDENTITY
+                                                               ? "proc/cpuinfo's CPU implementer or part is invalid"
+                                                               : "proc/cpuinfo names no CPU implementer and part");
         if (e < 0)
                 return e;
         /* 32-bit kernels: "Processor : ARMv6-compatible processor rev 7 (v6l)";
@@ -255,8 +279,12 @@ static int probe_ppc(const char *path, char *const *lines, size_t n, hostcaps_cp
         const char *p = v ? strstr(v, "(pvr ") : NULL;
         if (!p)
                 return hostcaps_cpu_set_model_reason(cpu, "proc/cpuinfo states no PVR");
-        if (sscanf(p, "(pvr %4x %4x)", &hi, &lo) != 2)
-                return hostcaps_error(EINVAL, "%s: invalid 'revision' value '%.64s'", path, v);
+        if (sscanf(p, "(pvr %4x %4x)", &hi, &lo) != 2) {
+                e = hostcaps_error(EINVAL, "%s: invalid 'revision' value '%.64s'", path, v);
+                if ((e = hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_IDENTITY)) < 0)
+                        return e;
+                return hostcaps_cpu_set_model_reason(cpu, "proc/cpuinfo's PVR is invalid");
+        }
         return hostcaps_cpu_ppc64_model(cpu, (uint32_t) hi << 16 | lo);
 }
 
@@ -288,14 +316,11 @@ int hostcaps_cpu_probe_cpuinfo(hostcaps_reader *r, const char *arch, hostcaps_cp
         size_t n;
         int e;
 
+        /* Optional: a recording without cpuinfo (or with a bad one) leaves
+         * the identity unknown. */
         e = hostcaps_read_file(r, path, &s, NULL);
-        if (e == -ENOENT) {
-                /* A recording without cpuinfo: identity unknown, not an error. */
-                hostcaps_error_reset();
-                return 0;
-        }
         if (e < 0)
-                return e;
+                return hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_CPUINFO);
         e = split_lines(s, &lines, &n);
         if (e < 0)
                 return e;

@@ -50,11 +50,11 @@ int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         if (!(cpu = calloc(1, sizeof(*cpu))))
                 return -ENOMEM;
         hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU);
-        snprintf(cpu->arch_buf, sizeof(cpu->arch_buf), "%s", d->arch);
-        cpu->arch = cpu->arch_buf;
         cpu->tsc_scaling = -1;
         cpu->feature_source = "document";
 
+        if ((e = hostcaps_cpu_set_arch(cpu, d->arch)) < 0)
+                goto fail;
         if ((e = text_of(d, c, "model", &cpu->model)) < 0 || (e = text_of(d, c, "vendor", &cpu->vendor)) < 0)
                 goto fail;
         if (!cpu->model && (e = hostcaps_cpu_set_model_reason(cpu, "the document names no model")) < 0)
@@ -91,6 +91,8 @@ int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 cpu->phys_bits = e >= 0 ? bits : 0;
                 e = 0;
         }
+        /* A feature named twice is kept once (finish_features: one sort, not
+         * a search per feature; a hostile document may hold 100 000). */
         XML_FOREACH_CHILD(f, c, "feature") {
                 _cleanup_free_ char *name = NULL;
                 if ((e = hostcaps_xml_prop_str(d, f, "name", true, &name)) < 0 ||
@@ -98,6 +100,8 @@ int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                     (e = hostcaps_cpu_add_all_feature(cpu, name, &all_allocated)) < 0)
                         goto fail;
         }
+        if ((e = hostcaps_cpu_finish_features(cpu)) < 0)
+                goto fail;
         XML_FOREACH_CHILD(p, c, "pages") {
                 uint64_t bytes;
                 if ((e = hostcaps_xml_prop_size(d, p, "size", "unit", 1024, true, &bytes)) < 0)
@@ -106,6 +110,7 @@ int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                         goto fail;
                 cpu->page_sizes[cpu->n_page_sizes++] = bytes / 1024;
         }
+        hostcaps_cpu_finish_page_sizes(cpu);
         *ret = &cpu->obj;
         return 0;
 fail:

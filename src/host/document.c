@@ -111,9 +111,6 @@ static int put_content(hostcaps_xml *x, const char *value) {
         return w->out.failed ? -ENOMEM : 0;
 }
 
-/* Values come from files of the probed root: untrusted bytes. Invalid UTF-8
- * or a control character would make the document unreadable (libxml2 writes
- * "&#1;", which no XML 1.0 parser accepts); each becomes U+FFFD. */
 /* An allocation that failed before reaching the buffer fails the document
  * too: the failure must be as sticky as the buffer's own. */
 static int xml_oom(hostcaps_xml *x) {
@@ -121,6 +118,9 @@ static int xml_oom(hostcaps_xml *x) {
         return -ENOMEM;
 }
 
+/* Values come from files of the probed root: untrusted bytes. Invalid UTF-8
+ * or a control character would make the document unreadable (libxml2 writes
+ * "&#1;", which no XML 1.0 parser accepts); each becomes U+FFFD. */
 static int xml_write(hostcaps_xml *x, bool attribute, const char *name, const char *value) {
         _cleanup_free_ char *clean = NULL;
         int r = hostcaps_utf8_sanitize(value, &clean);

@@ -3,9 +3,11 @@
  * volatile (read again at every request on a live host), so it reads only
  * what it reports: the node list, each node's meminfo and its hugepage
  * counters. */
+#include <ctype.h>
 #include <stdio.h>
 
 #include "host/error.h"
+#include "host/jsonout.h"
 #include "host/parse.h"
 #include "host/xmlread.h"
 #include "numa.h"
@@ -17,59 +19,144 @@ static void memory_free(hostcaps_object *o) {
         free(mem->cells);
 }
 
+/* A hugepage count the read policy made unknown (its file was bad). No
+ * real count comes near it: a pool never holds more pages than the node
+ * has memory. */
+#define COUNT_UNKNOWN UINT64_MAX
+
 /* Base pages as libvirt counts them (virNumaGetPages): the hugepage pools
  * are taken out of MemTotal but the kernel still counts them in it, so the
  * pools are subtracted first, and the rest, in base pages, is the total.
- * Free is MemFree in base pages. */
+ * Free is MemFree in base pages. Unknown when a pool's size is. */
 static void count_base_pages(hostcaps_memory_cell *c, uint64_t base_kib) {
         uint64_t huge = 0;
-        for (size_t k = 0; k < c->n_huge; k++)
+        for (size_t k = 0; k < c->n_huge; k++) {
+                if (c->huge[k].total == COUNT_UNKNOWN)
+                        return;
                 huge += c->huge[k].size_kib * c->huge[k].total;
+        }
         c->base_total = (huge < c->total_kib ? c->total_kib - huge : 0) / base_kib;
         c->base_free = c->free_kib / base_kib;
         c->has_base = true;
 }
 
-/* nodeN/meminfo, or proc/meminfo for the synthetic cell (node < 0), and the
- * pools. A root recorded without meminfo (libvirt's test trees) leaves the
- * memory unknown. */
-static int read_cell(hostcaps_reader *r, int node, uint64_t base_kib, hostcaps_memory_cell *c) {
-        char dir[96];
+/* MemTotal and MemFree of a cell, each optional: a node meminfo with
+ * MemTotal only (old kernels, some recorders) leaves the free memory
+ * unknown, a bad one both. A root recorded without meminfo (libvirt's test
+ * trees) leaves them unknown without a word. */
+static int read_meminfo(hostcaps_memory *mem, hostcaps_reader *r, int node, hostcaps_memory_cell *c) {
         int e = hostcaps_numa_read_meminfo(r, node, &c->total_kib, &c->free_kib);
-        if (e == -ENOENT) {
-                hostcaps_error_reset();
-                e = 0;
-        } else if (e >= 0)
+        if (e >= 0) {
                 c->has_total = c->has_free = true;
+                return 0;
+        }
+        if (e == -ENOMEM || e == -ENOENT || e == -ENOTDIR)
+                return hostcaps_optional(&mem->obj, e);
+        /* The reason is the first failure; the total may stand without MemFree. */
+        if ((e = hostcaps_optional(&mem->obj, e)) < 0)
+                return e;
+        e = hostcaps_numa_read_meminfo(r, node, &c->total_kib, NULL);
+        if (e >= 0) {
+                c->has_total = true;
+                return 0;
+        }
+        hostcaps_error_reset(); /* the same file, said once already */
+        return e == -ENOMEM ? e : 0;
+}
+
+static int cmp_pages(const void *a, const void *b) {
+        uint64_t x = ((const hostcaps_memory_pages *)a)->size_kib;
+        uint64_t y = ((const hostcaps_memory_pages *)b)->size_kib;
+        return x < y ? -1 : x > y;
+}
+
+/* One pool counter, optional: a bad file makes that count unknown. Both
+ * are one decimal number (since 2.6.27). A pool cannot hold more than the
+ * node's memory (the kernel counts the pools in MemTotal); without meminfo,
+ * no count fits libvirt's 32-bit <pages> beyond 2^32 - 1. */
+static int read_count(hostcaps_memory *mem, hostcaps_reader *r, const char *dir, const char *name,
+                      const char *file, uint64_t size_kib, uint64_t limit, uint64_t *ret) {
+        int e = hostcaps_readf_u64(r, ret, "%s/%s/%s", dir, name, file);
+        if (e >= 0 && *ret > limit)
+                e = hostcaps_error(ERANGE, "%s/%s/%s: %llu pages of %llu kB exceed %s", dir, name, file,
+                                   (unsigned long long)*ret, (unsigned long long)size_kib,
+                                   limit == UINT32_MAX ? "any machine's memory" : "the node's MemTotal");
+        if (e < 0)
+                *ret = COUNT_UNKNOWN;
+        return e < 0 ? hostcaps_optional(&mem->obj, e) : 0;
+}
+
+/* The pools below `dir` (nodeN/hugepages, or sys/kernel/mm/hugepages for
+ * the synthetic cell), ascending. One directory per size, named as the
+ * kernel prints it ("hugepages-%lukB": "hugepages-2048kB"); missing without
+ * hugetlbfs and in nodes without memory. Optional, each part: a directory
+ * that cannot be listed leaves the pools unknown (*ret_known false), a
+ * name of another spelling ("hugepages-02048kB", which would give a size
+ * twice) is left out, a bad counter is that count unknown. */
+static int read_pools(hostcaps_memory *mem, hostcaps_reader *r, const char *dir, hostcaps_memory_cell *c,
+                      bool *ret_known) {
+        char **names = NULL;
+        size_t n_names = 0, allocated = 0;
+        int e = hostcaps_read_dir(r, dir, &names, &n_names);
+
+        *ret_known = e >= 0 || e == -ENOENT || e == -ENOTDIR;
+        if (e < 0)
+                return hostcaps_optional(&mem->obj, e);
+        for (size_t i = 0; i < n_names && e >= 0; i++) {
+                const char *s = startswith(names[i], "hugepages-");
+                char canonical[64];
+                unsigned long long kib;
+                char *end;
+                if (!s)
+                        continue;
+                errno = 0;
+                kib = strtoull(s, &end, 10);
+                snprintf(canonical, sizeof(canonical), "hugepages-%llukB", kib);
+                if (errno || !isdigit((unsigned char)*s) || kib == 0 || strcmp(names[i], canonical) != 0) {
+                        e = hostcaps_optional(&mem->obj,
+                                              hostcaps_error(EINVAL, "%s/%s: not a hugepage size", dir, names[i]));
+                        continue;
+                }
+                if ((e = GROW(c->huge, allocated, c->n_huge + 1)) < 0)
+                        break;
+                hostcaps_memory_pages *p = &c->huge[c->n_huge++];
+                uint64_t limit = c->has_total ? c->total_kib / kib : UINT32_MAX;
+                *p = (hostcaps_memory_pages){.size_kib = kib};
+                /* free_hugepages may exceed nr_hugepages: the free count includes
+                 * surplus pages reserved by an overcommitted mapping, and
+                 * nr_hugepages counts only the persistent pool. */
+                e = read_count(mem, r, dir, names[i], "nr_hugepages", kib, limit, &p->total);
+                if (e >= 0)
+                        e = read_count(mem, r, dir, names[i], "free_hugepages", kib, limit, &p->free);
+        }
+        hostcaps_strv_free(names);
+        if (e >= 0 && c->n_huge > 1)
+                qsort(c->huge, c->n_huge, sizeof(*c->huge), cmp_pages);
+        return e;
+}
+
+/* nodeN/meminfo, or proc/meminfo for the synthetic cell (node < 0), and the
+ * pools. */
+static int read_cell(hostcaps_memory *mem, hostcaps_reader *r, int node, hostcaps_memory_cell *c) {
+        char dir[96];
+        bool pools_known;
+        int e = read_meminfo(mem, r, node, c);
         if (e < 0)
                 return e;
         if (node >= 0)
                 snprintf(dir, sizeof(dir), NODE_DIR "/node%d/hugepages", node);
         else
                 snprintf(dir, sizeof(dir), "sys/kernel/mm/hugepages");
-        if ((e = hostcaps_numa_read_hugepages(r, dir, &c->huge, &c->n_huge)) < 0)
+        if ((e = read_pools(mem, r, dir, c, &pools_known)) < 0)
                 return e;
-        /* A pool cannot hold more than the node's memory (the kernel counts
-         * the pools in MemTotal); without meminfo, no count fits libvirt's
-         * 32-bit <pages> beyond 2^32 - 1. */
-        for (size_t k = 0; k < c->n_huge; k++) {
-                uint64_t limit = c->has_total ? c->total_kib / c->huge[k].size_kib : UINT32_MAX;
-                static const char *const files[] = {"nr_hugepages", "free_hugepages"};
-                uint64_t counts[] = {c->huge[k].total, c->huge[k].free};
-                for (size_t f = 0; f < ELEMENTSOF(files); f++)
-                        if (counts[f] > limit)
-                                return hostcaps_error(ERANGE, "%s/hugepages-%llukB/%s: %llu pages of %llu kB exceed %s",
-                                                      dir, (unsigned long long) c->huge[k].size_kib, files[f],
-                                                      (unsigned long long) counts[f],
-                                                      (unsigned long long) c->huge[k].size_kib,
-                                                      c->has_total ? "the node's MemTotal" : "any machine's memory");
-        }
         c->huge_free_known = true;
-        if (c->has_total)
-                count_base_pages(c, base_kib);
+        if (c->has_total && pools_known)
+                count_base_pages(c, mem->base_page_kib);
         return 0;
 }
 
+/* Required: the node list (its absence is a kernel without NUMA: one
+ * synthetic cell). Everything per cell is optional. */
 static int memory_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_memory *mem) {
         _cleanup_bitmap_ hostcaps_bitmap *nodes = NULL;
         size_t k = 0;
@@ -78,12 +165,11 @@ static int memory_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_memory *mem
         mem->base_page_kib = ctx->page_size >= 1024 ? ctx->page_size / 1024 : 4;
         e = hostcaps_numa_read_nodes(ctx->reader, &nodes);
         if (e == -ENOENT || (e >= 0 && hostcaps_bitmap_is_empty(nodes))) {
-                hostcaps_error_reset();
                 mem->synthetic = true;
                 if (!(mem->cells = calloc(1, sizeof(hostcaps_memory_cell))))
                         return -ENOMEM;
                 mem->n_cells = 1;
-                return read_cell(ctx->reader, -1, mem->base_page_kib, &mem->cells[0]);
+                return read_cell(mem, ctx->reader, -1, &mem->cells[0]);
         }
         if (e < 0)
                 return e;
@@ -93,7 +179,7 @@ static int memory_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_memory *mem
                 hostcaps_memory_cell *c = &mem->cells[k];
                 c->id = (unsigned)id;
                 mem->n_cells = ++k;
-                if ((e = read_cell(ctx->reader, id, mem->base_page_kib, c)) < 0)
+                if ((e = read_cell(mem, ctx->reader, id, c)) < 0)
                         return e;
         }
         return 0;
@@ -131,29 +217,28 @@ static const hostcaps_memory_cell *find_cell(const hostcaps_memory *mem, unsigne
         return NULL;
 }
 
-static int xml_pages(hostcaps_xml *x, uint64_t size_kib, uint64_t count) {
-        int e;
-        if ((e = hostcaps_xml_start(x, "pages")) < 0 || (e = hostcaps_xml_attr(x, "unit", "KiB")) < 0 ||
-            (e = hostcaps_xml_attrf(x, "size", "%llu", (unsigned long long)size_kib)) < 0)
-                return e;
-        if ((e = hostcaps_xml_contentf(x, "%llu", (unsigned long long)count)) < 0)
-                return e;
-        return hostcaps_xml_end(x);
+/* The writer's failure is sticky and checked once per document. */
+static void xml_pages(hostcaps_xml *x, uint64_t size_kib, uint64_t count) {
+        hostcaps_xml_start(x, "pages");
+        hostcaps_xml_attr(x, "unit", "KiB");
+        hostcaps_xml_attrf(x, "size", "%llu", (unsigned long long)size_kib);
+        hostcaps_xml_contentf(x, "%llu", (unsigned long long)count);
+        hostcaps_xml_end(x);
 }
 
 /* <pages unit='KiB' size='4'>N</pages>, then one per hugepage size,
- * ascending, as libvirt prints them inside a <cell>. */
+ * ascending, as libvirt prints them inside a <cell>. Unknown counts are
+ * left out, as libvirt leaves out what it does not know. */
 static int memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell_id) {
         const hostcaps_memory *mem = (const hostcaps_memory *)o;
         const hostcaps_memory_cell *c = find_cell(mem, cell_id);
-        int e;
         if (!c)
                 return 0;
-        if (c->has_base && (e = xml_pages(x, mem->base_page_kib, c->base_total)) < 0)
-                return e;
+        if (c->has_base)
+                xml_pages(x, mem->base_page_kib, c->base_total);
         for (size_t k = 0; k < c->n_huge; k++)
-                if ((e = xml_pages(x, c->huge[k].size_kib, c->huge[k].total)) < 0)
-                        return e;
+                if (c->huge[k].total != COUNT_UNKNOWN)
+                        xml_pages(x, c->huge[k].size_kib, c->huge[k].total);
         return 0;
 }
 
@@ -164,73 +249,73 @@ static int memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsi
  * and distances asks for the NUMA section too. */
 static int memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_memory *mem = (const hostcaps_memory *)o;
-        int e;
         if (region != HOSTCAPS_XML_TOPOLOGY || hostcaps_xml_has_section(x, HOSTCAPS_SECTION_NUMA))
                 return 0;
-        if ((e = hostcaps_xml_start(x, "topology")) < 0 || (e = hostcaps_xml_start(x, "cells")) < 0 ||
-            (e = hostcaps_xml_attrf(x, "num", "%zu", mem->n_cells)) < 0)
-                return e;
+        hostcaps_xml_start(x, "topology");
+        hostcaps_xml_start(x, "cells");
+        hostcaps_xml_attrf(x, "num", "%zu", mem->n_cells);
         for (size_t i = 0; i < mem->n_cells; i++) {
                 const hostcaps_memory_cell *c = &mem->cells[i];
-                if ((e = hostcaps_xml_start(x, "cell")) < 0 ||
-                    (e = hostcaps_xml_attrf(x, "id", "%u", c->id)) < 0)
-                        return e;
+                hostcaps_xml_start(x, "cell");
+                hostcaps_xml_attrf(x, "id", "%u", c->id);
                 if (c->has_total) {
-                        if ((e = hostcaps_xml_start(x, "memory")) < 0 ||
-                            (e = hostcaps_xml_attr(x, "unit", "KiB")) < 0)
-                                return e;
-                        if ((e = hostcaps_xml_contentf(x, "%llu", (unsigned long long)c->total_kib)) < 0)
-                                return e;
-                        if ((e = hostcaps_xml_end(x)) < 0)
-                                return e;
+                        hostcaps_xml_start(x, "memory");
+                        hostcaps_xml_attr(x, "unit", "KiB");
+                        hostcaps_xml_contentf(x, "%llu", (unsigned long long)c->total_kib);
+                        hostcaps_xml_end(x);
                 }
-                if ((e = memory_xml_cell_pages(x, o, c->id)) < 0 || (e = hostcaps_xml_end(x)) < 0)
-                        return e;
+                memory_xml_cell_pages(x, o, c->id);
+                hostcaps_xml_end(x);
         }
-        if ((e = hostcaps_xml_end(x)) < 0)
-                return e;
-        return hostcaps_xml_end(x);
+        hostcaps_xml_end(x);
+        hostcaps_xml_end(x);
+        return 0;
 }
 
-static struct json_object *json_pages(uint64_t size_kib, uint64_t total, bool has_free, uint64_t free_pages) {
+static struct json_object *json_pages(int *e, uint64_t size_kib, uint64_t total, bool has_free,
+                                      uint64_t free_pages) {
         struct json_object *p = json_object_new_object();
-        json_object_object_add(p, "size_kib", json_object_new_int64((int64_t)size_kib));
-        json_object_object_add(p, "total", json_object_new_int64((int64_t)total));
-        json_object_object_add(p, "free", has_free ? json_object_new_int64((int64_t)free_pages) : NULL);
+        hostcaps_json_set_u64(e, p, "size_kib", true, size_kib);
+        hostcaps_json_set_u64(e, p, "total", total != COUNT_UNKNOWN, total);
+        hostcaps_json_set_u64(e, p, "free", has_free && free_pages != COUNT_UNKNOWN, free_pages);
         return p;
 }
 
 static int memory_json(struct json_object *root, const hostcaps_object *o) {
         const hostcaps_memory *mem = (const hostcaps_memory *)o;
         struct json_object *j = json_object_new_object(), *cells = json_object_new_array();
-        if (!j || !cells) {
-                json_object_put(j);
-                json_object_put(cells);
-                return -ENOMEM;
-        }
-        json_object_object_add(j, "synthetic", json_object_new_boolean(mem->synthetic));
-        json_object_object_add(j, "base_page_kib", json_object_new_int64((int64_t)mem->base_page_kib));
+        int e = 0;
+
+        hostcaps_json_set(&e, j, "synthetic", json_object_new_boolean(mem->synthetic));
+        hostcaps_json_set_u64(&e, j, "base_page_kib", true, mem->base_page_kib);
         for (size_t i = 0; i < mem->n_cells; i++) {
                 const hostcaps_memory_cell *c = &mem->cells[i];
                 struct json_object *cj = json_object_new_object(), *pages = json_object_new_array();
-                json_object_object_add(cj, "id", json_object_new_int64(c->id));
-                json_object_object_add(cj, "total_kib",
-                                       c->has_total ? json_object_new_int64((int64_t)c->total_kib) : NULL);
-                json_object_object_add(cj, "free_kib",
-                                       c->has_free ? json_object_new_int64((int64_t)c->free_kib) : NULL);
+                hostcaps_json_set_u64(&e, cj, "id", true, c->id);
+                hostcaps_json_set_u64(&e, cj, "total_kib", c->has_total, c->total_kib);
+                hostcaps_json_set_u64(&e, cj, "free_kib", c->has_free, c->free_kib);
                 /* The base page first, as libvirt counts it; then the hugepage pools. */
                 if (c->has_base)
-                        json_object_array_add(pages, json_pages(mem->base_page_kib, c->base_total,
-                                                                c->has_free, c->base_free));
+                        hostcaps_json_append(&e, pages,
+                                             json_pages(&e, mem->base_page_kib, c->base_total, c->has_free,
+                                                        c->base_free));
                 for (size_t k = 0; k < c->n_huge; k++)
-                        json_object_array_add(pages, json_pages(c->huge[k].size_kib, c->huge[k].total,
-                                                                c->huge_free_known, c->huge[k].free));
-                json_object_object_add(cj, "pages", pages);
-                json_object_array_add(cells, cj);
+                        hostcaps_json_append(&e, pages,
+                                             json_pages(&e, c->huge[k].size_kib, c->huge[k].total,
+                                                        c->huge_free_known, c->huge[k].free));
+                hostcaps_json_set(&e, cj, "pages", pages);
+                hostcaps_json_append(&e, cells, cj);
         }
-        json_object_object_add(j, "cells", cells);
-        json_object_object_add(root, "memory", j);
-        return 0;
+        hostcaps_json_set(&e, j, "cells", cells);
+        hostcaps_json_set(&e, root, "memory", j);
+        return e;
+}
+
+static const char *count_text(char *buf, size_t size, uint64_t n) {
+        if (n == COUNT_UNKNOWN)
+                return "unknown";
+        snprintf(buf, size, "%llu", (unsigned long long)n);
+        return buf;
 }
 
 static int memory_text(hostcaps_buf *b, const hostcaps_object *o) {
@@ -255,12 +340,10 @@ static int memory_text(hostcaps_buf *b, const hostcaps_object *o) {
                                 snprintf(t, sizeof(t), "%lluM", (unsigned long long)(kib >> 10));
                         else
                                 snprintf(t, sizeof(t), "%lluK", (unsigned long long)kib);
-                        hostcaps_buf_printf(b, "%s %s: %llu/", k ? "," : "", t,
-                                            (unsigned long long)c->huge[k].total);
-                        if (c->huge_free_known)
-                                hostcaps_buf_printf(b, "%llu", (unsigned long long)c->huge[k].free);
-                        else
-                                hostcaps_buf_puts(b, "?");
+                        hostcaps_buf_printf(b, "%s %s: %s/", k ? "," : "", t,
+                                            count_text(f, sizeof(f), c->huge[k].total));
+                        /* A loaded document has no free counts. */
+                        hostcaps_buf_puts(b, c->huge_free_known ? count_text(f, sizeof(f), c->huge[k].free) : "?");
                 }
                 hostcaps_buf_puts(b, c->n_huge ? "\n" : " none\n");
         }
@@ -286,12 +369,29 @@ static uint64_t doc_base_page_kib(const hostcaps_doc_ctx *d, xmlNodePtr cells) {
         return best ? best : 4;
 }
 
+typedef struct doc_pages {
+        uint64_t size_kib, count;
+        xmlNodePtr node;
+        size_t at; /* document order */
+} doc_pages;
+
+/* By size, then in document order (the later of two is the one refused). */
+static int cmp_doc_pages(const void *a, const void *b) {
+        const doc_pages *x = a, *y = b;
+        if (x->size_kib != y->size_kib)
+                return x->size_kib < y->size_kib ? -1 : 1;
+        return x->at < y->at ? -1 : x->at > y->at;
+}
+
 /* One <cell>: <memory unit='KiB'>N</memory> and <pages unit='KiB' size='S'>N</pages>.
- * A document has totals only: free memory and free pages are unknown. */
+ * A document has totals only: free memory and free pages are unknown. The
+ * sizes are sorted once, so that a size given twice is found in one pass
+ * (a hostile document may hold 50 000 <pages> in a cell). */
 static int cell_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr n, uint64_t base_kib,
                          hostcaps_memory_cell *c) {
         xmlNodePtr m = hostcaps_xml_child(n, "memory");
-        size_t allocated = 0;
+        _cleanup_free_ doc_pages *pages = NULL;
+        size_t n_pages = 0, allocated = 0;
         uint64_t bytes;
         int e;
 
@@ -305,35 +405,38 @@ static int cell_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr n, uint64_t base_
         }
         XML_FOREACH_CHILD(p, n, "pages") {
                 _cleanup_free_ char *text = NULL;
-                uint64_t size_kib, count;
+                uint64_t count;
                 if ((e = hostcaps_xml_prop_size(d, p, "size", "unit", 1024, true, &bytes)) < 0)
                         return e;
-                size_kib = bytes / 1024;
+                if (bytes / 1024 == 0)
+                        return hostcaps_xml_error(d, p, "<pages> of size 0");
                 if ((e = hostcaps_xml_text_content(d, p, &text)) < 0)
                         return e;
-                if (hostcaps_parse_u64(text, &count) < 0)
+                /* UINT64_MAX stands for an unknown count. */
+                if (hostcaps_parse_u64(text, &count) < 0 || count == COUNT_UNKNOWN)
                         return hostcaps_xml_error(d, p, "<pages>: invalid count '%.32s'", text);
-                bool dup = size_kib == 0 || (size_kib == base_kib && c->has_base);
-                for (size_t k = 0; k < c->n_huge; k++)
-                        dup = dup || c->huge[k].size_kib == size_kib;
-                if (dup)
-                        return hostcaps_xml_error(d, p, "<pages> of size %llu KiB again, or of size 0",
-                                                  (unsigned long long)size_kib);
-                if (size_kib == base_kib) {
-                        c->base_total = count;
-                        c->has_base = true;
-                        continue;
-                }
-                if (GROW(c->huge, allocated, c->n_huge + 1) < 0)
+                if (GROW(pages, allocated, n_pages + 1) < 0)
                         return -ENOMEM;
-                c->huge[c->n_huge++] = (hostcaps_memory_pages){.size_kib = size_kib, .total = count};
+                pages[n_pages] = (doc_pages){bytes / 1024, count, p, n_pages};
+                n_pages++;
         }
-        for (size_t a = 1; a < c->n_huge; a++) /* ascending, as a probe has them */
-                for (size_t b = a; b > 0 && c->huge[b - 1].size_kib > c->huge[b].size_kib; b--) {
-                        hostcaps_memory_pages t = c->huge[b];
-                        c->huge[b] = c->huge[b - 1];
-                        c->huge[b - 1] = t;
-                }
+        if (n_pages > 1)
+                qsort(pages, n_pages, sizeof(*pages), cmp_doc_pages);
+        for (size_t i = 1; i < n_pages; i++)
+                if (pages[i].size_kib == pages[i - 1].size_kib)
+                        return hostcaps_xml_error(d, pages[i].node, "<pages> of size %llu KiB again",
+                                                  (unsigned long long)pages[i].size_kib);
+        /* Ascending, as a probe has them; the base page apart. */
+        if (n_pages && !(c->huge = calloc(n_pages, sizeof(*c->huge))))
+                return -ENOMEM;
+        for (size_t i = 0; i < n_pages; i++) {
+                if (pages[i].size_kib == base_kib) {
+                        c->base_total = pages[i].count;
+                        c->has_base = true;
+                } else
+                        c->huge[c->n_huge++] = (hostcaps_memory_pages){.size_kib = pages[i].size_kib,
+                                                                        .total = pages[i].count};
+        }
         return 0;
 }
 
@@ -456,7 +559,8 @@ HOSTCAPS_EXPORT int hostcaps_memory_cell_hugepages(const hostcaps_memory *mem, s
         const hostcaps_memory_cell *c = cell(mem, i);
         if (!c || k >= c->n_huge)
                 return -EINVAL;
-        if (ret_free && !c->huge_free_known)
+        if ((ret_total && c->huge[k].total == COUNT_UNKNOWN) ||
+            (ret_free && (!c->huge_free_known || c->huge[k].free == COUNT_UNKNOWN)))
                 return -ENODATA;
         if (ret_size_kib)
                 *ret_size_kib = c->huge[k].size_kib;
