@@ -50,12 +50,19 @@
 #define DLOPEN_LIBCPUID ""
 #endif
 
+/* Only where src/hwloc/hwloc.c is built (hwloc's headers were found). */
+#ifdef HOSTCAPS_SONAME_HWLOC
+#define DLOPEN_HWLOC                                                                               \
+        "," DLOPEN_ENTRY("hwloc", "hwloc XML topologies as a source (hostcaps_node_open_hwloc, --from-hwloc)", \
+                         "recommended", HOSTCAPS_SONAME_HWLOC)
+#else
+#define DLOPEN_HWLOC ""
+#endif
+
 DLOPEN_NOTE(hostcaps_dlopen_note,
             "[" DLOPEN_ENTRY("libxml2",
                              "reading XML: libvirt's CPU map (CPU model names), saved capabilities "
                              "documents, CPUID dumps in libvirt's format",
                              "required", HOSTCAPS_SONAME_LIBXML2) ","
             DLOPEN_ENTRY("json-c", "JSON output (HOSTCAPS_FORMAT_JSON, hostcaps -f json)", "required",
-                         HOSTCAPS_SONAME_JSONC) DLOPEN_LIBCPUID ","
-            DLOPEN_ENTRY("hwloc", "hwloc XML topologies as a source (hostcaps_node_open_hwloc, --from-hwloc)",
-                         "recommended", HOSTCAPS_SONAME_HWLOC) "]");
+                         HOSTCAPS_SONAME_JSONC) DLOPEN_LIBCPUID DLOPEN_HWLOC "]");
