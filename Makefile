@@ -54,11 +54,12 @@ test: test-deps
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	cd $(BUILD_DIR) && ctest --output-on-failure -j 1
 
-# Installs what is built (building what is missing), never packages. The
+# Installs the library, the tool and the pages (building what is missing:
+# no test or benchmark), never packages. The
 # tool carries a RUNPATH to the library ($$ORIGIN/../lib...) wherever PREFIX
 # is, so no ldconfig or LD_LIBRARY_PATH is needed to run it.
 install: $(BUILD_DIR)/CMakeCache.txt
-	cmake --build $(BUILD_DIR) -j $(JOBS)
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target hostcaps-tool hostcaps-man3
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 bench: build
