@@ -79,8 +79,9 @@ page() { # header-file page-name title-line
         ' "$1"
 }
 
-names() { # the functions a header declares
-        sed -n 's/.*HOSTCAPS_EXPORT[^(]*[ *]\(hostcaps_[a-z0-9_]*\) *(.*/\1/p' "$1"
+names() { # the functions a header declares (tests/abi.sh reads them the same way)
+        sed -e '/^ *#/d' -e 's://.*$::' "$1" | tr '\n' ' ' | sed -e 's:/\*\([^*]\|\*[^/]\)*\*/::g' | tr ';{}' '\n\n\n' |
+                sed -n 's/^ *HOSTCAPS_EXPORT [^(]*[ *]\(hostcaps_[a-z0-9_]*\) *(.*/\1/p'
 }
 
 for h in "$inc"/hostcaps/*.h; do
