@@ -1,22 +1,41 @@
 #!/bin/sh
-# Install the Debian packages hostcaps needs to build, test and benchmark,
-# when any is missing. Idempotent: does nothing when all are installed.
+# Install the Debian packages of the named sets, when any is missing.
+# Idempotent: does nothing (and needs no root) when all are installed.
+#
+#   install-deps.sh [SET...]     SET: build (the default), test, reliability, package
+#
+# make run and make build need `build`; make test `build test`; the
+# reliability targets `build test reliability`; make deb `build package`.
 set -eu
 
-# Build: compiler, CMake, pkg-config and the libraries' development files.
-BUILD="gcc make cmake pkg-config libxml2-dev libjson-c-dev libcpuid-dev libhwloc-dev libnuma-dev"
-# Tests: Criterion; libvirt0 for its schemas and cpu_map; second opinions
-# (lscpu is in util-linux, lstopo in hwloc, numactl, xmllint, cpuid_tool).
-TEST="libcriterion-dev libvirt0 libxml2-utils hwloc numactl util-linux cpuidtool strace python3-jsonschema"
-EXTRA="${HOSTCAPS_EXTRA_PACKAGES:-}"
-# With the argument "reliability" (make sanitize, tsan, memcheck, fuzz):
-# valgrind, and clang with its libFuzzer runtime (gcc brings ASan, UBSan, TSan).
-if [ "${1:-}" = reliability ]; then
-        EXTRA="$EXTRA valgrind clang libclang-rt-dev"
-fi
+# build: compiler, CMake, pkg-config and the headers of what the library
+# dlopen()s (libhwloc-dev is optional: without it --from-hwloc is left out).
+BUILD="gcc make cmake pkg-config libxml2-dev libjson-c-dev libcpuid-dev libhwloc-dev"
+# test: Criterion; libvirt0 for its schemas and cpu_map; libnuma for the NUMA
+# placement example; second opinions and checkers (lscpu is in util-linux,
+# lstopo in hwloc, numactl, xmllint, cpuid_tool, strace, python3-jsonschema),
+# man-db for the section-3 pages' check.
+TEST="libcriterion-dev libvirt0 libnuma-dev libxml2-utils hwloc numactl util-linux cpuidtool strace python3-jsonschema man-db"
+# reliability (make sanitize, tsan, memcheck, fuzz): valgrind, and clang with
+# its libFuzzer runtime (gcc brings ASan, UBSan, TSan).
+RELIABILITY="valgrind clang libclang-rt-dev"
+# package (make deb): what dpkg-buildpackage and lintian need beside `build`.
+PACKAGE="debhelper dpkg-dev fakeroot lintian"
+
+[ $# -gt 0 ] || set -- build
+want="${HOSTCAPS_EXTRA_PACKAGES:-}"
+for set in "$@"; do
+        case "$set" in
+        build) want="$want $BUILD" ;;
+        test) want="$want $TEST" ;;
+        reliability) want="$want $RELIABILITY" ;;
+        package) want="$want $PACKAGE" ;;
+        *) echo "install-deps.sh: unknown set '$set' (build, test, reliability, package)" >&2; exit 2 ;;
+        esac
+done
 
 missing=""
-for p in $BUILD $TEST $EXTRA; do
+for p in $want; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
                 missing="$missing $p"
         fi

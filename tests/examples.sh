@@ -15,8 +15,8 @@ export PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 pkg-config --exists hostcaps || { echo "FAIL: pkg-config does not find the installed hostcaps"; exit 1; }
-# Requires.private must name the implementation's dependencies.
-pkg-config --print-requires-private hostcaps | grep -q libxml-2.0 || { echo "FAIL: hostcaps.pc lacks Requires.private"; exit 1; }
+# The library dlopen()s its dependencies: hostcaps.pc must not require them.
+[ -z "$(pkg-config --print-requires-private hostcaps)" ] || { echo "FAIL: hostcaps.pc has Requires.private"; exit 1; }
 [ -f "$libdir/cmake/hostcaps/hostcapsConfig.cmake" ] || { echo "FAIL: CMake package not installed"; exit 1; }
 [ -x "$prefix/bin/hostcaps" ] || { echo "FAIL: the tool is not installed"; exit 1; }
 
