@@ -349,10 +349,13 @@ Test(policy, page_size_once) {
         free(xml);
 }
 
-/* A recorded arch is the CPU section's arch whole, as the document's. */
+/* A recorded arch is the CPU section's arch whole, as the document's: the
+ * longest name accepted (31 characters) is never cut, a longer one is
+ * refused when the root is opened, not cut later. */
 Test(policy, long_arch_whole) {
-        static const char arch[] = "an-architecture-name-longer-than-thirty-one-characters";
+        static const char arch[] = "an_architecture_name_of_31_char";
         char meta[256];
+        _Static_assert(sizeof(arch) == 32, "31 characters");
         write_tree(root);
         snprintf(meta, sizeof(meta), "arch=%s\npage_size=4096\n", arch);
         test_write(root, "hostcaps-snapshot.txt", meta);
@@ -361,8 +364,13 @@ Test(policy, long_arch_whole) {
         cr_assert_eq(hostcaps_node_open(&node, root, 0), 0, "%s", hostcaps_error_message());
         cr_assert_eq(hostcaps_node_get_cpu(node, 0, &cpu), 0, "%s", hostcaps_error_message());
         cr_expect_str_eq(hostcaps_cpu_arch(cpu), arch);
+        cr_expect_str_eq(hostcaps_node_arch(node), arch);
         hostcaps_cpu_unref(cpu);
         hostcaps_node_unref(node);
+        node = NULL;
+        test_write(root, "hostcaps-snapshot.txt", "arch=an_architecture_name_longer_than_31\n");
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), -EINVAL);
+        cr_assert(strstr(hostcaps_error_message(), "invalid arch"), "%s", hostcaps_error_message());
 }
 
 /* A document of `n` <feature> or <pages> between `head` and `tail`: names
