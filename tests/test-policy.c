@@ -4,6 +4,7 @@
  * unknown (null in JSON, left out of XML, "unknown" in text, a reason in
  * the typed API) and nothing else; the recorded real machines read whole;
  * and the inputs issue 19 found wrong or slow in these sections. */
+#include <errno.h>
 #include <json-c/json.h>
 #include <time.h>
 #include <unistd.h>
