@@ -43,6 +43,28 @@ static const char *numa_error(void) {
         return hostcaps_error_message();
 }
 
+/* The read policy for an optional value: probing `root` succeeds, and the
+ * reasons (joined by newlines) say what is unknown and why. */
+static char reasons_buf[4096];
+static const char *numa_reasons(hostcaps_numa **ret) {
+        hostcaps_node *node = NULL;
+        hostcaps_numa *numa = NULL;
+        size_t used = 0;
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        cr_assert_eq(hostcaps_node_get_numa(node, 0, &numa), 0, "an optional value failed the section: %s",
+                     hostcaps_error_message());
+        reasons_buf[0] = '\0';
+        for (size_t i = 0; i < hostcaps_numa_n_unknown(numa); i++)
+                used += (size_t) snprintf(reasons_buf + used, sizeof(reasons_buf) - used, "%s\n",
+                                          hostcaps_numa_unknown_reason(numa, i));
+        if (ret)
+                *ret = numa;
+        else
+                hostcaps_numa_unref(numa);
+        hostcaps_node_unref(node);
+        return reasons_buf;
+}
+
 static char *doc_of(hostcaps_node *node, unsigned sections, hostcaps_format format) {
         char *doc = NULL;
         cr_assert_eq(hostcaps_node_get_capabilities(node, sections, 0, format, &doc), 0, "%s",
@@ -213,12 +235,14 @@ Test(numa, two_sockets_xml_json_text) {
                        "          <distances>\n            <sibling id='0' value='10'/>\n"
                        "            <sibling id='1' value='21'/>\n            <sibling id='3' value='17'/>\n"
                        "          </distances>\n          <cpus num='4'>\n"
-                       "            <cpu id='0' socket_id='0' die_id='0' core_id='0' siblings='0,4'/>\n"),
+                       "            <cpu id='0' socket_id='0' die_id='0' cluster_id='0' core_id='0' siblings='0,4'/>\n"),
                 "%s", xml);
-        cr_expect(strstr(xml, "<cpu id='2' socket_id='1' die_id='0' core_id='0' siblings='2'/>"), "%s", xml);
+        cr_expect(strstr(xml, "<cpu id='2' socket_id='1' die_id='0' cluster_id='8' core_id='0' siblings='2'/>"), "%s", xml);
         cr_expect(strstr(xml, "<cell id='3'>\n          <memory unit='KiB'>67108864</memory>"), "%s", xml);
         cr_expect(strstr(xml, "<cpus num='0'/>"), "the memory-only cell has an empty <cpus>:\n%s", xml);
-        cr_expect_null(strstr(xml, "cluster_id"), "libvirt 9.0's schema has no cluster_id");
+        /* libvirt 9.1 prints cluster_id on every <cpu>: 0 without the file. */
+        cr_expect(strstr(xml, "<cpu id='4' socket_id='0' die_id='0' cluster_id='0' core_id='0' siblings='0,4'/>"),
+                  "%s", xml);
         cr_expect_null(strstr(xml, "<pages"), "pages belong to the memory section");
         if (test_have_schema())
                 test_assert_valid_capabilities(xml);
@@ -285,7 +309,7 @@ Test(numa, no_numa_in_kernel) {
 
         char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
         cr_expect(strstr(xml, "<cells num='1'>"), "%s", xml);
-        cr_expect(strstr(xml, "<cpu id='1' socket_id='5' die_id='0' core_id='1' siblings='1'/>"), "%s", xml);
+        cr_expect(strstr(xml, "<cpu id='1' socket_id='5' die_id='0' cluster_id='0' core_id='1' siblings='1'/>"), "%s", xml);
         cr_expect_null(strstr(xml, "<distances>"));
         if (test_have_schema())
                 test_assert_valid_capabilities(xml);
@@ -313,54 +337,97 @@ Test(numa, unrecorded_memory_and_distances) {
 
 /* ---- bad input: errors name the file and the value --------------------- */
 
+/* A cell's memory is optional: a bad meminfo makes that cell's memory
+ * unknown, with the file and the value in the reason. */
 Test(numa, bad_meminfo) {
+        hostcaps_numa *numa = NULL;
+        uint64_t kib;
         write_two_sockets(root);
         test_write(root, "sys/devices/system/node/node1/meminfo",
                    "Node 1 MemTotal:       lots kB\nNode 1 MemFree:        1 kB\n");
-        const char *m = numa_error();
+        const char *m = numa_reasons(&numa);
         cr_expect(strstr(m, "sys/devices/system/node/node1/meminfo") && strstr(m, "lots"), "%s", m);
+        cr_expect_eq(hostcaps_numa_cell_memory(numa, 1, &kib), -ENODATA);
+        cr_expect_eq(hostcaps_numa_cell_memory(numa, 0, &kib), 0, "only node 1's memory is unknown");
+        cr_expect_eq(hostcaps_numa_distance(numa, 0, 1), 21);
+        hostcaps_numa_unref(numa);
 
         test_write(root, "sys/devices/system/node/node1/meminfo", "Node 0 MemTotal:       1 kB\n");
-        m = numa_error();
+        m = numa_reasons(NULL);
         cr_expect(strstr(m, "node1/meminfo") && strstr(m, "Node 0"), "%s", m);
 
+        /* MemTotal alone (old kernels): the NUMA section needs no MemFree. */
+        test_write(root, "sys/devices/system/node/node1/meminfo", "Node 1 MemTotal:       1 kB\n");
+        m = numa_reasons(&numa);
+        cr_expect_str_eq(m, "");
+        cr_expect_eq(hostcaps_numa_cell_memory(numa, 1, &kib), 0);
+        cr_expect_eq(kib, 1);
+        hostcaps_numa_unref(numa);
+
         test_write(root, "sys/devices/system/node/node1/meminfo", "Node 1 MemFree:       1 kB\n");
-        m = numa_error();
+        m = numa_reasons(NULL);
         cr_expect(strstr(m, "node1/meminfo") && strstr(m, "MemTotal"), "%s", m);
 }
 
+/* Distances are optional as a matrix: a row that fits neither the online
+ * nor the possible nodes, a malformed or out-of-range value (libvirt's
+ * schema: 10-255), or a row missing where others exist make every distance
+ * unknown, never the section. */
 Test(numa, bad_distance) {
-        write_two_sockets(root);
-        test_write(root, "sys/devices/system/node/node1/distance", "21 10\n");
-        const char *m = numa_error();
-        cr_expect(strstr(m, "sys/devices/system/node/node1/distance") && strstr(m, "2 distances for 3"), "%s",
-                  m);
-
-        test_write(root, "sys/devices/system/node/node1/distance", "21 ten 28\n");
-        m = numa_error();
-        cr_expect(strstr(m, "node1/distance") && strstr(m, "'ten'"), "%s", m);
+        static const struct {
+                const char *row, *needle;
+        } bad[] = {
+                {"21 10\n", "2 distances for 3"},
+                {"21 ten 28\n", "'ten'"},
+                {"21 0 28\n", "distance 0 out of range"},
+                {"21 10 256\n", "distance 256 out of range"},
+                {"21 10 28 30 40 50 60 70 80\n", "9 distances for 3"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                hostcaps_numa *numa = NULL;
+                uint64_t kib;
+                write_two_sockets(root);
+                test_write(root, "sys/devices/system/node/node1/distance", bad[i].row);
+                const char *m = numa_reasons(&numa);
+                cr_expect(strstr(m, "sys/devices/system/node/node1/distance") && strstr(m, bad[i].needle),
+                          "'%s': %s", bad[i].row, m);
+                cr_expect_eq(hostcaps_numa_distance(numa, 0, 0), -ENODATA);
+                cr_expect_eq(hostcaps_numa_cell_memory(numa, 1, &kib), 0);
+                cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 1), "2-3,7");
+                hostcaps_numa_unref(numa);
+        }
 
         /* The file must exist in every node when it exists in one. */
+        write_two_sockets(root);
         char *p = NULL;
         cr_assert(asprintf(&p, "%s/sys/devices/system/node/node3/distance", root) > 0);
         cr_assert_eq(unlink(p), 0);
         free(p);
-        test_write(root, "sys/devices/system/node/node1/distance", "21 10 28\n");
-        m = numa_error();
+        const char *m = numa_reasons(NULL);
         cr_expect(strstr(m, "node3/distance") && strstr(m, "missing"), "%s", m);
 }
 
-Test(numa, bad_cpulist) {
+/* One value per possible node (node/possible 0-7 here: 8 values) is mapped
+ * to the online nodes, as a kernel with an offline node writes it. */
+Test(numa, distance_row_per_possible_node) {
+        hostcaps_numa *numa = NULL;
         write_two_sockets(root);
-        test_write(root, "sys/devices/system/node/node1/cpulist", "7-2\n");
-        const char *m = numa_error();
-        cr_expect(strstr(m, "sys/devices/system/node/node1/cpulist") && strstr(m, "7-2") &&
-                          strstr(m, "reversed"),
-                  "%s", m);
+        test_write(root, "sys/devices/system/node/node0/distance", "10 21 99 17 99 99 99 99\n");
+        test_write(root, "sys/devices/system/node/node1/distance", "21 10 99 28 99 99 99 99\n");
+        test_write(root, "sys/devices/system/node/node3/distance", "17 30 99 10 99 99 99 99\n");
+        cr_expect_str_eq(numa_reasons(&numa), "");
+        cr_expect_eq(hostcaps_numa_distance(numa, 0, 2), 17);
+        cr_expect_eq(hostcaps_numa_distance(numa, 1, 2), 28);
+        cr_expect_eq(hostcaps_numa_distance(numa, 2, 1), 30);
+        cr_expect_eq(hostcaps_numa_distance(numa, 2, 2), 10);
+        hostcaps_numa_unref(numa);
+}
 
+Test(numa, bad_cpulist) {
+        /* Required: the online nodes and the topology of the online CPUs. */
         write_two_sockets(root);
         test_write(root, "sys/devices/system/node/online", "0-1,3-\n");
-        m = numa_error();
+        const char *m = numa_error();
         cr_expect(strstr(m, "sys/devices/system/node/online") && strstr(m, "0-1,3-"), "%s", m);
 
         write_two_sockets(root);
@@ -368,24 +435,84 @@ Test(numa, bad_cpulist) {
         m = numa_error();
         cr_expect(strstr(m, "cpu3/topology/thread_siblings_list") && strstr(m, "2-1"), "%s", m);
 
+        /* Optional: a node's CPUs (the cell has none then), the process view. */
+        hostcaps_numa *numa = NULL;
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/node/node1/cpulist", "7-2\n");
+        m = numa_reasons(&numa);
+        cr_expect(strstr(m, "sys/devices/system/node/node1/cpulist") && strstr(m, "7-2") && strstr(m, "reversed"),
+                  "%s", m);
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 1), "");
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 0), "0-1,4-5");
+        cr_expect_eq(hostcaps_numa_distance(numa, 0, 1), 21);
+        hostcaps_numa_unref(numa);
+
         write_two_sockets(root);
         test_write(root, "proc/self/status", "Cpus_allowed_list:\t3-1\nMems_allowed_list:\t0\n");
-        m = numa_error();
-        cr_expect(strstr(m, "proc/self/status") && strstr(m, "Cpus_allowed_list") && strstr(m, "3-1"), "%s",
-                  m);
+        m = numa_reasons(&numa);
+        cr_expect(strstr(m, "proc/self/status") && strstr(m, "Cpus_allowed_list") && strstr(m, "3-1"), "%s", m);
+        cr_expect_null(hostcaps_numa_allowed_cpus(numa));
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 1), "2-3,7");
+        hostcaps_numa_unref(numa);
 
         test_write(root, "proc/self/status", "Cpus_allowed_list:\t1\n");
-        m = numa_error();
+        m = numa_reasons(NULL);
         cr_expect(strstr(m, "proc/self/status") && strstr(m, "Mems_allowed_list"), "%s", m);
 
-        /* A node directory without its CPU list. */
+        /* A node directory without its CPU list: its CPUs are unknown. */
         write_two_sockets(root);
         char *p = NULL;
         cr_assert(asprintf(&p, "%s/sys/devices/system/node/node3/cpulist", root) > 0);
         cr_assert_eq(unlink(p), 0);
         free(p);
-        m = numa_error();
+        m = numa_reasons(NULL);
         cr_expect(strstr(m, "node3") && strstr(m, "cpulist"), "%s", m);
+}
+
+/* A CPU listed by two nodes stays in the first: the document loads back. */
+Test(numa, cpu_in_two_nodes) {
+        hostcaps_numa *numa = NULL;
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/node/node1/cpulist", "1-3,7\n");
+        const char *m = numa_reasons(&numa);
+        cr_expect(strstr(m, "node1/cpulist") && strstr(m, "CPUs 1 "), "%s", m);
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 0), "0-1,4-5");
+        cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 1), "2-3,7");
+        hostcaps_numa_unref(numa);
+
+        hostcaps_node *node = NULL, *back = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_assert_eq(hostcaps_node_open_document_data(&back, xml, strlen(xml), 0), 0, "%s",
+                     hostcaps_error_message());
+        char *again = doc_of(back, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_expect_str_eq(again, xml);
+        if (test_have_schema())
+                test_assert_valid_capabilities(xml);
+        free(again);
+        free(xml);
+        hostcaps_node_unref(back);
+        hostcaps_node_unref(node);
+}
+
+/* Thread siblings that span sockets (a broken recording) never give a CPU
+ * another socket's ids. */
+Test(numa, siblings_across_sockets) {
+        hostcaps_numa *numa = NULL;
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/cpu/cpu0/topology/thread_siblings_list", "0,2,4\n");
+        test_write(root, "sys/devices/system/cpu/cpu0/topology/core_siblings_list", "0-1,4-5\n");
+        test_write(root, "sys/devices/system/cpu/cpu2/topology/core_siblings_list", "2-3,7\n");
+        test_write(root, "sys/devices/system/cpu/cpu1/topology/core_siblings_list", "0-1,4-5\n");
+        test_write(root, "sys/devices/system/cpu/cpu3/topology/core_siblings_list", "2-3,7\n");
+        numa_reasons(&numa);
+        const hostcaps_numa_cpu *c2 = hostcaps_numa_cell_cpu(numa, 1, 0);
+        cr_assert(c2);
+        cr_expect_eq(c2->id, 2);
+        cr_expect_eq(c2->socket, 1, "cpu 2 took socket %u", c2->socket);
+        cr_expect_str_eq(c2->siblings, "2");
+        assert_cpu(hostcaps_numa_cell_cpu(numa, 0, 0), 0, 0, 0, 0, "0,4");
+        hostcaps_numa_unref(numa);
 }
 
 /* ---- what a request reads ---------------------------------------------- */
@@ -397,7 +524,8 @@ static bool startswith_str(const char *s, const char *prefix) {
 static bool is_numa_file(const char *p) {
         return startswith_str(p, "sys/devices/system/node/") ||
                startswith_str(p, "sys/devices/system/cpu/online") ||
-               startswith_str(p, "sys/devices/system/cpu/present") || strcmp(p, "proc/self/status") == 0 ||
+               startswith_str(p, "sys/devices/system/cpu/present") || strcmp(p, "sys/devices/system/cpu/") == 0 ||
+               strcmp(p, "proc/self/status") == 0 ||
                strcmp(p, "proc/meminfo") == 0 ||
                (strstr(p, "sys/devices/system/cpu/cpu") && strstr(p, "/topology/")) ||
                (startswith_str(p, "sys/devices/system/cpu/cpu") && p[strlen(p) - 1] == '/');

@@ -111,6 +111,13 @@ static int put_content(hostcaps_xml *x, const char *value) {
         return w->out.failed ? -ENOMEM : 0;
 }
 
+/* A value that could not be formatted fails the document too (sticky, as
+ * the buffer's own allocation failures): callers need not check. */
+static int no_memory(hostcaps_xml *x) {
+        x->w.out.failed = true;
+        return -ENOMEM;
+}
+
 /* Values come from files of the probed root: untrusted bytes. Invalid UTF-8
  * or a control character would make the document unreadable (libxml2 writes
  * "&#1;", which no XML 1.0 parser accepts); each becomes U+FFFD. */
@@ -118,7 +125,7 @@ static int xml_write(hostcaps_xml *x, bool attribute, const char *name, const ch
         _cleanup_free_ char *clean = NULL;
         int r = hostcaps_utf8_sanitize(value, &clean);
         if (r < 0)
-                return r;
+                return no_memory(x);
         if (clean)
                 value = clean;
         if (attribute)
@@ -133,7 +140,7 @@ _printf_(4, 0) static int xml_vwrite(hostcaps_xml *x, bool attribute, const char
         _cleanup_free_ char *value = NULL;
         if (vasprintf(&value, fmt, ap) < 0) {
                 value = NULL;
-                return -ENOMEM;
+                return no_memory(x);
         }
         return xml_write(x, attribute, name, value);
 }
@@ -158,10 +165,10 @@ int hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) {
         va_end(ap);
         if (r < 0) {
                 value = NULL;
-                return -ENOMEM;
+                return no_memory(x);
         }
         if ((r = hostcaps_utf8_sanitize(value, &clean)) < 0)
-                return r;
+                return no_memory(x);
         return put_content(x, clean ? clean : value);
 }
 
