@@ -1313,6 +1313,32 @@ Test(numa, json_size_1024_nodes) {
         free(dir);
 }
 
+/* What real kernels and recorders write (tests/gen's quirks), each alone
+ * and all together: the same cells, CPUs, ids and distances as without. */
+Test(numa, generated_quirks) {
+        static const struct {
+                const char *name;
+                unsigned quirks;
+        } quirks[] = {
+                {"nul", GEN_QUIRK_NUL},
+                {"empty-cpu-online", GEN_QUIRK_EMPTY_CPU_ONLINE},
+                {"distance-per-possible-node", GEN_QUIRK_DISTANCE_POSSIBLE},
+                {"listed-absent", GEN_QUIRK_LISTED_ABSENT},
+                {"all", GEN_QUIRK_NUL | GEN_QUIRK_EMPTY_CPU_ONLINE | GEN_QUIRK_DISTANCE_POSSIBLE |
+                                GEN_QUIRK_LISTED_ABSENT},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(quirks); i++) {
+                gen_shape s = {.sockets = 2,
+                               .cores_per_cluster = 4,
+                               .threads_per_core = 2,
+                               .nodes_per_socket = 2,
+                               .memory_only_nodes = 1,
+                               .cpuless_memless_nodes = 2,
+                               .quirks = quirks[i].quirks};
+                check_generated(quirks[i].name, &s);
+        }
+}
+
 Test(numa, generated_sub_numa_clustering) {
         gen_shape s = {.sockets = 2, .cores_per_cluster = 8, .threads_per_core = 2, .nodes_per_socket = 2};
         check_generated("snc", &s);
