@@ -1339,6 +1339,145 @@ Test(numa, generated_quirks) {
         }
 }
 
+/* ---- the read policy: one optional file at a time ---------------------- */
+
+#define MAX_VIEW 16
+
+/* Every value of the section as "key=value" lines, one a value: a cell's
+ * CPUs (list and ids), a cell's memory, the distance matrix, the process
+ * view. Two views differ exactly in the values that differ. */
+typedef struct numa_view {
+        char *key[MAX_VIEW], *value[MAX_VIEW];
+        size_t n;
+        char *reasons;
+} numa_view;
+
+static void view_add(numa_view *v, char *key, char *value) {
+        cr_assert_lt(v->n, MAX_VIEW);
+        v->key[v->n] = key;
+        v->value[v->n++] = value;
+}
+
+static numa_view view_of(const char *dir) {
+        numa_view v = {0};
+        hostcaps_node *node = NULL;
+        hostcaps_numa *numa = get_numa_at(dir, &node);
+        char *k, *val, *dist = NULL, *reasons = NULL;
+        size_t dl = 0, rl = 0;
+        FILE *df = open_memstream(&dist, &dl), *rf = open_memstream(&reasons, &rl);
+        for (size_t i = 0; i < hostcaps_numa_n_cells(numa); i++) {
+                uint64_t kib;
+                size_t len = 0;
+                char *ids = NULL;
+                FILE *f = open_memstream(&ids, &len);
+                fprintf(f, "%s:", hostcaps_numa_cell_cpus(numa, i));
+                for (size_t c = 0; c < hostcaps_numa_cell_n_cpus(numa, i); c++) {
+                        const hostcaps_numa_cpu *p = hostcaps_numa_cell_cpu(numa, i, c);
+                        fprintf(f, " %u/%u/%u/%u/%u/%s", p->id, p->socket, p->die, p->cluster, p->core, p->siblings);
+                }
+                fclose(f);
+                cr_assert(asprintf(&k, "cell%d.cpus", hostcaps_numa_cell_id(numa, i)) > 0);
+                view_add(&v, k, ids);
+                cr_assert(asprintf(&k, "cell%d.memory", hostcaps_numa_cell_id(numa, i)) > 0);
+                if (hostcaps_numa_cell_memory(numa, i, &kib) == 0)
+                        cr_assert(asprintf(&val, "%llu", (unsigned long long) kib) > 0);
+                else
+                        val = strdup("unknown");
+                view_add(&v, k, val);
+                for (size_t j = 0; j < hostcaps_numa_n_cells(numa); j++)
+                        fprintf(df, "%d ", hostcaps_numa_distance(numa, i, j));
+        }
+        fclose(df);
+        view_add(&v, strdup("distances"), dist);
+        const char *a = hostcaps_numa_allowed_cpus(numa), *m = hostcaps_numa_allowed_nodes(numa);
+        cr_assert(asprintf(&val, "%s/%s", a ? a : "unknown", m ? m : "unknown") > 0);
+        view_add(&v, strdup("allowed"), val);
+        for (size_t i = 0; i < hostcaps_numa_n_unknown(numa); i++)
+                fprintf(rf, "%s\n", hostcaps_numa_unknown_reason(numa, i));
+        fclose(rf);
+        v.reasons = reasons;
+        hostcaps_numa_unref(numa);
+        hostcaps_node_unref(node);
+        return v;
+}
+
+static void view_done(numa_view *v) {
+        for (size_t i = 0; i < v->n; i++) {
+                free(v->key[i]);
+                free(v->value[i]);
+        }
+        free(v->reasons);
+}
+
+/* A generated tree; each optional file in turn removed or corrupted: the
+ * section is still read, exactly the value that file holds goes unknown
+ * (or keeps its value where an older file stands in), the rest is as
+ * before, and a corrupted file (not an absent one) leaves a reason naming
+ * it. Required files fail the section instead (bad_cpulist). */
+Test(numa, each_optional_file_alone) {
+        static const struct {
+                const char *path; /* below sys/devices/system or proc */
+                const char *content; /* NULL: removed */
+                const char *changes; /* the one key that changes, NULL: none */
+        } cases[] = {
+                {"sys/devices/system/node/node1/meminfo", "Node 1 MemTotal: lots kB\n", "cell1.memory"},
+                {"sys/devices/system/node/node1/meminfo", "", "cell1.memory"},
+                {"sys/devices/system/node/node1/meminfo", NULL, "cell1.memory"},
+                {"sys/devices/system/node/node1/distance", "21 x\n", "distances"},
+                {"sys/devices/system/node/node1/distance", "21 10 17 4\n", "distances"},
+                {"sys/devices/system/node/node1/distance", "", "distances"},
+                {"sys/devices/system/node/node1/distance", NULL, "distances"},
+                {"sys/devices/system/node/node1/cpulist", "3-1\n", "cell1.cpus"},
+                {"sys/devices/system/node/node1/cpulist", NULL, NULL}, /* cpumap stands in */
+                {"sys/devices/system/node/node1/cpumap", NULL, NULL},  /* cpulist is read first */
+                {"proc/self/status", "Cpus_allowed_list:\tzero\nMems_allowed_list:\t0\n", "allowed"},
+                {"proc/self/status", NULL, "allowed"},
+                {"sys/devices/system/cpu/cpu2/topology/die_id", NULL, NULL}, /* die 0 either way */
+                {"sys/devices/system/cpu/cpu2/topology/cluster_id", NULL, NULL},
+                {"sys/devices/system/node/possible", NULL, NULL}, /* rows are per online node */
+        };
+        gen_shape shape = {.sockets = 2, .cores_per_cluster = 2, .threads_per_core = 2, .memory_only_nodes = 1};
+        char *dir = test_mkdtemp();
+        cr_assert(dir);
+        cr_assert_eq(gen_sysroot(dir, &shape), 0);
+        numa_view base = view_of(dir);
+        cr_expect_str_eq(base.reasons, "", "the generated tree is whole");
+        for (size_t c = 0; c < ELEMENTSOF(cases); c++) {
+                char *path = NULL, *saved = NULL, *sidecar = NULL;
+                cr_assert(asprintf(&path, "%s/%s", dir, cases[c].path) > 0);
+                cr_assert(asprintf(&saved, "%s.saved", path) > 0);
+                cr_assert_eq(rename(path, saved), 0, "%s", path);
+                if (cases[c].content)
+                        test_write(dir, cases[c].path, cases[c].content);
+                numa_view v = view_of(dir);
+                for (size_t i = 0; i < base.n; i++) {
+                        bool may_change = cases[c].changes && strcmp(base.key[i], cases[c].changes) == 0;
+                        cr_assert_lt(i, v.n);
+                        cr_expect_str_eq(v.key[i], base.key[i]);
+                        if (may_change)
+                                cr_expect_str_neq(v.value[i], base.value[i], "%s '%s': %s kept its value",
+                                                  cases[c].path, cases[c].content ? cases[c].content : "(removed)",
+                                                  base.key[i]);
+                        else
+                                cr_expect_str_eq(v.value[i], base.value[i], "%s '%s': %s changed",
+                                                 cases[c].path, cases[c].content ? cases[c].content : "(removed)",
+                                                 base.key[i]);
+                }
+                const char *file = strrchr(cases[c].path, '/') + 1;
+                if (cases[c].content && cases[c].changes)
+                        cr_expect(strstr(v.reasons, file), "%s '%s': no reason names it: %s", cases[c].path,
+                                  cases[c].content, v.reasons);
+                view_done(&v);
+                cr_assert_eq(rename(saved, path), 0);
+                free(sidecar);
+                free(saved);
+                free(path);
+        }
+        view_done(&base);
+        test_rm_rf(dir);
+        free(dir);
+}
+
 Test(numa, generated_sub_numa_clustering) {
         gen_shape s = {.sockets = 2, .cores_per_cluster = 8, .threads_per_core = 2, .nodes_per_socket = 2};
         check_generated("snc", &s);
