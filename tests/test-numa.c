@@ -341,6 +341,39 @@ Test(numa, unrecorded_memory_and_distances) {
 
 /* ---- bad input: errors name the file and the value --------------------- */
 
+/* A MemTotal whose size in bytes does not fit 64 bits is refused when read
+ * (it became "memory_kib": -1 in JSON); up to that, JSON has the true value
+ * and the document loads back. */
+Test(numa, huge_memory) {
+        hostcaps_numa *numa = NULL;
+        write_two_sockets(root);
+        test_write(root, "sys/devices/system/node/node1/meminfo",
+                   "Node 1 MemTotal:       18446744073709551615 kB\nNode 1 MemFree:        1 kB\n");
+        const char *m = numa_reasons(&numa);
+        cr_expect(strstr(m, "node1/meminfo") && strstr(m, "out of range"), "%s", m);
+        hostcaps_numa_unref(numa);
+        hostcaps_node *node = NULL, *back = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        char *json = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_JSON);
+        cr_expect_null(strstr(json, "\"memory_kib\": -"), "%s", json);
+        free(json);
+        hostcaps_node_unref(node);
+
+        test_write(root, "sys/devices/system/node/node1/meminfo", "Node 1 MemTotal:       18014398509481983 kB\n");
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        json = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_JSON);
+        cr_expect(strstr(json, "\"memory_kib\": 18014398509481983"), "%s", json);
+        char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_assert_eq(hostcaps_node_open_document_data(&back, xml, strlen(xml), 0), 0, "%s", hostcaps_error_message());
+        char *again = doc_of(back, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_expect_str_eq(again, xml);
+        free(again);
+        free(xml);
+        free(json);
+        hostcaps_node_unref(back);
+        hostcaps_node_unref(node);
+}
+
 /* A cell's memory is optional: a bad meminfo makes that cell's memory
  * unknown, with the file and the value in the reason. */
 Test(numa, bad_meminfo) {
@@ -497,6 +530,42 @@ Test(numa, cpu_in_two_nodes) {
         free(xml);
         hostcaps_node_unref(back);
         hostcaps_node_unref(node);
+}
+
+/* cpu/online listing CPUs without a cpuN directory: the CPU and NUMA
+ * sections count the same CPUs (those with a directory), the rest are
+ * reported, never given a topology (8 listed, 4 there gave sockets=2
+ * cores=4 threads=2; 0-65535 gave 65532 cores per cluster). */
+Test(numa, listed_but_absent_cpus) {
+        static const char *const lists[] = {"0-7\n", "0-65535\n"};
+        for (size_t l = 0; l < ELEMENTSOF(lists); l++) {
+                gen_shape shape = {.sockets = 1, .cores_per_cluster = 4};
+                char *dir = test_mkdtemp();
+                cr_assert(dir);
+                cr_assert_eq(gen_sysroot(dir, &shape), 0);
+                test_write(dir, "sys/devices/system/cpu/online", lists[l]);
+                hostcaps_node *node = NULL;
+                hostcaps_numa *numa = get_numa_at(dir, &node);
+                hostcaps_cpu *cpu = NULL;
+                hostcaps_cpu_topology t;
+                cr_assert_eq(hostcaps_node_get_cpu(node, 0, &cpu), 0, "%s", hostcaps_error_message());
+                hostcaps_cpu_topology_get(cpu, &t);
+                cr_expect_str_eq(hostcaps_numa_online_cpus(numa), "0-3", "%s", lists[l]);
+                cr_expect_str_eq(hostcaps_numa_offline_cpus(numa), "", "%s", lists[l]);
+                cr_expect_eq(t.online_cpus, 4, "%s", lists[l]);
+                cr_expect_eq(t.sockets, 1, "%s", lists[l]);
+                cr_expect_eq(t.cores, 4, "%s", lists[l]);
+                cr_expect_eq(t.threads, 1, "%s", lists[l]);
+                bool reported = false;
+                for (size_t i = 0; i < hostcaps_numa_n_unknown(numa); i++)
+                        reported |= strstr(hostcaps_numa_unknown_reason(numa, i), "listed but absent") != NULL;
+                cr_expect(reported, "%s: the absent CPUs are not reported", lists[l]);
+                hostcaps_cpu_unref(cpu);
+                hostcaps_numa_unref(numa);
+                hostcaps_node_unref(node);
+                test_rm_rf(dir);
+                free(dir);
+        }
 }
 
 /* Thread siblings that span sockets (a broken recording) never give a CPU

@@ -27,7 +27,6 @@ static int read_cpu_online(hostcaps_reader *r, const char *name, bool *ret) {
         uint64_t v;
         int e = hostcaps_readf_string(r, &s, CPU_DIR "/%s/online", name);
         if (e == -ENOENT || e == -ENOTDIR) {
-                hostcaps_error_reset();
                 *ret = true;
                 return 0;
         }

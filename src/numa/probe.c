@@ -136,6 +136,16 @@ static int read_node_cpus(hostcaps_reader *r, hostcaps_numa *numa, unsigned node
 static int read_cell_memory(hostcaps_reader *r, hostcaps_numa *numa, int node, hostcaps_numa_cell *c) {
         uint64_t kib;
         int e = hostcaps_numa_read_meminfo(r, node, &kib, NULL);
+        /* Its size in bytes must fit 64 bits, as libvirt's unsignedLong and
+         * our loader read it back. */
+        if (e >= 0 && kib > UINT64_MAX / 1024) {
+                if (node >= 0)
+                        e = hostcaps_error(ERANGE, NODE_DIR "/node%d/meminfo: MemTotal %llu kB out of range", node,
+                                           (unsigned long long) kib);
+                else
+                        e = hostcaps_error(ERANGE, "proc/meminfo: MemTotal %llu kB out of range",
+                                           (unsigned long long) kib);
+        }
         if (e >= 0) {
                 c->memory_kib = kib;
                 c->has_memory = true;
@@ -447,7 +457,6 @@ static int numa_probe_into(hostcaps_reader *r, hostcaps_numa *numa) {
 
         e = hostcaps_numa_read_nodes(r, &nodes);
         if (e == -ENOENT || (e >= 0 && hostcaps_bitmap_is_empty(nodes))) {
-                hostcaps_error_reset();
                 e = probe_synthetic_cell(r, numa);
         } else if (e >= 0) {
                 e = probe_cells(r, numa, nodes, absent);
