@@ -121,6 +121,11 @@ void hostcaps_bitmap_and(hostcaps_bitmap *a, const hostcaps_bitmap *b) {
                 a->words[w] &= (b && w < b->n_words) ? b->words[w] : 0;
 }
 
+void hostcaps_bitmap_sub(hostcaps_bitmap *a, const hostcaps_bitmap *b) {
+        for (size_t w = 0; b && w < a->n_words && w < b->n_words; w++)
+                a->words[w] &= ~b->words[w];
+}
+
 char *hostcaps_bitmap_format(const hostcaps_bitmap *b) {
         size_t len = 0, cap = 64;
         char *s = malloc(cap);

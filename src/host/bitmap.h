@@ -32,9 +32,10 @@ bool hostcaps_bitmap_equal(const hostcaps_bitmap *a, const hostcaps_bitmap *b);
 int hostcaps_bitmap_next(const hostcaps_bitmap *b, unsigned int from);
 /* The largest member, or -1 when empty. */
 int hostcaps_bitmap_last(const hostcaps_bitmap *b);
-/* a |= b; a &= b. */
+/* a |= b; a &= b; a &= ~b. */
 int hostcaps_bitmap_or(hostcaps_bitmap *a, const hostcaps_bitmap *b);
 void hostcaps_bitmap_and(hostcaps_bitmap *a, const hostcaps_bitmap *b);
+void hostcaps_bitmap_sub(hostcaps_bitmap *a, const hostcaps_bitmap *b);
 /* "0-3,8,10-11" (the kernel's list format); "" when empty. NULL on ENOMEM. */
 char *hostcaps_bitmap_format(const hostcaps_bitmap *b);
 

@@ -3,17 +3,45 @@
 
 #include "reader.h"
 
-/* Reading /sys/devices/system/cpu, shared by the sections that need it. */
+/* Reading /sys/devices/system/cpu: the one reader of cpuN/topology, shared by
+ * the CPU section (its counts) and the NUMA section (the ids of each CPU). */
 
-/* The online CPUs: cpu/online, else every cpuN directory whose cpuN/online
- * is not "0" (kernels or recordings without the summary file). */
-int hostcaps_read_online_cpus(hostcaps_reader *r, hostcaps_bitmap **ret);
+/* The online CPUs: those cpu/online lists that also have a cpuN directory
+ * (else, for kernels or recordings without the summary file, every cpuN
+ * directory whose cpuN/online is not "0"; an empty cpuN/online counts as
+ * online, as lscpu and hwloc count it). With ret_absent, CPUs listed online
+ * without a directory are left out and returned there (one listing of the
+ * cpu directory): the CPU and NUMA sections never invent topology for
+ * them. hostcaps_read_online_cpus() takes the list as it is. */
+int hostcaps_read_cpus(hostcaps_reader *r, hostcaps_bitmap **ret, hostcaps_bitmap **ret_absent);
+static inline int hostcaps_read_online_cpus(hostcaps_reader *r, hostcaps_bitmap **ret) {
+        return hostcaps_read_cpus(r, ret, NULL);
+}
 
-/* The ids of one CPU from cpuN/topology. Files absent on older kernels or
+/* The ids of one CPU as libvirt prints them. Files absent on older kernels or
  * some architectures read as: package 0, die 0 (die_id since 5.2), cluster 0
- * (cluster_id since 5.16), core = the CPU's own number; a negative id
- * (cluster_id is -1 on some arm64 firmware) reads as 0 too. */
+ * (cluster_id since 5.16), core = the CPU's own number. A negative id reads
+ * as 0; cluster_id -1 (arm64 firmware without clusters) and 65535 (x86 with
+ * an unknown L2, BAD_APICID) mean "no clusters": 0, as libvirt 9.1 prints. */
 typedef struct hostcaps_cpu_ids {
         unsigned int socket, die, cluster, core;
 } hostcaps_cpu_ids;
-int hostcaps_read_cpu_ids(hostcaps_reader *r, unsigned int cpu, hostcaps_cpu_ids *ret);
+
+/* The topology of the online CPUs, read group by group: package, die,
+ * cluster, core; one file per group, not one per CPU. */
+typedef struct hostcaps_cpu_topo {
+        /* Groups per parent at the widest parent: sockets, dies per socket,
+         * clusters per die, cores per cluster, threads per core. */
+        unsigned int sockets, dies, clusters, cores, threads;
+        size_t n;                    /* last online CPU + 1 */
+        hostcaps_cpu_ids *ids;       /* per CPU (index = id); NULL unless asked for */
+        unsigned int *core_of;       /* per CPU: index into core_cpus; NULL unless ids asked for */
+        hostcaps_bitmap **core_cpus; /* the online CPUs of each core (its siblings) */
+        size_t n_cores;
+} hostcaps_cpu_topo;
+
+/* Read the topology of `online`. With `want_ids`, the per-CPU ids and the
+ * cores too. A topology file that exists is required (a malformed one fails
+ * with its path and value); absent ones take the defaults above. */
+int hostcaps_cpu_topo_read(hostcaps_reader *r, const hostcaps_bitmap *online, bool want_ids, hostcaps_cpu_topo *ret);
+void hostcaps_cpu_topo_done(hostcaps_cpu_topo *t);

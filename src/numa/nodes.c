@@ -23,12 +23,9 @@ int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret) {
         }
         if (e != -ENOENT && e != -ENOTDIR)
                 return e;
-        hostcaps_error_reset();
         e = hostcaps_read_dir(r, NODE_DIR, &names, &n);
-        if (e == -ENOENT || e == -ENOTDIR) {
-                hostcaps_error_reset();
+        if (e == -ENOENT || e == -ENOTDIR)
                 return -ENOENT;
-        }
         if (e < 0)
                 return e;
         b = hostcaps_bitmap_new();
@@ -49,7 +46,6 @@ int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret) {
                 return -ENOMEM;
         if (e < 0)
                 return e;
-        hostcaps_error_reset();
         *ret = TAKE_PTR(b);
         return 0;
 }
@@ -150,7 +146,6 @@ int hostcaps_numa_read_hugepages(hostcaps_reader *r, const char *dir, hostcaps_m
          * hugetlbfs, and in nodes without memory. */
         int e = hostcaps_read_dir(r, dir, &names, &n_names);
         if (e == -ENOENT || e == -ENOTDIR) {
-                hostcaps_error_reset();
                 *ret = NULL;
                 *ret_n = 0;
                 return 0;

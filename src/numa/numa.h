@@ -70,6 +70,14 @@ struct hostcaps_memory {
         size_t n_cells;
 };
 
+/* probe.c: the section's probe and stamp (its ops). */
+int hostcaps_numa_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret);
+int hostcaps_numa_stamp(hostcaps_reader *r, uint64_t *stamp);
+/* numa.c: the formatted lists (cpus_list, ...) of a probed or loaded object. */
+int hostcaps_numa_finish_lists(hostcaps_numa *numa);
+/* load.c: the section from a saved document (its ops' from_xml). */
+int hostcaps_numa_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret);
+
 /* nodes.c */
 
 /* The online NUMA nodes: node/online, else (recordings without it) the nodeN

@@ -919,6 +919,9 @@ static void w_flush(gen_writer *w, int dirfd, const char *path) {
 static void w_list(gen_writer *w, int dirfd, const char *path, const gset *set) {
         gbuf_list(&w->buf, set);
         gbuf_add(&w->buf, "\n", 1);
+        /* Some recording kernels wrote the terminating NUL too. */
+        if (w->s->quirks & GEN_QUIRK_NUL)
+                gbuf_add(&w->buf, "", 1);
         w_flush(w, dirfd, path);
 }
 
@@ -1127,7 +1130,9 @@ static void write_cpu(gen_writer *w, int cpudir, unsigned cpu) {
         if ((fd = w_dir(w, cpudir, name)) < 0)
                 return;
         /* cpu0 cannot be unplugged on most x86 kernels: it has no online file. */
-        if (cpu != 0 || !c->online)
+        if ((w->s->quirks & GEN_QUIRK_EMPTY_CPU_ONLINE) && c->online)
+                w_str(w, fd, "online", "");
+        else if (cpu != 0 || !c->online)
                 w_printf(w, fd, "online", "%d\n", c->online);
         if (c->online) {
                 write_topology(w, fd, c);
@@ -1161,7 +1166,19 @@ static void write_cpus(gen_writer *w) {
                 gset_add(&all, cpu);
         w_list(w, fd, "possible", &all);
         w_list(w, fd, "present", &all);
-        w_list(w, fd, "online", &w->online);
+        if (w->s->quirks & GEN_QUIRK_LISTED_ABSENT) {
+                gset listed;
+                if (gset_init(&listed, 2 * w->d.n_cpus) < 0)
+                        w_fail(w, -ENOMEM);
+                else {
+                        for (unsigned cpu = 0; cpu < 2 * w->d.n_cpus; cpu++)
+                                if (cpu >= w->d.n_cpus || gset_test(&w->online, cpu))
+                                        gset_add(&listed, cpu);
+                        w_list(w, fd, "online", &listed);
+                        gset_done(&listed);
+                }
+        } else if (!(w->s->quirks & GEN_QUIRK_EMPTY_CPU_ONLINE))
+                w_list(w, fd, "online", &w->online);
         for (unsigned cpu = 0; cpu < w->d.n_cpus; cpu++)
                 if (gset_test(&w->online, cpu))
                         all.w[cpu / 64] &= ~(UINT64_C(1) << (cpu % 64));
@@ -1335,9 +1352,13 @@ static void write_nodes(gen_writer *w) {
                         break;
                 /* Memory-only nodes have an empty list ("\n") and an all-zero mask. */
                 w_node_cpus(w, nfd, i);
-                /* One distance per online node, in id order (since 2.6). */
-                for (unsigned j = 0; j < w->d.n_online_nodes; j++)
-                        gbuf_printf(&w->buf, "%s%u", j ? " " : "", gen_distance(w->s, i, j));
+                /* One distance per online node, in id order (since 2.6);
+                 * per possible node on some kernels (nodes are in id order). */
+                unsigned n_row = (w->s->quirks & GEN_QUIRK_DISTANCE_POSSIBLE) ? w->d.n_nodes
+                                                                               : w->d.n_online_nodes;
+                for (unsigned j = 0; j < n_row; j++)
+                        gbuf_printf(&w->buf, "%s%u", j ? " " : "",
+                                    j < w->d.n_online_nodes ? gen_distance(w->s, i, j) : 99u);
                 gbuf_add(&w->buf, "\n", 1);
                 w_flush(w, nfd, "distance");
                 write_node_meminfo(w, nfd, i);

@@ -48,6 +48,18 @@ typedef enum {
                                   delay_linear 0) + L3_MON */
 } gen_resctrl;
 
+/* What real kernels and recorders write that a reader must survive (the
+ * recorded machines of ../shared/fixtures/hwloc), one bit each. */
+typedef enum gen_quirk {
+        GEN_QUIRK_NUL = 1u << 0,              /* list files end in a NUL byte: "0\n\0" (8em64t) */
+        GEN_QUIRK_EMPTY_CPU_ONLINE = 1u << 1, /* no cpu/online; every cpuN/online, cpu0's too, is
+                                                 empty for an online CPU (128ia64) */
+        GEN_QUIRK_DISTANCE_POSSIBLE = 1u << 2, /* distance rows hold one value per possible node,
+                                                  offline ones included (offline-cpu0-node0) */
+        GEN_QUIRK_LISTED_ABSENT = 1u << 3,     /* cpu/online lists twice the CPUs there are: the
+                                                  second half has no cpuN directory (trimmed trees) */
+} gen_quirk;
+
 typedef struct gen_shape {
         const char *arch; /* default "x86_64"; hostcaps-snapshot.txt gets arch=..., page_size=4096 */
         /* Counts per parent; 0 means 1. */
@@ -72,6 +84,7 @@ typedef struct gen_shape {
                               and sys/devices/cpu_atom/cpus (the rest; absent when empty) */
         bool no_cpu_lists; /* old kernels: topology has only physical_package_id, core_id,
                               core_siblings(_list), thread_siblings(_list) */
+        unsigned quirks;   /* gen_quirk bits */
 } gen_shape;
 
 /* Write the sysroot into dir (created if missing). Files of an earlier tree
