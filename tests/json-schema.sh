@@ -63,16 +63,24 @@ done
 
 fixtures=${HOSTCAPS_FIXTURES:-$src/../shared/fixtures}
 if [ -d "$fixtures/libvirt" ]; then
-        # libvirt's CPU test trees hold node directories without cpulist
-        # (trimmed recordings): NUMA rightly refuses them; the rest is read.
         for root in "$fixtures"/libvirt/virhostcpu/*/root; do
-                add "fixture $(basename "$(dirname "$root")")" -r "$root" -s cpu,memory,cache,resctrl,host
+                add "fixture $(basename "$(dirname "$root")")" -r "$root"
         done
         for root in "$fixtures"/libvirt/vircaps2xml/*/root; do
                 # Cases whose sys/devices/system/cpu is a text link to another case are covered there.
                 [ -d "$root/sys/devices/system/cpu" ] || continue
                 add "fixture $(basename "$(dirname "$root")")" -r "$root"
         done
+        # Machines recorded by hwloc's tests (old kernels, odd trees): read
+        # whole, with the read policy's reasons where values are unknown.
+        for root in "$fixtures"/hwloc/*/root; do
+                add "fixture hwloc $(basename "$(dirname "$root")")" -r "$root"
+        done
+        # A request partly failed (one section broken, one read).
+        broken="$tmp/broken"
+        mkdir -p "$broken/sys/devices/system/node" && cp -r "$src/tests/snapshots/"*/. "$broken/" 2>/dev/null
+        echo 1-0 >"$broken/sys/devices/system/node/online"
+        add "a failed section beside a read one" -r "$broken" -s cpu,numa
         for doc in "$fixtures"/libvirt/vircaps2xml/*/expected-*.xml; do
                 add "libvirt document $(basename "$doc")" --from "$doc"
         done
