@@ -34,6 +34,11 @@ LD_DEBUG=files "$tool" --section cpu >"$tmp/compiled.xml" 2>"$tmp/ld" || fail "h
 loaded_xml "$tmp/ld" && fail "libxml2 was loaded for a CPU request with the compiled map valid"
 grep -q '<model>' "$tmp/compiled.xml" || echo "note: no model fits this CPU"
 
+# No map at all: the built-in feature table; libxml2 is not loaded either.
+HOSTCAPS_CPU_MAP_DIR="$tmp/none" LD_DEBUG=files "$tool" --section cpu >/dev/null 2>"$tmp/ld" ||
+        fail "hostcaps --section cpu failed without a map"
+loaded_xml "$tmp/ld" && fail "libxml2 was loaded for a CPU request without a map"
+
 # A copy: same content, another directory: parsed, the same answer.
 cp -a "$map" "$tmp/copy"
 HOSTCAPS_CPU_MAP_DIR="$tmp/copy" LD_DEBUG=files "$tool" --section cpu >"$tmp/copy.xml" 2>"$tmp/ld" ||

@@ -554,7 +554,10 @@ int hostcaps_cpumap_load(const char *dir, hostcaps_cpumap **ret) {
                 e = hostcaps_error(EINVAL, "%s: no x86 features", index);
         /* The map's dialect tells the libvirt that wrote it (docs/cpu.md). */
         ctx.map->rules = ctx.saw_added || ctx.saw_versioned ? RULES_LIBVIRT_11 : RULES_LIBVIRT_9;
-        xmlFreeDoc(doc);
+        /* Only where a document was parsed: without a map, libxml2 is never
+         * loaded (src/host/lazy.c loads it at its first call). */
+        if (doc)
+                xmlFreeDoc(doc);
         hostcaps_reader_free(ctx.r);
         for (size_t i = 0; i < ctx.n_included; i++)
                 free(ctx.files[i]);
