@@ -27,7 +27,8 @@
 #include "host/xmlread.h"
 #include "host/parse.h"
 
-/* The rule sets' names (docs/cpu.md). */
+/* The architectures of the map hostcaps decodes, and the rule sets' names
+ * (docs/cpu.md); their enums are in cpumap-internal.h. */
 static const char *const arch_names[N_ARCHS] = {"x86", "arm", "ppc64"};
 static const char *const rules_names[] = {
         [RULES_LIBVIRT_9] = "libvirt 9.0-10.x rules",
