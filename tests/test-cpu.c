@@ -2391,16 +2391,16 @@ Test(cpurules, older_and_hand_edited_maps) {
  * next build compiles it again; until then the library parses). */
 static const hostcaps_cpumap *require_compiled(void) {
         hostcaps_cpumap_stamp now;
-        if (!hostcaps_cpumap_builtin.map) {
+        if (!hostcaps_cpumap_compiled_in.map) {
                 fprintf(stderr, "SKIP: no map was installed at build time\n");
                 cr_skip_test("no compiled map");
         }
-        if (hostcaps_cpumap_stamp_take(hostcaps_cpumap_builtin.dir, &now) < 0 ||
-            !hostcaps_cpumap_stamp_equal(&now, &hostcaps_cpumap_builtin.stamp)) {
-                fprintf(stderr, "SKIP: %s changed since the build\n", hostcaps_cpumap_builtin.dir);
+        if (hostcaps_cpumap_stamp_take(hostcaps_cpumap_compiled_in.dir, &now) < 0 ||
+            !hostcaps_cpumap_stamp_equal(&now, &hostcaps_cpumap_compiled_in.stamp)) {
+                fprintf(stderr, "SKIP: %s changed since the build\n", hostcaps_cpumap_compiled_in.dir);
                 cr_skip_test("the map changed since the build");
         }
-        return hostcaps_cpumap_builtin.map;
+        return hostcaps_cpumap_compiled_in.map;
 }
 
 static void expect_same_table(const name_table *a, const name_table *b, const char *what) {
@@ -2494,7 +2494,7 @@ static void expect_same_decode(const hostcaps_cpumap *a, const hostcaps_cpumap *
 Test(cpumap_compiled, same_as_parsed) {
         const hostcaps_cpumap *compiled = require_compiled();
         hostcaps_cpumap *parsed = NULL;
-        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_builtin.dir, &parsed), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_compiled_in.dir, &parsed), 0, "%s", hostcaps_error_message());
         expect_same_map(compiled, parsed);
         cr_expect_str_eq(hostcaps_cpumap_rules(compiled), hostcaps_cpumap_rules(parsed));
         hostcaps_cpumap_free(parsed);
@@ -2510,7 +2510,7 @@ Test(cpumap_compiled, decodes_every_test_cpu) {
         char pattern[4096], *root = mini_x86_root();
         size_t n = 0;
         glob_t g;
-        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_builtin.dir, &parsed), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_compiled_in.dir, &parsed), 0, "%s", hostcaps_error_message());
 
         const char *fx = test_fixtures_dir();
         if (fx) {
@@ -2572,8 +2572,8 @@ Test(cpumap_compiled, decodes_every_test_cpu) {
 Test(cpumap_compiled, used_while_stamp_matches) {
         require_compiled();
         unsetenv("HOSTCAPS_CPU_MAP_DIR");
-        if (strcmp(hostcaps_cpu_map_dir(), hostcaps_cpumap_builtin.dir) != 0)
-                cr_skip_test("compiled from %s, not the default map", hostcaps_cpumap_builtin.dir);
+        if (strcmp(hostcaps_cpu_map_dir(), hostcaps_cpumap_compiled_in.dir) != 0)
+                cr_skip_test("compiled from %s, not the default map", hostcaps_cpumap_compiled_in.dir);
         cr_expect(hostcaps_cpumap_is_compiled(hostcaps_cpumap_get(NULL)));
 }
 
@@ -2637,7 +2637,7 @@ Test(cpumap_compiled, changed_stamp_parses) {
 Test(cpumap_compiled, map_dir_elsewhere_is_parsed) {
         const hostcaps_cpumap *compiled = require_compiled();
         char *copy = test_mkdtemp(), cmd[8192];
-        pathf(cmd, sizeof(cmd), "cp -a '%s'/. '%s'/", hostcaps_cpumap_builtin.dir, copy);
+        pathf(cmd, sizeof(cmd), "cp -a '%s'/. '%s'/", hostcaps_cpumap_compiled_in.dir, copy);
         cr_assert_eq(system(cmd), 0);
         setenv("HOSTCAPS_CPU_MAP_DIR", copy, 1);
         const hostcaps_cpumap *m = hostcaps_cpumap_get(NULL);

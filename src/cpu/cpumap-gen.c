@@ -22,7 +22,7 @@
 #include "hostcaps/common.h"
 
 /* The generator itself is linked without a compiled map. */
-const hostcaps_cpumap_compiled hostcaps_cpumap_builtin = {0};
+const hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in = {0};
 
 /* A C string literal: printable ASCII but the quote, the backslash and the
  * question mark (trigraphs) as is, anything else as three octal digits. */
@@ -299,7 +299,7 @@ int main(int argc, char **argv) {
         fprintf(f, ": do not edit. */\n#include \"cpu/cpumap-internal.h\"\n\n");
         if (m) {
                 put_map(f, m);
-                fprintf(f, "\nconst hostcaps_cpumap_compiled hostcaps_cpumap_builtin = {\n\t.map = &map,\n\t.stamp = ");
+                fprintf(f, "\nconst hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in = {\n\t.map = &map,\n\t.stamp = ");
                 put_stamp(f, &before);
                 fprintf(f, ",\n\t.dir = ");
                 put_string(f, dir);
@@ -308,7 +308,7 @@ int main(int argc, char **argv) {
                 fprintf(f, "/* No map: ");
                 for (const char *s = why; *s; s++)
                         fputc(*s == '*' || *s == '\n' ? ' ' : *s, f);
-                fprintf(f, " */\nconst hostcaps_cpumap_compiled hostcaps_cpumap_builtin = {.map = NULL};\n");
+                fprintf(f, " */\nconst hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in = {.map = NULL};\n");
         }
         hostcaps_cpumap_free(m);
         if (fclose(f) != 0 || rename(tmp, out) < 0) {

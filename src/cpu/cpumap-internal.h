@@ -103,7 +103,7 @@ typedef struct hostcaps_cpumap_compiled {
         const char *dir; /* the directory it was made from */
 } hostcaps_cpumap_compiled;
 
-extern const hostcaps_cpumap_compiled hostcaps_cpumap_builtin;
+extern const hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in;
 
 /* The map to use for `dir`: `compiled` (no file read) when it is there and
  * its stamp is the directory's, else the map parsed from `dir`. Never

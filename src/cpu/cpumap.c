@@ -635,7 +635,7 @@ bool hostcaps_cpumap_stamp_equal(const hostcaps_cpumap_stamp *a, const hostcaps_
 }
 
 bool hostcaps_cpumap_is_compiled(const hostcaps_cpumap *m) {
-        return m && m == hostcaps_cpumap_builtin.map;
+        return m && m == hostcaps_cpumap_compiled_in.map;
 }
 
 /* The compiled map answers only for the very map it was made from: a
@@ -668,7 +668,7 @@ static pthread_once_t installed_once = PTHREAD_ONCE_INIT;
 
 static void load_installed(void) {
         const char *dir = hostcaps_cpu_map_dir();
-        int e = hostcaps_cpumap_open(dir, &hostcaps_cpumap_builtin, &installed, NULL);
+        int e = hostcaps_cpumap_open(dir, &hostcaps_cpumap_compiled_in, &installed, NULL);
         if (e == -ENOENT)
                 snprintf(installed_reason, sizeof(installed_reason), "libvirt's cpu_map is not installed (%s)", dir);
         else if (e < 0)
