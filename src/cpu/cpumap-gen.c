@@ -40,11 +40,11 @@ static void put_string(FILE *f, const char *s) {
 
 static void put_stamp(FILE *f, const hostcaps_cpumap_stamp *s) {
         fprintf(f,
-                "{.dir_dev = %llu, .dir_ino = %llu, .dir_mtime_ns = %lld, .dir_ctime_ns = %lld, .index_dev = %llu, "
-                ".index_ino = %llu, .index_size = %llu, .index_mtime_ns = %lld, .index_ctime_ns = %lld}",
-                (unsigned long long) s->dir_dev, (unsigned long long) s->dir_ino, (long long) s->dir_mtime_ns,
-                (long long) s->dir_ctime_ns, (unsigned long long) s->index_dev, (unsigned long long) s->index_ino,
-                (unsigned long long) s->index_size, (long long) s->index_mtime_ns, (long long) s->index_ctime_ns);
+                "{.dir_ino = %llu, .dir_mtime_ns = %lld, .dir_ctime_ns = %lld, .index_ino = %llu, .index_size = %llu, "
+                ".index_mtime_ns = %lld, .index_ctime_ns = %lld}",
+                (unsigned long long) s->dir_ino, (long long) s->dir_mtime_ns, (long long) s->dir_ctime_ns,
+                (unsigned long long) s->index_ino, (unsigned long long) s->index_size, (long long) s->index_mtime_ns,
+                (long long) s->index_ctime_ns);
 }
 
 /* A bitmap: its words, then the struct pointing at them. */

@@ -78,15 +78,17 @@ struct hostcaps_cpumap {
 };
 
 /* What identifies an installed map without reading it: the directory and
- * its index.xml, each by device, inode, modification and change time
- * (nanoseconds), and the index's size. A package manager replaces a file by
- * renaming a new one over it: a new inode, and a new modification and
- * change time of the directory. The change time cannot be set back by
- * anyone (touch, tar and dpkg restore modification times only). */
+ * its index.xml, each by inode, modification and change time (nanoseconds),
+ * and the index's size. A package manager replaces a file by renaming a new
+ * one over it: a new inode, and a new modification and change time of the
+ * directory. The change time cannot be set back by anyone (touch, tar and
+ * dpkg restore modification times only). Not the device: an overlay file
+ * system (a container's root) numbers its device anew at every mount, and
+ * the times and inode already name the version of the file. */
 typedef struct hostcaps_cpumap_stamp {
-        uint64_t dir_dev, dir_ino;
+        uint64_t dir_ino;
         int64_t dir_mtime_ns, dir_ctime_ns;
-        uint64_t index_dev, index_ino, index_size;
+        uint64_t index_ino, index_size;
         int64_t index_mtime_ns, index_ctime_ns;
 } hostcaps_cpumap_stamp;
 

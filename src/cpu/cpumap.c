@@ -614,11 +614,9 @@ int hostcaps_cpumap_stamp_take(const char *dir, hostcaps_cpumap_stamp *ret) {
         if (!S_ISDIR(d.st_mode) || !S_ISREG(i.st_mode))
                 return -ENOENT;
         *ret = (hostcaps_cpumap_stamp){
-                .dir_dev = d.st_dev,
                 .dir_ino = d.st_ino,
                 .dir_mtime_ns = ns_of(d.st_mtim),
                 .dir_ctime_ns = ns_of(d.st_ctim),
-                .index_dev = i.st_dev,
                 .index_ino = i.st_ino,
                 .index_size = (uint64_t) i.st_size,
                 .index_mtime_ns = ns_of(i.st_mtim),
@@ -628,8 +626,7 @@ int hostcaps_cpumap_stamp_take(const char *dir, hostcaps_cpumap_stamp *ret) {
 }
 
 bool hostcaps_cpumap_stamp_equal(const hostcaps_cpumap_stamp *a, const hostcaps_cpumap_stamp *b) {
-        return a->dir_dev == b->dir_dev && a->dir_ino == b->dir_ino && a->dir_mtime_ns == b->dir_mtime_ns &&
-               a->dir_ctime_ns == b->dir_ctime_ns && a->index_dev == b->index_dev &&
+        return a->dir_ino == b->dir_ino && a->dir_mtime_ns == b->dir_mtime_ns && a->dir_ctime_ns == b->dir_ctime_ns &&
                a->index_ino == b->index_ino && a->index_size == b->index_size &&
                a->index_mtime_ns == b->index_mtime_ns && a->index_ctime_ns == b->index_ctime_ns;
 }
