@@ -14,6 +14,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/cpumap.h"
+#include "cpu/cpumap-internal.h"
 #include "cpu/x86.h"
 #include "host/error.h"
 #include "host/node.h"
@@ -2389,4 +2390,268 @@ Test(cpurules, older_and_hand_edited_maps) {
         cr_expect_str_eq(features, "avx hle rtm");
         cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
         free(model), free(features), free(rules);
+}
+
+/* ---- the compiled map ------------------------------------------------------ */
+
+/* The map compiled in at build time (cmake/cpumap.cmake), or a skip: none
+ * was installed at build time, or the installed map changed since (the
+ * next build compiles it again; until then the library parses). */
+static const hostcaps_cpumap *require_compiled(void) {
+        hostcaps_cpumap_stamp now;
+        if (!hostcaps_cpumap_compiled_in.map) {
+                fprintf(stderr, "SKIP: no map was installed at build time\n");
+                cr_skip_test("no compiled map");
+        }
+        if (hostcaps_cpumap_stamp_take(hostcaps_cpumap_compiled_in.dir, &now) < 0 ||
+            !hostcaps_cpumap_stamp_equal(&now, &hostcaps_cpumap_compiled_in.stamp)) {
+                fprintf(stderr, "SKIP: %s changed since the build\n", hostcaps_cpumap_compiled_in.dir);
+                cr_skip_test("the map changed since the build");
+        }
+        return hostcaps_cpumap_compiled_in.map;
+}
+
+static void expect_same_table(const name_table *a, const name_table *b, const char *what) {
+        cr_assert_eq(a->size, b->size, "%s: table size", what);
+        cr_expect_eq(a->n, b->n, "%s: table entries", what);
+        for (size_t i = 0; i < a->size; i++) {
+                cr_assert_eq(!a->slots[i].name, !b->slots[i].name, "%s: slot %zu", what, i);
+                if (a->slots[i].name) {
+                        cr_expect_str_eq(a->slots[i].name, b->slots[i].name, "%s: slot %zu", what, i);
+                        cr_expect_eq(a->slots[i].index, b->slots[i].index, "%s: slot %zu", what, i);
+                }
+        }
+}
+
+/* Every field of two maps equal, name tables included: then no input can
+ * decode differently. */
+static void expect_same_map(const hostcaps_cpumap *a, const hostcaps_cpumap *b) {
+        cr_expect_eq(a->rules, b->rules);
+        for (size_t k = 0; k < N_ARCHS; k++) {
+                const map_arch *x = &a->arch[k], *y = &b->arch[k];
+                cr_assert_eq(x->n_vendors, y->n_vendors, "arch %zu", k);
+                for (size_t i = 0; i < x->n_vendors; i++) {
+                        cr_expect_str_eq(x->vendors[i].name, y->vendors[i].name);
+                        cr_expect_str_eq(x->vendors[i].id, y->vendors[i].id);
+                        cr_expect_eq(x->vendors[i].value, y->vendors[i].value);
+                }
+                cr_assert_eq(x->n_features, y->n_features, "arch %zu", k);
+                for (size_t i = 0; i < x->n_features; i++) {
+                        const map_feature *f = &x->features[i], *g = &y->features[i];
+                        cr_expect_str_eq(f->name, g->name);
+                        cr_assert_eq(f->n_items, g->n_items, "%s", f->name);
+                        for (size_t j = 0; j < f->n_items; j++) {
+                                cr_expect_str_eq(f->items[j].name, g->items[j].name);
+                                cr_expect(f->items[j].leaf == g->items[j].leaf &&
+                                                  f->items[j].subleaf == g->items[j].subleaf &&
+                                                  memcmp(f->items[j].mask, g->items[j].mask, sizeof(f->items[j].mask)) ==
+                                                          0 &&
+                                                  f->items[j].msr_index == g->items[j].msr_index,
+                                          "%s: item %zu", f->name, j);
+                        }
+                }
+                cr_assert_eq(x->n_models, y->n_models, "arch %zu", k);
+                for (size_t i = 0; i < x->n_models; i++) {
+                        const map_model *m = &x->models[i], *n = &y->models[i];
+                        cr_expect_str_eq(m->name, n->name);
+                        cr_expect(m->decode_host == n->decode_host && m->vendor == n->vendor, "%s", m->name);
+                        cr_assert_eq(m->n_sigs, n->n_sigs, "%s", m->name);
+                        cr_expect(!m->n_sigs || memcmp(m->sigs, n->sigs, m->n_sigs * sizeof(*m->sigs)) == 0, "%s",
+                                  m->name);
+                        cr_assert_eq(m->n_pvrs, n->n_pvrs, "%s", m->name);
+                        cr_expect(!m->n_pvrs || memcmp(m->pvrs, n->pvrs, m->n_pvrs * sizeof(*m->pvrs)) == 0, "%s",
+                                  m->name);
+                        cr_expect(hostcaps_bitmap_equal(m->features, n->features), "%s: features", m->name);
+                        cr_expect(hostcaps_bitmap_equal(m->added, n->added), "%s: added", m->name);
+                }
+                expect_same_table(&x->vendor_names, &y->vendor_names, "vendors");
+                expect_same_table(&x->feature_names, &y->feature_names, "features");
+                expect_same_table(&x->model_names, &y->model_names, "models");
+        }
+}
+
+static char *join_names(const char **v, size_t n) {
+        char *s = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&s, &len);
+        for (size_t i = 0; i < n; i++)
+                fprintf(m, "%s%s", i ? " " : "", v[i]);
+        fclose(m);
+        return s;
+}
+
+/* One CPU decoded with both maps: the same answer, field by field. */
+static void expect_same_decode(const hostcaps_cpumap *a, const hostcaps_cpumap *b, const hostcaps_cpuid *c,
+                               const char *what) {
+        hostcaps_cpumap_x86 x, y;
+        cr_assert_eq(decode_with_map(a, c, &x), 0, "%s", what);
+        cr_assert_eq(decode_with_map(b, c, &y), 0, "%s", what);
+        cr_expect_str_eq(x.rules, y.rules, "%s", what);
+        cr_expect_str_eq(x.vendor ? x.vendor : "(none)", y.vendor ? y.vendor : "(none)", "%s", what);
+        cr_expect_str_eq(x.model ? x.model : "(none)", y.model ? y.model : "(none)", "%s", what);
+        char *f = join_names(x.features, x.n_features), *g = join_names(y.features, y.n_features);
+        char *h = join_names(x.all, x.n_all), *i = join_names(y.all, y.n_all);
+        cr_expect_str_eq(f, g, "%s: features beside the model", what);
+        cr_expect_str_eq(h, i, "%s: all features", what);
+        free(f), free(g), free(h), free(i);
+        hostcaps_cpumap_x86_done(&x);
+        hostcaps_cpumap_x86_done(&y);
+}
+
+/* The compiled map is the parsed map, field by field. */
+Test(cpumap_compiled, same_as_parsed) {
+        const hostcaps_cpumap *compiled = require_compiled();
+        hostcaps_cpumap *parsed = NULL;
+        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_compiled_in.dir, &parsed), 0, "%s", hostcaps_error_message());
+        expect_same_map(compiled, parsed);
+        cr_expect_str_eq(hostcaps_cpumap_rules(compiled), hostcaps_cpumap_rules(parsed));
+        hostcaps_cpumap_free(parsed);
+}
+
+/* Every CPUID dump of the tests decodes the same with the compiled map as
+ * with the map parsed: libvirt's cputest CPUs, the recorded snapshot, and
+ * the CPUs this file generates (the rule CPUs across signatures, the TSC
+ * and MSR dumps). */
+Test(cpumap_compiled, decodes_every_test_cpu) {
+        const hostcaps_cpumap *compiled = require_compiled();
+        hostcaps_cpumap *parsed = NULL;
+        char pattern[4096], *root = mini_x86_root();
+        size_t n = 0;
+        glob_t g;
+        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_compiled_in.dir, &parsed), 0, "%s", hostcaps_error_message());
+
+        const char *fx = test_fixtures_dir();
+        if (fx) {
+                pathf(pattern, sizeof(pattern), "%s/libvirt/cputest/*/cpuid.xml", fx);
+                cr_assert_eq(glob(pattern, 0, NULL, &g), 0, "no dumps match %s", pattern);
+                for (size_t i = 0; i < g.gl_pathc; i++, n++) {
+                        hostcaps_cpuid *c = load_dump(g.gl_pathv[i]);
+                        expect_same_decode(compiled, parsed, c, g.gl_pathv[i]);
+                        hostcaps_cpuid_free(c);
+                }
+                globfree(&g);
+        }
+        pathf(pattern, sizeof(pattern), "%s/tests/snapshots/*/" HOSTCAPS_SNAPSHOT_CPUID, HOSTCAPS_SOURCE_DIR);
+        if (glob(pattern, 0, NULL, &g) == 0) {
+                for (size_t i = 0; i < g.gl_pathc; i++, n++) {
+                        hostcaps_cpuid *c = load_dump(g.gl_pathv[i]);
+                        expect_same_decode(compiled, parsed, c, g.gl_pathv[i]);
+                        hostcaps_cpuid_free(c);
+                }
+                globfree(&g);
+        }
+        /* Signatures of the cputest CPUs and of the TSX erratum. */
+        static const uint32_t eax[] = {0x000106ca, 0x000206a7, 0x000306c3, 0x000306f2, 0x00050654, 0x000806ea,
+                                       0x000606a6, 0x00040661, 0x00800f12, 0x00a00f11, 0x00600f12, 0x00900f01};
+        for (size_t i = 0; i < ELEMENTSOF(eax); i++, n++) {
+                char what[64];
+                hostcaps_cpuid *c = rule_cpu(root, eax[i]);
+                snprintf(what, sizeof(what), "generated CPU, signature 0x%08x", eax[i]);
+                expect_same_decode(compiled, parsed, c, what);
+                hostcaps_cpuid_free(c);
+        }
+        char *path = write_dump(root, "tsc.xml", amd_tsc_dump);
+        hostcaps_cpuid *c = load_dump(path);
+        expect_same_decode(compiled, parsed, c, "generated AMD CPU with a TSC");
+        hostcaps_cpuid_free(c);
+        free(path);
+        path = write_dump(root, "msr.xml",
+                          "<cpudata arch='x86'>\n"
+                          CPUID_LINE(0x0, 0x0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69)
+                          CPUID_LINE(0x1, 0x0, 0x000806ea, 0x0, 0x0, 0x0)
+                          CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
+                          CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x60000000)
+                          "<msr index='0x10a' edx='0x00000000' eax='0x00000041'/>\n"
+                          "<msr index='0xcf' edx='0x00000000' eax='0x00000020'/>\n"
+                          "</cpudata>\n");
+        c = load_dump(path);
+        expect_same_decode(compiled, parsed, c, "generated Intel CPU with MSRs");
+        hostcaps_cpuid_free(c);
+        free(path);
+        n += 2;
+        cr_expect_geq(n, 14);
+        hostcaps_cpumap_free(parsed);
+        test_rm_rf(root);
+        free(root);
+}
+
+/* The installed map, unchanged since the build: the compiled one, nothing
+ * parsed. */
+Test(cpumap_compiled, used_while_stamp_matches) {
+        require_compiled();
+        unsetenv("HOSTCAPS_CPU_MAP_DIR");
+        if (strcmp(hostcaps_cpu_map_dir(), hostcaps_cpumap_compiled_in.dir) != 0)
+                cr_skip_test("compiled from %s, not the default map", hostcaps_cpumap_compiled_in.dir);
+        cr_expect(hostcaps_cpumap_is_compiled(hostcaps_cpumap_get(NULL)));
+}
+
+/* A changed stamp falls back to parsing: a map compiled from a directory
+ * whose index.xml was touched since, or replaced, is not used; the map is
+ * read as it is now. Any map serves: a generated one. */
+Test(cpumap_compiled, changed_stamp_parses) {
+        char *dir = write_rule_map(MODEL("Only", "on", "<vendor name='Intel'/><feature name='fpu'/>"));
+        char index[4096];
+        hostcaps_cpumap *old = NULL;
+        const hostcaps_cpumap *m = NULL;
+        bool parsed = true;
+        cr_assert_eq(hostcaps_cpumap_load(dir, &old), 0, "%s", hostcaps_error_message());
+        hostcaps_cpumap_compiled compiled = {.map = old, .dir = dir};
+        cr_assert_eq(hostcaps_cpumap_stamp_take(dir, &compiled.stamp), 0);
+
+        cr_assert_eq(hostcaps_cpumap_open(dir, &compiled, &m, &parsed), 0);
+        cr_expect(!parsed && m == old, "an unchanged map was parsed");
+
+        /* touch -d '2001-01-01' index.xml */
+        pathf(index, sizeof(index), "%s/index.xml", dir);
+        struct timespec t[2] = {{978307200, 0}, {978307200, 0}};
+        cr_assert_eq(utimensat(AT_FDCWD, index, t, 0), 0);
+        cr_assert_eq(hostcaps_cpumap_open(dir, &compiled, &m, &parsed), 0, "%s", hostcaps_error_message());
+        cr_expect(parsed && m != old, "a touched index.xml did not make the map parsed");
+        if (parsed && m != old)
+                hostcaps_cpumap_free((hostcaps_cpumap *) m);
+
+        /* A new index.xml renamed over the old one, as package managers do:
+         * a new inode. */
+        cr_assert_eq(hostcaps_cpumap_stamp_take(dir, &compiled.stamp), 0);
+        test_write(dir, "index.new", slurp(index));
+        char renamed[4096];
+        pathf(renamed, sizeof(renamed), "%s/index.new", dir);
+        cr_assert_eq(rename(renamed, index), 0);
+        cr_assert_eq(hostcaps_cpumap_open(dir, &compiled, &m, &parsed), 0, "%s", hostcaps_error_message());
+        cr_expect(parsed && m != old, "a replaced index.xml did not make the map parsed");
+        if (parsed && m != old)
+                hostcaps_cpumap_free((hostcaps_cpumap *) m);
+
+        /* Another directory never takes the compiled map. */
+        char *other = write_rule_map(MODEL("Only", "on", "<vendor name='Intel'/><feature name='fpu'/>"));
+        cr_assert_eq(hostcaps_cpumap_stamp_take(dir, &compiled.stamp), 0);
+        cr_assert_eq(hostcaps_cpumap_open(other, &compiled, &m, &parsed), 0, "%s", hostcaps_error_message());
+        cr_expect(parsed && m != old);
+        if (parsed && m != old)
+                hostcaps_cpumap_free((hostcaps_cpumap *) m);
+
+        /* No map there: not installed, whatever was compiled. */
+        test_rm_rf(dir);
+        cr_expect_eq(hostcaps_cpumap_open(dir, &compiled, &m, &parsed), -ENOENT);
+        hostcaps_error_reset();
+        hostcaps_cpumap_free(old);
+        test_rm_rf(other);
+        free(other);
+        free(dir);
+}
+
+/* $HOSTCAPS_CPU_MAP_DIR naming a copy of the installed map (same files,
+ * another directory): that map is parsed, and answers as the compiled one. */
+Test(cpumap_compiled, map_dir_elsewhere_is_parsed) {
+        const hostcaps_cpumap *compiled = require_compiled();
+        char *copy = test_mkdtemp(), cmd[8192];
+        pathf(cmd, sizeof(cmd), "cp -a '%s'/. '%s'/", hostcaps_cpumap_compiled_in.dir, copy);
+        cr_assert_eq(system(cmd), 0);
+        setenv("HOSTCAPS_CPU_MAP_DIR", copy, 1);
+        const hostcaps_cpumap *m = hostcaps_cpumap_get(NULL);
+        cr_assert_not_null(m);
+        cr_expect(!hostcaps_cpumap_is_compiled(m));
+        expect_same_map(compiled, m);
+        test_rm_rf(copy);
+        free(copy);
 }

@@ -18,81 +18,21 @@
 #include <libxml/tree.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "cpumap.h"
+#include "cpumap-internal.h"
 #include "hostcaps/common.h"
 #include "host/error.h"
 #include "host/xmlread.h"
 #include "host/parse.h"
 
-typedef struct map_feature {
-        char *name;
-        hostcaps_x86_feature *items; /* all must hold; named as the feature */
-        size_t n_items;
-} map_feature;
-
-typedef struct map_vendor {
-        char *name;
-        char id[13];    /* x86: CPUID leaf 0 string */
-        uint32_t value; /* arm: implementer code */
-} map_vendor;
-
-typedef struct map_signature {
-        unsigned int family, model;
-        uint32_t steppings; /* bit per stepping; 0: any */
-} map_signature;
-
-typedef struct map_pvr {
-        uint32_t value, mask;
-} map_pvr;
-
-typedef struct map_model {
-        char *name;
-        bool decode_host;
-        int vendor; /* index, -1 for none */
-        map_signature *sigs;
-        size_t n_sigs;
-        hostcaps_bitmap *features; /* x86: indices into the feature list */
-        hostcaps_bitmap *added;    /* x86: those marked added='yes' (a subset) */
-        map_pvr *pvrs;             /* arm (mask 0: exact part), ppc64 */
-        size_t n_pvrs;
-} map_model;
-
-/* Names to indices: open addressing, the table at most half full. The
- * names belong to the arrays the indices point into. */
-typedef struct name_slot {
-        const char *name;
-        int index;
-} name_slot;
-
-typedef struct name_table {
-        name_slot *slots;
-        size_t size, n; /* size: a power of two, or 0 */
-} name_table;
-
-typedef struct map_arch {
-        map_vendor *vendors;
-        size_t n_vendors, allocated_vendors;
-        map_feature *features;
-        size_t n_features, allocated_features;
-        map_model *models;
-        size_t n_models, allocated_models;
-        name_table vendor_names, feature_names, model_names;
-} map_arch;
-
-enum { ARCH_X86, ARCH_ARM, ARCH_PPC64, N_ARCHS };
+/* The architectures of the map hostcaps decodes, and the rule sets' names
+ * (docs/cpu.md); their enums are in cpumap-internal.h. */
 static const char *const arch_names[N_ARCHS] = {"x86", "arm", "ppc64"};
-
-/* The rule sets of libvirt's x86 host CPU decoding (docs/cpu.md). */
-enum { RULES_LIBVIRT_9, RULES_LIBVIRT_11 };
 static const char *const rules_names[] = {
         [RULES_LIBVIRT_9] = "libvirt 9.0-10.x rules",
         [RULES_LIBVIRT_11] = "libvirt 11.x rules: versioned models, features added to a model later not required",
-};
-
-struct hostcaps_cpumap {
-        map_arch arch[N_ARCHS];
-        int rules;
 };
 
 /* ---- names ---------------------------------------------------------------- */
@@ -615,7 +555,10 @@ int hostcaps_cpumap_load(const char *dir, hostcaps_cpumap **ret) {
                 e = hostcaps_error(EINVAL, "%s: no x86 features", index);
         /* The map's dialect tells the libvirt that wrote it (docs/cpu.md). */
         ctx.map->rules = ctx.saw_added || ctx.saw_versioned ? RULES_LIBVIRT_11 : RULES_LIBVIRT_9;
-        xmlFreeDoc(doc);
+        /* Only where a document was parsed: without a map, libxml2 is never
+         * loaded (src/host/lazy.c loads it at its first call). */
+        if (doc)
+                xmlFreeDoc(doc);
         hostcaps_reader_free(ctx.r);
         for (size_t i = 0; i < ctx.n_included; i++)
                 free(ctx.files[i]);
@@ -656,13 +599,73 @@ const char *hostcaps_cpu_map_dir(void) {
         return d && *d ? d : "/usr/share/libvirt/cpu_map";
 }
 
-static hostcaps_cpumap *installed;
+/* The stamp: two stat() calls, no file read. */
+static int64_t ns_of(struct timespec t) {
+        return (int64_t) t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+int hostcaps_cpumap_stamp_take(const char *dir, hostcaps_cpumap_stamp *ret) {
+        _cleanup_free_ char *index = hostcaps_strdup_printf("%s/index.xml", dir);
+        struct stat d, i;
+        if (!index)
+                return -ENOMEM;
+        if (stat(dir, &d) < 0 || stat(index, &i) < 0)
+                return -errno;
+        if (!S_ISDIR(d.st_mode) || !S_ISREG(i.st_mode))
+                return -ENOENT;
+        *ret = (hostcaps_cpumap_stamp){
+                .dir_ino = d.st_ino,
+                .dir_mtime_ns = ns_of(d.st_mtim),
+                .dir_ctime_ns = ns_of(d.st_ctim),
+                .index_ino = i.st_ino,
+                .index_size = (uint64_t) i.st_size,
+                .index_mtime_ns = ns_of(i.st_mtim),
+                .index_ctime_ns = ns_of(i.st_ctim),
+        };
+        return 0;
+}
+
+bool hostcaps_cpumap_stamp_equal(const hostcaps_cpumap_stamp *a, const hostcaps_cpumap_stamp *b) {
+        return a->dir_ino == b->dir_ino && a->dir_mtime_ns == b->dir_mtime_ns && a->dir_ctime_ns == b->dir_ctime_ns &&
+               a->index_ino == b->index_ino && a->index_size == b->index_size &&
+               a->index_mtime_ns == b->index_mtime_ns && a->index_ctime_ns == b->index_ctime_ns;
+}
+
+bool hostcaps_cpumap_is_compiled(const hostcaps_cpumap *m) {
+        return m && m == hostcaps_cpumap_compiled_in.map;
+}
+
+/* The compiled map answers only for the very map it was made from: a
+ * libvirt upgrade, a reinstall, an edit that replaced index.xml or any file
+ * of the directory, or another directory ($HOSTCAPS_CPU_MAP_DIR) changes
+ * the stamp, and the map is parsed as it is now. */
+int hostcaps_cpumap_open(const char *dir, const hostcaps_cpumap_compiled *compiled, const hostcaps_cpumap **ret,
+                         bool *ret_parsed) {
+        hostcaps_cpumap_stamp now;
+        hostcaps_cpumap *parsed;
+        if (compiled && compiled->map && hostcaps_cpumap_stamp_take(dir, &now) == 0 &&
+            hostcaps_cpumap_stamp_equal(&now, &compiled->stamp)) {
+                *ret = compiled->map;
+                if (ret_parsed)
+                        *ret_parsed = false;
+                return 0;
+        }
+        int e = hostcaps_cpumap_load(dir, &parsed);
+        if (e < 0)
+                return e;
+        *ret = parsed;
+        if (ret_parsed)
+                *ret_parsed = true;
+        return 0;
+}
+
+static const hostcaps_cpumap *installed;
 static char installed_reason[512];
 static pthread_once_t installed_once = PTHREAD_ONCE_INIT;
 
 static void load_installed(void) {
         const char *dir = hostcaps_cpu_map_dir();
-        int e = hostcaps_cpumap_load(dir, &installed);
+        int e = hostcaps_cpumap_open(dir, &hostcaps_cpumap_compiled_in, &installed, NULL);
         if (e == -ENOENT)
                 snprintf(installed_reason, sizeof(installed_reason), "libvirt's cpu_map is not installed (%s)", dir);
         else if (e < 0)

@@ -3,8 +3,9 @@
 
 /* libvirt's CPU map (/usr/share/libvirt/cpu_map): vendors, features and CPU
  * models per architecture, and the host model chosen from it as libvirt
- * chooses it. The map of the libvirt installed where hostcaps runs is
- * parsed once per process and shared read-only. */
+ * chooses it. The map of the libvirt installed where hostcaps runs is the
+ * one compiled into the library while it is unchanged since the build, else
+ * parsed, once per process; shared read-only (docs/cpu.md). */
 
 #include "x86.h"
 
@@ -23,9 +24,10 @@ const char *hostcaps_cpu_map_dir(void);
 #define HOSTCAPS_CPUMAP_MAX_SIGNATURES 262144   /* signatures and PVRs, inherited copies counted */
 
 /* The installed map ($HOSTCAPS_CPU_MAP_DIR, else /usr/share/libvirt/cpu_map),
- * parsed at the first call. NULL when there is none or it is unusable; then
- * *ret_reason (optional) says why: "libvirt's cpu_map is not installed
- * (DIR)", or the parse error naming the file. */
+ * taken at the first call: the compiled map where its stamp is the
+ * directory's, else the map parsed. NULL when there is none or it is
+ * unusable; then *ret_reason (optional) says why: "libvirt's cpu_map is
+ * not installed (DIR)", or the parse error naming the file. */
 const hostcaps_cpumap *hostcaps_cpumap_get(const char **ret_reason);
 
 /* Parse the map in `dir` (tests and the fuzzer; the section uses
