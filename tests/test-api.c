@@ -14,7 +14,7 @@ __attribute__((format(printf, 3, 4))) static void pathf(char *buf, size_t size, 
         va_start(ap, fmt);
         int n = vsnprintf(buf, size, fmt, ap);
         va_end(ap);
-        cr_assert(n >= 0 && (size_t) n < size, "path too long: %s", buf);
+        cr_assert(n >= 0 && (size_t)n < size, "path too long: %s", buf);
 }
 
 static hostcaps_node *open_root(const char *root) {
@@ -81,8 +81,8 @@ static void check_numa_sets(const char *root) {
         }
         for (size_t i = 0; i < hostcaps_numa_n_cells(numa); i++) {
                 set = NULL;
-                expect_set_is_list(hostcaps_numa_cell_cpuset(numa, i, &set), &set, hostcaps_numa_cell_cpus(numa, i),
-                                   root);
+                expect_set_is_list(hostcaps_numa_cell_cpuset(numa, i, &set), &set,
+                                   hostcaps_numa_cell_cpus(numa, i), root);
                 set = NULL;
                 expect_set_is_list(hostcaps_numa_cell_allowed_cpuset(numa, i, &set), &set,
                                    hostcaps_numa_cell_allowed_cpus(numa, i), root);
@@ -91,13 +91,17 @@ static void check_numa_sets(const char *root) {
                                    hostcaps_numa_cell_offline_cpus(numa, i), root);
         }
         set = NULL;
-        expect_set_is_list(hostcaps_numa_online_cpuset(numa, &set), &set, hostcaps_numa_online_cpus(numa), root);
+        expect_set_is_list(hostcaps_numa_online_cpuset(numa, &set), &set, hostcaps_numa_online_cpus(numa),
+                           root);
         set = NULL;
-        expect_set_is_list(hostcaps_numa_offline_cpuset(numa, &set), &set, hostcaps_numa_offline_cpus(numa), root);
+        expect_set_is_list(hostcaps_numa_offline_cpuset(numa, &set), &set, hostcaps_numa_offline_cpus(numa),
+                           root);
         set = NULL;
-        expect_set_is_list(hostcaps_numa_allowed_cpuset(numa, &set), &set, hostcaps_numa_allowed_cpus(numa), root);
+        expect_set_is_list(hostcaps_numa_allowed_cpuset(numa, &set), &set, hostcaps_numa_allowed_cpus(numa),
+                           root);
         set = NULL;
-        expect_set_is_list(hostcaps_numa_allowed_nodeset(numa, &set), &set, hostcaps_numa_allowed_nodes(numa), root);
+        expect_set_is_list(hostcaps_numa_allowed_nodeset(numa, &set), &set, hostcaps_numa_allowed_nodes(numa),
+                           root);
 
         /* Out of range and NULL: -EINVAL, nothing written. */
         size_t n = hostcaps_numa_n_cells(numa);
@@ -128,17 +132,18 @@ static void check_numa_sets(const char *root) {
 
 Test(cpuset, object_twins_equal_lists) {
         TEST_REQUIRE_FIXTURES(fx);
-        (void) fx;
+        (void)fx;
         cr_assert_gt(for_each_fixture_root(check_numa_sets), 0);
 }
 
 /* A loaded document knows no offline CPUs nor a process view: -ENODATA. */
 Test(cpuset, unknown_list_is_enodata) {
-        static const char doc[] = "<capabilities><host><cpu><arch>x86_64</arch></cpu><topology><cells num='1'><cell id='0'>"
-                                  "<memory unit='KiB'>1024</memory><cpus num='2'>"
-                                  "<cpu id='0' socket_id='0' core_id='0' siblings='0'/>"
-                                  "<cpu id='1' socket_id='0' core_id='1' siblings='1'/>"
-                                  "</cpus></cell></cells></topology></host></capabilities>";
+        static const char doc[] =
+                "<capabilities><host><cpu><arch>x86_64</arch></cpu><topology><cells num='1'><cell id='0'>"
+                "<memory unit='KiB'>1024</memory><cpus num='2'>"
+                "<cpu id='0' socket_id='0' core_id='0' siblings='0'/>"
+                "<cpu id='1' socket_id='0' core_id='1' siblings='1'/>"
+                "</cpus></cell></cells></topology></host></capabilities>";
         hostcaps_node *node = NULL;
         hostcaps_numa *numa = NULL;
         hostcaps_cpuset *set = NULL;
@@ -162,8 +167,10 @@ Test(cpuset, unknown_list_is_enodata) {
 static void expect_same_cells(const char *what, hostcaps_numa *numa, hostcaps_memory *mem) {
         cr_assert_eq(hostcaps_memory_n_cells(mem), hostcaps_numa_n_cells(numa), "%s: cell counts", what);
         for (size_t i = 0; i < hostcaps_numa_n_cells(numa); i++) {
-                cr_expect_eq(hostcaps_memory_cell_id(mem, i), hostcaps_numa_cell_id(numa, i), "%s: cell %zu", what, i);
-                cr_expect_eq(hostcaps_memory_numa_cell_index(mem, numa, i), (int) i, "%s: join of %zu", what, i);
+                cr_expect_eq(hostcaps_memory_cell_id(mem, i), hostcaps_numa_cell_id(numa, i), "%s: cell %zu",
+                             what, i);
+                cr_expect_eq(hostcaps_memory_numa_cell_index(mem, numa, i), (int)i, "%s: join of %zu", what,
+                             i);
         }
         cr_expect_eq(hostcaps_memory_numa_cell_index(mem, numa, hostcaps_numa_n_cells(numa)), -EINVAL);
         cr_expect_eq(hostcaps_memory_numa_cell_index(NULL, numa, 0), -EINVAL);
@@ -201,7 +208,7 @@ out:
 
 Test(join, numa_and_memory_cells_share_indexes) {
         TEST_REQUIRE_FIXTURES(fx);
-        (void) fx;
+        (void)fx;
         cr_assert_gt(for_each_fixture_root(check_join), 0);
 }
 
@@ -225,18 +232,22 @@ Test(join, synthetic_cell) {
 
 /* A memory object that lacks a node the NUMA object has: -ENOENT. */
 Test(join, missing_node_is_enoent) {
-        static const char two[] = "<capabilities><host><cpu><arch>x86_64</arch></cpu><topology><cells num='2'>"
-                                  "<cell id='0'><memory unit='KiB'>1024</memory></cell>"
-                                  "<cell id='3'><memory unit='KiB'>1024</memory></cell>"
-                                  "</cells></topology></host></capabilities>";
-        static const char one[] = "<capabilities><host><cpu><arch>x86_64</arch></cpu><topology><cells num='1'>"
-                                  "<cell id='3'><memory unit='KiB'>1024</memory></cell>"
-                                  "</cells></topology></host></capabilities>";
+        static const char two[] =
+                "<capabilities><host><cpu><arch>x86_64</arch></cpu><topology><cells num='2'>"
+                "<cell id='0'><memory unit='KiB'>1024</memory></cell>"
+                "<cell id='3'><memory unit='KiB'>1024</memory></cell>"
+                "</cells></topology></host></capabilities>";
+        static const char one[] =
+                "<capabilities><host><cpu><arch>x86_64</arch></cpu><topology><cells num='1'>"
+                "<cell id='3'><memory unit='KiB'>1024</memory></cell>"
+                "</cells></topology></host></capabilities>";
         hostcaps_node *a = NULL, *b = NULL;
         hostcaps_numa *numa = NULL;
         hostcaps_memory *mem = NULL;
-        cr_assert_eq(hostcaps_node_open_document_data(&a, two, sizeof(two) - 1, 0), 0, "%s", hostcaps_error_message());
-        cr_assert_eq(hostcaps_node_open_document_data(&b, one, sizeof(one) - 1, 0), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_open_document_data(&a, two, sizeof(two) - 1, 0), 0, "%s",
+                     hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_open_document_data(&b, one, sizeof(one) - 1, 0), 0, "%s",
+                     hostcaps_error_message());
         cr_assert_eq(hostcaps_node_get_numa(a, 0, &numa), 0);
         cr_assert_eq(hostcaps_node_get_memory(b, 0, &mem), 0);
         cr_expect_eq(hostcaps_memory_numa_cell_index(mem, numa, 0), -ENOENT);
@@ -338,16 +349,16 @@ Test(cpu, topology_count_matches_struct) {
         hostcaps_cpu *cpu = cpu_of_dump(root, NULL);
         hostcaps_cpu_topology t;
         hostcaps_cpu_topology_get(cpu, &t);
-        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_SOCKETS), (int) t.sockets);
-        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_DIES), (int) t.dies);
-        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_CLUSTERS), (int) t.clusters);
-        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_CORES), (int) t.cores);
-        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_THREADS), (int) t.threads);
+        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_SOCKETS), (int)t.sockets);
+        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_DIES), (int)t.dies);
+        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_CLUSTERS), (int)t.clusters);
+        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_CORES), (int)t.cores);
+        cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_THREADS), (int)t.threads);
         cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_ONLINE_CPUS), 4);
         cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_POSSIBLE_CPUS), 8);
         cr_expect_eq(hostcaps_cpu_topology_count(cpu, HOSTCAPS_CPU_THREADS), 2);
         /* A count this library does not know (a newer header's): refused. */
-        cr_expect_eq(hostcaps_cpu_topology_count(cpu, (hostcaps_cpu_count) 7), -EINVAL);
+        cr_expect_eq(hostcaps_cpu_topology_count(cpu, (hostcaps_cpu_count)7), -EINVAL);
         cr_expect_eq(hostcaps_cpu_topology_count(NULL, HOSTCAPS_CPU_SOCKETS), -EINVAL);
         /* The old struct keeps its layout: programs built against 0.1 read it. */
         cr_expect_eq(sizeof(hostcaps_cpu_topology), 7 * sizeof(unsigned int));
@@ -376,8 +387,8 @@ Test(cpu, feature_aliases) {
         hostcaps_node *node = NULL;
         hostcaps_cpu *cpu = NULL;
 
-        cr_assert_eq(hostcaps_node_open_document_data(&node, doc_libvirt, sizeof(doc_libvirt) - 1, 0), 0, "%s",
-                     hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_open_document_data(&node, doc_libvirt, sizeof(doc_libvirt) - 1, 0), 0,
+                     "%s", hostcaps_error_message());
         cr_assert_eq(hostcaps_node_get_cpu(node, 0, &cpu), 0, "%s", hostcaps_error_message());
         cr_expect(hostcaps_cpu_has_feature(cpu, "sse4.2"));
         cr_expect(hostcaps_cpu_has_feature(cpu, "sse4_2"));
@@ -430,7 +441,9 @@ Test(cpu, model_rules) {
         cr_expect_not_null(hostcaps_cpu_model(cpu));
         cr_expect(hostcaps_cpu_has_feature(cpu, "sse4.2"));
         cr_expect(hostcaps_cpu_has_feature(cpu, "sse4_2"));
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &json), 0);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &json),
+                0);
         cr_expect(strstr(json, "\"model_rules\": \"libvirt 11.x\"") != NULL, "%s", json);
         free(json);
         hostcaps_cpu_unref(cpu);
