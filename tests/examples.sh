@@ -41,5 +41,27 @@ for ex in "$src"/examples/*.c; do
                 failed=$((failed + 1))
         fi
 done
+# numa-free-cpus for a workload's cgroup, as an agent runs it: this
+# process's own cgroup, where it has a cpuset (v2 with the controller on,
+# or v1's cpuset hierarchy).
+cg2=$(sed -n 's/^0:://p' /proc/self/cgroup | head -n1)
+cg1=$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}cpuset\(,[^:]*\)\{0,1\}://p' /proc/self/cgroup | head -n1)
+cg=
+if [ -n "$cg1" ] && [ -f "/sys/fs/cgroup/cpuset$cg1/cpuset.effective_cpus" ]; then
+        cg=$cg1
+elif [ -n "$cg2" ] && [ -f "/sys/fs/cgroup$cg2/cpuset.cpus.effective" ]; then
+        cg=$cg2
+fi
+if [ -x "$prefix/numa-free-cpus" ] && [ -n "$cg" ]; then
+        if "$prefix/numa-free-cpus" "$cg" >"$prefix/cg.out" 2>&1; then
+                echo "PASS: numa-free-cpus $cg"
+                sed 's/^/    /' "$prefix/cg.out"
+                passed=$((passed + 1))
+        else
+                echo "FAIL: numa-free-cpus $cg"
+                cat "$prefix/cg.out"
+                failed=$((failed + 1))
+        fi
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -62,8 +62,11 @@ HOSTCAPS_EXPORT const char *hostcaps_cache_absent_reason(const hostcaps_cache *c
 HOSTCAPS_EXPORT size_t hostcaps_cache_n_unknown(const hostcaps_cache *cache);
 HOSTCAPS_EXPORT const char *hostcaps_cache_unknown_reason(const hostcaps_cache *cache, size_t i);
 
-/* Banks, i from 0 to hostcaps_cache_n_banks() - 1. Accessors given an index
- * out of range (or a NULL cache) return 0, or NULL for the CPU list. */
+/* Banks, i from 0 to hostcaps_cache_n_banks() - 1. The accessors below that
+ * return a value, not an int, cannot carry an errno (common.h): given an
+ * index out of range (or a NULL cache) they return 0 (false, UNIFIED), or NULL
+ * for the CPU list; a caller bounds i by hostcaps_cache_n_banks().
+ * hostcaps_cache_bank_cpuset() follows the int convention: -EINVAL there. */
 HOSTCAPS_EXPORT size_t hostcaps_cache_n_banks(const hostcaps_cache *cache);
 HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_id(const hostcaps_cache *cache, size_t i);
 /* True when the tree had no id file for this bank's level and type and the
@@ -81,6 +84,9 @@ HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_line_size(const hostcaps_cache 
 HOSTCAPS_EXPORT unsigned int hostcaps_cache_bank_ways(const hostcaps_cache *cache, size_t i);
 /* The online CPUs sharing the bank, as a kernel CPU list ("0-5,12-17"). */
 HOSTCAPS_EXPORT const char *hostcaps_cache_bank_cpus(const hostcaps_cache *cache, size_t i);
+/* The same as a new set, the caller's to free; -EINVAL for a NULL cache or
+ * ret or an index out of range. */
+HOSTCAPS_EXPORT int hostcaps_cache_bank_cpuset(const hostcaps_cache *cache, size_t i, hostcaps_cpuset **ret);
 
 #ifdef __cplusplus
 }

@@ -4,9 +4,31 @@
 /*
  * Conventions shared by every hostcaps call.
  *
- * Errors: every call that can fail returns 0 (or a non-negative count) on
- * success and a negative errno-style value on failure. Out-parameters
- * (ret_*) are written only on success. After a failure, hostcaps_error_message()
+ * Return values, one convention for every call:
+ *   - int calls return 0, or a value >= 0 (a count, an index, a node id, a
+ *     distance), on success and a negative errno on failure: -EINVAL for a
+ *     NULL object, a NULL required out-parameter or an index out of range;
+ *     -ENODATA for a value that is not known (a file the read policy refused,
+ *     or one a recorded root or a loaded document does not hold); -ENOENT
+ *     for an id or name that is not there; -ENOMEM. Out-parameters (ret_*)
+ *     are written only on success.
+ *   - pointer calls (strings, lists) return NULL for "not known" and for a
+ *     NULL object or an index out of range.
+ *   - size_t counts return 0 for a NULL object.
+ *   - bool calls return false for "no", "not known" and a NULL object; where
+ *     "not known" matters an int twin tells it apart (-ENODATA).
+ *   - value calls (unsigned, uint64_t, an enum) cannot carry an errno: they
+ *     return 0 for an index out of range or a NULL object, so bound the
+ *     index by the section's count call; 0 also means "not known" where the
+ *     header says so (a cache's size, say).
+ *   - three calls kept for the ABI are tri-states, 1 / 0 / -1 for unknown,
+ *     not errnos: hostcaps_cpu_tsc_scaling() (hostcaps_cpu_tsc_scaling_get()
+ *     is its int twin), hostcaps_resctrl_memory_bandwidth_delay_linear() and
+ *     hostcaps_host_iommu_support().
+ *   - a new set (hostcaps_cpuset) handed out by a *_cpuset() call is the
+ *     caller's to free; anything else returned belongs to its object.
+ *
+ * Errors: after a failure, hostcaps_error_message()
  * returns a human-readable message for the calling thread that names the file
  * and the value at fault (for example
  * "sys/devices/system/cpu/online: invalid CPU list '3-1': range is reversed").

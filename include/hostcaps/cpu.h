@@ -41,6 +41,11 @@ HOSTCAPS_EXPORT const char *hostcaps_cpu_model(const hostcaps_cpu *cpu);
 /* Why there is no model ("libvirt's cpu_map is not installed (...)", a
  * malformed map file, no model fits); NULL when there is one. */
 HOSTCAPS_EXPORT const char *hostcaps_cpu_model_reason(const hostcaps_cpu *cpu);
+/* Which libvirt version's decoding rules read the x86 cpu_map, told from the
+ * map's own content: "libvirt 9.0-10.x" or "libvirt 11.x" (see docs/cpu.md),
+ * whether or not a model fitted; NULL when no x86 map was used (no map
+ * installed, another architecture, a loaded document). JSON: "model_rules". */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_model_rules(const hostcaps_cpu *cpu);
 
 /* x86 signature as libvirt computes it (family and model include the
  * extended fields). Returns false where the architecture has none. */
@@ -53,8 +58,12 @@ HOSTCAPS_EXPORT bool hostcaps_cpu_microcode(const hostcaps_cpu *cpu, uint64_t *r
  * not invariant or CPUID does not state its frequency. */
 HOSTCAPS_EXPORT uint64_t hostcaps_cpu_tsc_frequency(const hostcaps_cpu *cpu);
 /* Whether the hardware can scale the TSC for guests: 1 yes, 0 no, -1 unknown
- * (or no TSC frequency). */
+ * (or no TSC frequency). A tri-state, not an errno (kept for the ABI): the
+ * call below says the same in the common convention. */
 HOSTCAPS_EXPORT int hostcaps_cpu_tsc_scaling(const hostcaps_cpu *cpu);
+/* The same as 0 with *ret (optional) true or false; -ENODATA when unknown,
+ * -EINVAL for a NULL cpu. */
+HOSTCAPS_EXPORT int hostcaps_cpu_tsc_scaling_get(const hostcaps_cpu *cpu, bool *ret);
 /* Maximum physical address bits; 0 when unknown. */
 HOSTCAPS_EXPORT unsigned int hostcaps_cpu_phys_addr_bits(const hostcaps_cpu *cpu);
 
@@ -72,7 +81,25 @@ typedef struct hostcaps_cpu_topology {
         unsigned int online_cpus;   /* logical CPUs online */
         unsigned int possible_cpus; /* logical CPUs the kernel can bring online */
 } hostcaps_cpu_topology;
+/* Fill *ret (all zero for a NULL cpu). The struct is frozen as it is, for
+ * the programs built with it: it never grows; a count added later comes
+ * through hostcaps_cpu_topology_count() only. */
 HOSTCAPS_EXPORT void hostcaps_cpu_topology_get(const hostcaps_cpu *cpu, hostcaps_cpu_topology *ret);
+
+/* The counts one by one, as above: the ABI-safe way, since a new count is a
+ * new enum value, which a library that does not know it refuses. */
+typedef enum hostcaps_cpu_count {
+        HOSTCAPS_CPU_SOCKETS = 0,
+        HOSTCAPS_CPU_DIES = 1,
+        HOSTCAPS_CPU_CLUSTERS = 2,
+        HOSTCAPS_CPU_CORES = 3,
+        HOSTCAPS_CPU_THREADS = 4,
+        HOSTCAPS_CPU_ONLINE_CPUS = 5,
+        HOSTCAPS_CPU_POSSIBLE_CPUS = 6,
+} hostcaps_cpu_count;
+/* The count (>= 0), or -EINVAL for a NULL cpu or a count this library does
+ * not know. */
+HOSTCAPS_EXPORT int hostcaps_cpu_topology_count(const hostcaps_cpu *cpu, hostcaps_cpu_count what);
 
 /* Features, named as libvirt names them, in the order libvirt lists them:
  * with a model, those beyond the model (libvirt's <feature> list); without
@@ -82,7 +109,17 @@ HOSTCAPS_EXPORT const char *hostcaps_cpu_feature(const hostcaps_cpu *cpu, size_t
 /* Every feature of the CPU, the model's included. */
 HOSTCAPS_EXPORT size_t hostcaps_cpu_n_all_features(const hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT const char *hostcaps_cpu_all_feature(const hostcaps_cpu *cpu, size_t i);
-/* Whether the CPU has a feature, the model's included. */
+/* Whether the CPU has a feature, the model's included. `name` may be
+ * libvirt's name or the kernel's (/proc/cpuinfo flags), whichever spelling
+ * the features were named in (hostcaps_cpu_feature_source()): "sse4_2" finds
+ * libvirt's "sse4.2" and "sse4.2" the kernel's "sse4_2". x86 names that
+ * differ (libvirt / kernel): sse4.1 / sse4_1, sse4.2 / sse4_2, pclmuldq /
+ * pclmulqdq, ds / dts, tsc-deadline / tsc_deadline_timer, cr8legacy /
+ * cr8_legacy, avx512vbmi2 / avx512_vbmi2, avx512vnni / avx512_vnni,
+ * avx512bitalg / avx512_bitalg, sha-ni / sha_ni; and every libvirt name with
+ * '-' where the kernel has '_' (avx512-bf16 / avx512_bf16, md-clear /
+ * md_clear, amx-tile / amx_tile, ...). Names spelled alike (lahf_lm, pni,
+ * cx16, ...) need no alias. The lists above keep libvirt's names. */
 HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const char *name);
 /* Where the feature names came from: "cpu_map" (libvirt's installed map),
  * "builtin" (hostcaps' own table), "cpuinfo" (/proc/cpuinfo flags). */
@@ -101,6 +138,9 @@ HOSTCAPS_EXPORT size_t hostcaps_cpu_n_core_kinds(const hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_name(const hostcaps_cpu *cpu, size_t i);
 /* The kind's CPUs as a kernel CPU list ("0-7,16"). */
 HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_cpus(const hostcaps_cpu *cpu, size_t i);
+/* The same as a new set, the caller's to free (hostcaps_cpuset_free()); -EINVAL
+ * for a NULL cpu or ret or an index out of range. */
+HOSTCAPS_EXPORT int hostcaps_cpu_core_kind_cpuset(const hostcaps_cpu *cpu, size_t i, hostcaps_cpuset **ret);
 
 #ifdef __cplusplus
 }

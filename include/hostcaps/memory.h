@@ -2,6 +2,7 @@
 #pragma once
 
 #include <hostcaps/node.h>
+#include <hostcaps/numa.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -16,7 +17,10 @@ extern "C" {
  * nodes' meminfo files and hugepage counters.
  *
  * Cells are the kernel's online nodes, ascending, as in the NUMA section
- * (hostcaps/numa.h); when the kernel has no NUMA, one cell 0 holds the
+ * (hostcaps/numa.h): index i here is index i there, same node id, for
+ * objects read while the online nodes stayed the same (numa.h says when it
+ * does not hold; hostcaps_memory_numa_cell_index() always joins them);
+ * when the kernel has no NUMA, one cell 0 holds the
  * values of /proc/meminfo and /sys/kernel/mm/hugepages. Accessors take a
  * cell index i, not a node id (hostcaps_memory_cell_index() maps one to the
  * other). Calls returning int return a value >= 0 or a negative errno:
@@ -52,6 +56,12 @@ HOSTCAPS_EXPORT size_t hostcaps_memory_n_cells(const hostcaps_memory *mem);
 HOSTCAPS_EXPORT int hostcaps_memory_cell_id(const hostcaps_memory *mem, size_t i);
 /* The index of the cell with node id `id`; -ENOENT when there is none. */
 HOSTCAPS_EXPORT int hostcaps_memory_cell_index(const hostcaps_memory *mem, unsigned int id);
+/* The join with the NUMA section in one call: the index here of NUMA cell i
+ * of `numa` (i itself whenever both saw the same nodes); -EINVAL for a NULL
+ * object or a NUMA cell out of range, -ENOENT when this object has no cell
+ * for that node (hotplugged since, or the memory section is absent). */
+HOSTCAPS_EXPORT int hostcaps_memory_numa_cell_index(const hostcaps_memory *mem, const hostcaps_numa *numa,
+                                                    size_t i);
 
 /* MemTotal and MemFree of cell i. Free memory counts neither free hugepages
  * nor reclaimable caches. -ENODATA when unknown: a recorded root has no

@@ -21,8 +21,19 @@ extern "C" {
  * Accessors take a cell index i (0 .. hostcaps_numa_n_cells() - 1), not a
  * node id; hostcaps_numa_cell_index() maps an id to its index. CPU lists are
  * strings in the kernel's list format ("0-3,8-11", "" for none) and belong to
- * the object. Calls returning int return a value >= 0 or a negative errno:
- * -EINVAL for a NULL object or an index out of range.
+ * the object; each has a typed twin, hostcaps_numa_*_cpuset(), giving a new
+ * hostcaps_cpuset the caller frees (hostcaps_cpuset_free()), -ENODATA where
+ * the list is NULL (not known). Calls returning int follow common.h: a value
+ * >= 0 or a negative errno, -EINVAL for a NULL object or an index out of range.
+ *
+ * The memory section (hostcaps/memory.h) has the same cells at the same
+ * indexes: both list the kernel's online nodes, ascending, read from the same
+ * node list (and both have the one synthetic cell 0 without NUMA), so cell i
+ * of one is cell i of the other, with the same node id, for two objects read
+ * while the online nodes stayed the same. That does not hold across a node
+ * hotplug between the two reads, nor where the memory section is absent (an
+ * hwloc topology): hostcaps_memory_numa_cell_index() is the join that always
+ * holds.
  *
  * From a loaded capabilities document (hostcaps_node_open_document()), the
  * cells, their memory, distances and CPU ids are what the document says;
@@ -121,6 +132,22 @@ HOSTCAPS_EXPORT bool hostcaps_numa_cell_is_allowed(const hostcaps_numa *numa, si
 /* The online CPUs of cell i this process may run on, as a list, and their number. */
 HOSTCAPS_EXPORT const char *hostcaps_numa_cell_allowed_cpus(const hostcaps_numa *numa, size_t i);
 HOSTCAPS_EXPORT size_t hostcaps_numa_cell_n_allowed_cpus(const hostcaps_numa *numa, size_t i);
+
+/* ---- the same lists as sets ----
+ *
+ * Each a new set of what the list call of the same name gives, the caller's
+ * to free; -EINVAL for a NULL object or ret or a cell out of range, -ENODATA
+ * where the list call gives NULL. hostcaps_numa_allowed_nodeset() holds
+ * node ids. */
+HOSTCAPS_EXPORT int hostcaps_numa_cell_cpuset(const hostcaps_numa *numa, size_t i, hostcaps_cpuset **ret);
+HOSTCAPS_EXPORT int hostcaps_numa_cell_offline_cpuset(const hostcaps_numa *numa, size_t i,
+                                                      hostcaps_cpuset **ret);
+HOSTCAPS_EXPORT int hostcaps_numa_cell_allowed_cpuset(const hostcaps_numa *numa, size_t i,
+                                                      hostcaps_cpuset **ret);
+HOSTCAPS_EXPORT int hostcaps_numa_online_cpuset(const hostcaps_numa *numa, hostcaps_cpuset **ret);
+HOSTCAPS_EXPORT int hostcaps_numa_offline_cpuset(const hostcaps_numa *numa, hostcaps_cpuset **ret);
+HOSTCAPS_EXPORT int hostcaps_numa_allowed_cpuset(const hostcaps_numa *numa, hostcaps_cpuset **ret);
+HOSTCAPS_EXPORT int hostcaps_numa_allowed_nodeset(const hostcaps_numa *numa, hostcaps_cpuset **ret);
 
 #ifdef __cplusplus
 }

@@ -67,7 +67,11 @@ HOSTCAPS_EXPORT const char *hostcaps_resctrl_absent_reason(const hostcaps_resctr
  * Controls are ordered by level, then type: HOSTCAPS_CACHE_UNIFIED for
  * info/L3 or info/L2; with code/data prioritization (CDP, mount options cdp
  * and cdpl2) HOSTCAPS_CACHE_INSTRUCTION for L3CODE and HOSTCAPS_CACHE_DATA for
- * L3DATA instead. Accessors given an index out of range return 0. */
+ * L3DATA instead. These accessors return values, not ints, so they cannot
+ * carry an errno (common.h): given an index out of range, or a NULL object,
+ * they return 0 (UNIFIED for the type); a caller bounds i by
+ * hostcaps_resctrl_n_cache_controls(). No valid control has level 0 or
+ * cbm_bits 0, so 0 never reads as a real value there. */
 HOSTCAPS_EXPORT size_t hostcaps_resctrl_n_cache_controls(const hostcaps_resctrl *resctrl);
 HOSTCAPS_EXPORT unsigned int hostcaps_resctrl_cache_control_level(const hostcaps_resctrl *resctrl, size_t i);
 HOSTCAPS_EXPORT hostcaps_cache_type hostcaps_resctrl_cache_control_type(const hostcaps_resctrl *resctrl,
@@ -107,7 +111,8 @@ HOSTCAPS_EXPORT bool hostcaps_resctrl_memory_bandwidth(const hostcaps_resctrl *r
  * values are percents (min_bandwidth > 0; the default in MBps mode is
  * 4294967295). */
 HOSTCAPS_EXPORT bool hostcaps_resctrl_memory_bandwidth_mbps(const hostcaps_resctrl *resctrl);
-/* info/MB/delay_linear: 1 linear, 0 non-linear, -1 not reported. */
+/* info/MB/delay_linear: 1 linear, 0 non-linear, -1 not reported (a
+ * tri-state, not an errno). */
 HOSTCAPS_EXPORT int hostcaps_resctrl_memory_bandwidth_delay_linear(const hostcaps_resctrl *resctrl);
 /* info/MB/thread_throttle_mode ("max", "per-thread"; Intel, since 5.8); NULL when absent. */
 HOSTCAPS_EXPORT const char *hostcaps_resctrl_memory_bandwidth_throttle_mode(const hostcaps_resctrl *resctrl);

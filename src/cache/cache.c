@@ -256,3 +256,10 @@ HOSTCAPS_EXPORT const char *hostcaps_cache_bank_cpus(const hostcaps_cache *cache
         const hostcaps_cache_bank_data *b = bank(cache, i);
         return b ? b->cpus : NULL;
 }
+
+HOSTCAPS_EXPORT int hostcaps_cache_bank_cpuset(const hostcaps_cache *cache, size_t i, hostcaps_cpuset **ret) {
+        const hostcaps_cache_bank_data *b = bank(cache, i);
+        if (!b)
+                return hostcaps_error(EINVAL, "invalid argument: no cache bank %zu", i);
+        return hostcaps_cpuset_of_accessor(b->cpus, "the bank's CPUs", ret);
+}

@@ -402,6 +402,7 @@ static int cpu_json(struct json_object *root, const hostcaps_object *o) {
         hostcaps_json_set_str(&e, j, "brand", cpu->brand);
         hostcaps_json_set_str(&e, j, "model", cpu->model);
         hostcaps_json_set_str(&e, j, "model_reason", cpu->model ? NULL : cpu->model_reason);
+        hostcaps_json_set_str(&e, j, "model_rules", hostcaps_cpu_model_rules(cpu));
         if (cpu->has_signature) {
                 t = json_object_new_object();
                 hostcaps_json_set_u64(&e, t, "family", true, cpu->family);
@@ -575,9 +576,109 @@ HOSTCAPS_EXPORT void hostcaps_cpu_topology_get(const hostcaps_cpu *cpu, hostcaps
                 *ret = cpu ? cpu->topo : (hostcaps_cpu_topology){0};
 }
 
-HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const char *name) {
-        for (size_t i = 0; cpu && name && i < cpu->n_all_features; i++)
+static bool has_feature_named(const hostcaps_cpu *cpu, const char *name) {
+        for (size_t i = 0; i < cpu->n_all_features; i++)
                 if (strcmp(cpu->all_features[i], name) == 0)
                         return true;
         return false;
+}
+
+/* x86 features that libvirt's cpu_map (x86_features.xml) and the kernel's
+ * /proc/cpuinfo (arch/x86/include/asm/cpufeatures.h) name differently, beyond
+ * '-' against '_' (libvirt's "avx512-bf16", "md-clear" are the kernel's
+ * "avx512_bf16", "md_clear": that is done by rule below). */
+static const struct {
+        const char *libvirt, *kernel;
+} feature_aliases[] = {
+        {"sse4.1", "sse4_1"},
+        {"sse4.2", "sse4_2"},
+        {"pclmuldq", "pclmulqdq"},
+        {"ds", "dts"}, /* CPUID 1 EDX 21, Debug Store */
+        {"tsc-deadline", "tsc_deadline_timer"},
+        {"cr8legacy", "cr8_legacy"},
+        {"avx512vbmi2", "avx512_vbmi2"},
+        {"avx512vnni", "avx512_vnni"},
+        {"avx512bitalg", "avx512_bitalg"},
+        {"sha-ni", "sha_ni"},
+};
+
+/* The name in the other spelling (libvirt's for a kernel's, and back), or
+ * NULL when there is no other. */
+static const char *feature_alias(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(feature_aliases); i++) {
+                if (strcmp(name, feature_aliases[i].libvirt) == 0)
+                        return feature_aliases[i].kernel;
+                if (strcmp(name, feature_aliases[i].kernel) == 0)
+                        return feature_aliases[i].libvirt;
+        }
+        return NULL;
+}
+
+HOSTCAPS_EXPORT bool hostcaps_cpu_has_feature(const hostcaps_cpu *cpu, const char *name) {
+        char other[64];
+        const char *alias;
+        size_t n;
+        if (!cpu || !name)
+                return false;
+        if (has_feature_named(cpu, name))
+                return true;
+        if ((alias = feature_alias(name)))
+                return has_feature_named(cpu, alias);
+        /* '-' for '_' and back, for the names that differ in that alone. */
+        n = strlen(name);
+        if (n >= sizeof(other) || (!strchr(name, '-') && !strchr(name, '_')))
+                return false;
+        for (size_t i = 0; i <= n; i++)
+                other[i] = name[i] == '-' ? '_' : name[i] == '_' ? '-' : name[i];
+        return has_feature_named(cpu, other);
+}
+
+/* The rule set is named in the stored reason, "... (libvirt 11.x rules: ...)". */
+HOSTCAPS_EXPORT const char *hostcaps_cpu_model_rules(const hostcaps_cpu *cpu) {
+        static const char *const rules[] = {"libvirt 9.0-10.x", "libvirt 11.x"};
+        const char *p = cpu && cpu->model_reason ? strstr(cpu->model_reason, "(libvirt ") : NULL;
+        for (size_t i = 0; p && i < ELEMENTSOF(rules); i++) {
+                size_t n = strlen(rules[i]);
+                if (strncmp(p + 1, rules[i], n) == 0 && strncmp(p + 1 + n, " rules", 6) == 0)
+                        return rules[i];
+        }
+        return NULL;
+}
+
+HOSTCAPS_EXPORT int hostcaps_cpu_topology_count(const hostcaps_cpu *cpu, hostcaps_cpu_count what) {
+        if (!cpu)
+                return hostcaps_error(EINVAL, "invalid argument: cpu is NULL");
+        switch (what) {
+        case HOSTCAPS_CPU_SOCKETS:
+                return (int) cpu->topo.sockets;
+        case HOSTCAPS_CPU_DIES:
+                return (int) cpu->topo.dies;
+        case HOSTCAPS_CPU_CLUSTERS:
+                return (int) cpu->topo.clusters;
+        case HOSTCAPS_CPU_CORES:
+                return (int) cpu->topo.cores;
+        case HOSTCAPS_CPU_THREADS:
+                return (int) cpu->topo.threads;
+        case HOSTCAPS_CPU_ONLINE_CPUS:
+                return (int) cpu->topo.online_cpus;
+        case HOSTCAPS_CPU_POSSIBLE_CPUS:
+                return (int) cpu->topo.possible_cpus;
+        }
+        return hostcaps_error(EINVAL, "invalid argument: unknown topology count %d", (int) what);
+}
+
+HOSTCAPS_EXPORT int hostcaps_cpu_tsc_scaling_get(const hostcaps_cpu *cpu, bool *ret) {
+        if (!cpu)
+                return hostcaps_error(EINVAL, "invalid argument: cpu is NULL");
+        if (!cpu->tsc_hz || cpu->tsc_scaling < 0)
+                return hostcaps_error(ENODATA, "whether the TSC can be scaled is not known");
+        if (ret)
+                *ret = cpu->tsc_scaling > 0;
+        return 0;
+}
+
+HOSTCAPS_EXPORT int hostcaps_cpu_core_kind_cpuset(const hostcaps_cpu *cpu, size_t i, hostcaps_cpuset **ret) {
+        if (!cpu || i >= cpu->n_kinds)
+                return hostcaps_error(EINVAL, "invalid argument: no core kind %zu", i);
+        return hostcaps_cpuset_of_accessor(cpu->kinds[i].cpus, "the core kind's CPUs", ret);
 }

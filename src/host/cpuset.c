@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include "bitmap.h"
+#include "section.h"
 #include "error.h"
 #include "hostcaps/cpuset.h"
 #include "parse.h"
@@ -101,4 +102,15 @@ HOSTCAPS_EXPORT int hostcaps_cpuset_to_cpu_set(const hostcaps_cpuset *set, void 
         BITMAP_FOREACH(i, CB(set))
                 CPU_SET_S((size_t) i, setsize, m);
         return 0;
+}
+
+/* The typed twin of an accessor returning a CPU list: the set of `list`, a
+ * list the object stores (so well-formed); -ENODATA when the object does not
+ * know it (NULL), naming `what`. */
+int hostcaps_cpuset_of_accessor(const char *list, const char *what, hostcaps_cpuset **ret) {
+        if (!ret)
+                return hostcaps_error(EINVAL, "invalid argument: ret is NULL");
+        if (!list)
+                return hostcaps_error(ENODATA, "%s: not known", what);
+        return hostcaps_cpuset_from_list(list, ret);
 }

@@ -12,6 +12,7 @@
 #include <libxml/tree.h>
 
 #include "hostcaps/common.h"
+#include "hostcaps/cpuset.h"
 #include "buf.h"
 #include "object.h"
 #include "reader.h"
@@ -204,3 +205,8 @@ int hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ..
                 return p && i < p->obj.n_reasons ? p->obj.reasons[i] : NULL;                       \
         }                                                                                          \
         _Static_assert(offsetof(hostcaps_##name, obj) == 0, "the object head comes first")
+
+/* cpuset.c: the typed twin of an accessor returning a CPU list (`list`, NULL
+ * when unknown): a new set in *ret, -EINVAL for a NULL ret, -ENODATA naming
+ * `what` for an unknown list. */
+int hostcaps_cpuset_of_accessor(const char *list, const char *what, hostcaps_cpuset **ret);

@@ -590,3 +590,15 @@ HOSTCAPS_EXPORT int hostcaps_memory_cell_pages(const hostcaps_memory *mem, size_
                         return hostcaps_memory_cell_hugepages(mem, i, k, NULL, ret_total, ret_free);
         return -ENOENT;
 }
+
+HOSTCAPS_EXPORT int hostcaps_memory_numa_cell_index(const hostcaps_memory *mem, const hostcaps_numa *numa,
+                                                    size_t i) {
+        int id = hostcaps_numa_cell_id(numa, i);
+        if (!mem || id < 0)
+                return hostcaps_error(EINVAL, "invalid argument: no memory object or no NUMA cell %zu", i);
+        /* The same index where both objects saw the same online nodes. */
+        if (i < mem->n_cells && mem->cells[i].id == (unsigned) id)
+                return (int) i;
+        int k = hostcaps_memory_cell_index(mem, (unsigned) id);
+        return k >= 0 ? k : hostcaps_error(ENOENT, "node %d has no memory cell", id);
+}

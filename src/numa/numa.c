@@ -389,3 +389,52 @@ HOSTCAPS_EXPORT size_t hostcaps_numa_cell_n_allowed_cpus(const hostcaps_numa *nu
         return c ? c->n_allowed : 0;
 }
 
+
+/* ---- the CPU lists above, as sets ---- */
+
+HOSTCAPS_EXPORT int hostcaps_numa_cell_cpuset(const hostcaps_numa *numa, size_t i, hostcaps_cpuset **ret) {
+        const hostcaps_numa_cell *c = cell(numa, i);
+        if (!c)
+                return hostcaps_error(EINVAL, "invalid argument: no NUMA cell %zu", i);
+        return hostcaps_cpuset_of_accessor(c->cpus_list, "the cell's CPUs", ret);
+}
+
+HOSTCAPS_EXPORT int hostcaps_numa_cell_offline_cpuset(const hostcaps_numa *numa, size_t i,
+                                                      hostcaps_cpuset **ret) {
+        const hostcaps_numa_cell *c = cell(numa, i);
+        if (!c)
+                return hostcaps_error(EINVAL, "invalid argument: no NUMA cell %zu", i);
+        return hostcaps_cpuset_of_accessor(c->offline_list, "the cell's offline CPUs", ret);
+}
+
+HOSTCAPS_EXPORT int hostcaps_numa_cell_allowed_cpuset(const hostcaps_numa *numa, size_t i,
+                                                      hostcaps_cpuset **ret) {
+        const hostcaps_numa_cell *c = cell(numa, i);
+        if (!c)
+                return hostcaps_error(EINVAL, "invalid argument: no NUMA cell %zu", i);
+        return hostcaps_cpuset_of_accessor(c->allowed_list, "the cell's allowed CPUs", ret);
+}
+
+HOSTCAPS_EXPORT int hostcaps_numa_online_cpuset(const hostcaps_numa *numa, hostcaps_cpuset **ret) {
+        if (!numa)
+                return hostcaps_error(EINVAL, "invalid argument: numa is NULL");
+        return hostcaps_cpuset_of_accessor(numa->online_list, "the online CPUs", ret);
+}
+
+HOSTCAPS_EXPORT int hostcaps_numa_offline_cpuset(const hostcaps_numa *numa, hostcaps_cpuset **ret) {
+        if (!numa)
+                return hostcaps_error(EINVAL, "invalid argument: numa is NULL");
+        return hostcaps_cpuset_of_accessor(numa->offline_list, "the offline CPUs", ret);
+}
+
+HOSTCAPS_EXPORT int hostcaps_numa_allowed_cpuset(const hostcaps_numa *numa, hostcaps_cpuset **ret) {
+        if (!numa)
+                return hostcaps_error(EINVAL, "invalid argument: numa is NULL");
+        return hostcaps_cpuset_of_accessor(numa->allowed_cpus_list, "this process's allowed CPUs", ret);
+}
+
+HOSTCAPS_EXPORT int hostcaps_numa_allowed_nodeset(const hostcaps_numa *numa, hostcaps_cpuset **ret) {
+        if (!numa)
+                return hostcaps_error(EINVAL, "invalid argument: numa is NULL");
+        return hostcaps_cpuset_of_accessor(numa->allowed_nodes_list, "this process's allowed nodes", ret);
+}
