@@ -18,8 +18,9 @@ static _Thread_local int absent_err;
 _printf_(2, 0) static int error_vset(int err, const char *fmt, va_list ap) {
         vsnprintf(error_message, sizeof(error_message), fmt, ap);
         /* Messages quote values read from files: no terminal control
-         * sequence, no invalid UTF-8 reaches whoever prints them. */
-        hostcaps_utf8_sanitize_inplace(error_message);
+         * sequence, no forged line, no invalid UTF-8 reaches whoever prints
+         * them. */
+        hostcaps_message_sanitize(error_message);
         error_set = true;
         absent_path[0] = '\0';
         return err > 0 ? -err : (err < 0 ? err : -EIO);
@@ -78,4 +79,21 @@ int hostcaps_error_finish(int r) {
 
 HOSTCAPS_EXPORT const char *hostcaps_error_message(void) {
         return error_message[0] ? error_message : NULL;
+}
+
+int hostcaps_error_lines(int err, const char *const *lines, size_t n) {
+        size_t len = 0;
+        error_message[0] = '\0';
+        for (size_t i = 0; i < n && len + 1 < sizeof(error_message); i++) {
+                int w = snprintf(error_message + len, sizeof(error_message) - len, "%s%s", i ? "\n" : "",
+                                 lines[i]);
+                if (w < 0)
+                        break;
+                /* Each line one line of text; only the joints are newlines. */
+                hostcaps_message_sanitize(error_message + len + (i ? 1 : 0));
+                len += (size_t) w;
+        }
+        error_set = true;
+        absent_path[0] = '\0';
+        return err > 0 ? -err : (err < 0 ? err : -EIO);
 }

@@ -11,6 +11,9 @@ int hostcaps_error(int err, const char *fmt, ...) _printf_(2, 3);
  * when one is set since hostcaps_error_reset(). */
 int hostcaps_error_keep(int err, const char *fmt, ...) _printf_(2, 3);
 void hostcaps_error_reset(void);
+/* A message of several lines (one failure each), joined by newlines: the
+ * only messages with a newline; each line is sanitized as any message. */
+int hostcaps_error_lines(int err, const char *const *lines, size_t n);
 /* A file found absent (err ENOENT or ENOTDIR): returns -err and records the
  * path without a message (absence is often the answer). If the absence is
  * what the call fails with, hostcaps_error_keep() and hostcaps_error_finish()

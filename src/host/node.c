@@ -491,15 +491,15 @@ static int failed_placeholder(unsigned idx, hostcaps_object **ret) {
 
 /* The message of a partly failed request: one "SECTION: reason" a line. */
 static void report_failures(hostcaps_object *const *objs) {
-        hostcaps_buf b = {0};
+        char *lines[HOSTCAPS_N_SECTIONS];
+        size_t n = 0;
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
-                if (objs[i] && objs[i]->failed)
-                        hostcaps_buf_printf(&b, "%s%s: %s", b.len ? "\n" : "", hostcaps_sections[i]->name,
-                                            objs[i]->absent_reason);
-        char *m = hostcaps_buf_steal(&b);
-        if (m)
-                hostcaps_error(EIO, "%s", m);
-        free(m);
+                if (objs[i] && objs[i]->failed &&
+                    (lines[n] = hostcaps_strdup_printf("%s: %s", hostcaps_sections[i]->name, objs[i]->absent_reason)))
+                        n++;
+        hostcaps_error_lines(EIO, (const char *const *) lines, n);
+        for (size_t i = 0; i < n; i++)
+                free(lines[i]);
 }
 
 HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned int sections,

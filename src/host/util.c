@@ -106,10 +106,12 @@ int hostcaps_utf8_sanitize(const char *s, char **ret) {
         return 1;
 }
 
-void hostcaps_utf8_sanitize_inplace(char *s) {
+void hostcaps_message_sanitize(char *s) {
         for (unsigned char *p = (unsigned char *) s; *p;) {
                 size_t n = utf8_ok(p);
-                if (n)
+                if (*p == '\n' || *p == '\t' || *p == '\r')
+                        *p++ = ' ';
+                else if (n)
                         p += n;
                 else
                         *p++ = '?';

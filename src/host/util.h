@@ -63,6 +63,8 @@ char *hostcaps_strstrip(char *s);
  * C1: terminal escapes) replaced by U+FFFD. Returns 0 and *ret NULL when `s`
  * needs no change (no copy is made), 1 and the new string, or -ENOMEM. */
 int hostcaps_utf8_sanitize(const char *s, char **ret);
-/* The same in place, each bad byte becoming '?' (messages: a control
- * sequence read from a file must not reach the caller's terminal). */
-void hostcaps_utf8_sanitize_inplace(char *s);
+/* A message made one line of printable text, in place: white space
+ * controls become spaces, other control bytes and invalid UTF-8 '?' (a
+ * control sequence or a forged line read from a file must not reach the
+ * caller's terminal or log). */
+void hostcaps_message_sanitize(char *s);
