@@ -15,18 +15,11 @@ void hostcaps_cache_free_fields(hostcaps_object *o) {
 }
 
 static int cache_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_cache *c = calloc(1, sizeof(*c));
-        int e;
-        if (!c)
-                return -ENOMEM;
-        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE);
-        e = hostcaps_cache_probe_banks(ctx->reader, c);
-        if (e < 0) {
-                hostcaps_object_unref(&c->obj);
-                return e;
-        }
-        *ret = &c->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_CACHE, &o);
+        if (e >= 0)
+                e = hostcaps_cache_probe_banks(ctx->reader, (hostcaps_cache *) o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 /* Banks change when CPUs go on- or offline (their lists, and banks whose

@@ -289,19 +289,11 @@ static int cpu_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
 }
 
 static int cpu_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_cpu *cpu = calloc(1, sizeof(*cpu));
-        int e;
-
-        if (!cpu)
-                return -ENOMEM;
-        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU);
-        e = cpu_probe_into(ctx, cpu);
-        if (e < 0) {
-                hostcaps_object_unref(&cpu->obj);
-                return e;
-        }
-        *ret = &cpu->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_CPU, &o);
+        if (e >= 0)
+                e = cpu_probe_into(ctx, (hostcaps_cpu *) o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 /* Topology and identity change when CPUs go on- or offline (hotplug, SMT

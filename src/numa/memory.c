@@ -186,18 +186,11 @@ static int memory_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_memory *mem
 }
 
 static int memory_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_memory *mem = calloc(1, sizeof(*mem));
-        int e;
-        if (!mem)
-                return -ENOMEM;
-        hostcaps_object_init(&mem->obj, HOSTCAPS_SECTION_MEMORY);
-        e = memory_probe_into(ctx, mem);
-        if (e < 0) {
-                hostcaps_object_unref(&mem->obj);
-                return e;
-        }
-        *ret = &mem->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_MEMORY, &o);
+        if (e >= 0)
+                e = memory_probe_into(ctx, (hostcaps_memory *)o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -443,6 +436,7 @@ static int cell_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr n, uint64_t base_
 static int memory_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         xmlNodePtr cells = hostcaps_xml_child(hostcaps_xml_child(d->host, "topology"), "cells");
         hostcaps_memory *mem;
+        hostcaps_object *o;
         size_t n = 0, any = 0;
         int e = 0;
 
@@ -452,9 +446,9 @@ static int memory_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         }
         if (!any)
                 return -ENODATA;
-        if (!(mem = calloc(1, sizeof(*mem))))
-                return -ENOMEM;
-        hostcaps_object_init(&mem->obj, HOSTCAPS_SECTION_MEMORY);
+        if ((e = hostcaps_object_new(HOSTCAPS_SECTION_MEMORY, &o)) < 0)
+                return e;
+        mem = (hostcaps_memory *)o;
         mem->base_page_kib = doc_base_page_kib(d, cells);
         if (!(mem->cells = calloc(n, sizeof(hostcaps_memory_cell))))
                 e = -ENOMEM;

@@ -473,18 +473,11 @@ static int numa_probe_into(hostcaps_reader *r, hostcaps_numa *numa) {
 }
 
 int hostcaps_numa_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_numa *numa = calloc(1, sizeof(*numa));
-        int e;
-        if (!numa)
-                return -ENOMEM;
-        hostcaps_object_init(&numa->obj, HOSTCAPS_SECTION_NUMA);
-        e = numa_probe_into(ctx->reader, numa);
-        if (e < 0) {
-                hostcaps_object_unref(&numa->obj);
-                return e;
-        }
-        *ret = &numa->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_NUMA, &o);
+        if (e >= 0)
+                e = numa_probe_into(ctx->reader, (hostcaps_numa *)o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 

@@ -17,18 +17,11 @@ void hostcaps_resctrl_free_fields(hostcaps_object *o) {
 }
 
 static int resctrl_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_resctrl *rc = calloc(1, sizeof(*rc));
-        int e;
-        if (!rc)
-                return -ENOMEM;
-        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL);
-        e = hostcaps_resctrl_probe_info(ctx->reader, rc);
-        if (e < 0) {
-                hostcaps_object_unref(&rc->obj);
-                return e;
-        }
-        *ret = &rc->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_RESCTRL, &o);
+        if (e >= 0)
+                e = hostcaps_resctrl_probe_info(ctx->reader, (hostcaps_resctrl *) o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 /* What resctrl offers changes only with a mount: the info directory is
