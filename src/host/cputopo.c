@@ -54,10 +54,6 @@ int hostcaps_read_cpus(hostcaps_reader *r, hostcaps_bitmap **ret, hostcaps_bitma
         e = hostcaps_read_cpulist(r, CPU_DIR "/online", &listed);
         if (e < 0 && e != -ENOENT)
                 return e;
-        if (e >= 0 && !ret_absent) {
-                *ret = TAKE_PTR(listed);
-                return 0;
-        }
         /* One listing tells which CPUs have a directory: a CPU listed without
          * one has no topology to read, and no section counts it. */
         e = hostcaps_read_dir(r, CPU_DIR, &names, &n);
@@ -83,13 +79,11 @@ int hostcaps_read_cpus(hostcaps_reader *r, hostcaps_bitmap **ret, hostcaps_bitma
         if (hostcaps_bitmap_is_empty(b))
                 return hostcaps_error(ENOENT, listed ? CPU_DIR "/online: no listed CPU has a cpuN directory"
                                                      : CPU_DIR ": no online CPU found");
-        if (ret_absent) {
-                if (listed)
-                        hostcaps_bitmap_sub(listed, b);
-                else if (!(listed = hostcaps_bitmap_new()))
-                        return -ENOMEM;
-                *ret_absent = TAKE_PTR(listed);
-        }
+        if (listed)
+                hostcaps_bitmap_sub(listed, b);
+        else if (!(listed = hostcaps_bitmap_new()))
+                return -ENOMEM;
+        *ret_absent = TAKE_PTR(listed);
         *ret = TAKE_PTR(b);
         return 0;
 }

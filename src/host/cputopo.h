@@ -9,14 +9,11 @@
 /* The online CPUs: those cpu/online lists that also have a cpuN directory
  * (else, for kernels or recordings without the summary file, every cpuN
  * directory whose cpuN/online is not "0"; an empty cpuN/online counts as
- * online, as lscpu and hwloc count it). With ret_absent, CPUs listed online
- * without a directory are left out and returned there (one listing of the
- * cpu directory): the CPU and NUMA sections never invent topology for
- * them. hostcaps_read_online_cpus() takes the list as it is. */
+ * online, as lscpu and hwloc count it). CPUs listed online without a
+ * directory are left out and returned in *ret_absent (one listing of the
+ * cpu directory): the CPU, NUMA and cache sections never invent topology
+ * or caches for them. */
 int hostcaps_read_cpus(hostcaps_reader *r, hostcaps_bitmap **ret, hostcaps_bitmap **ret_absent);
-static inline int hostcaps_read_online_cpus(hostcaps_reader *r, hostcaps_bitmap **ret) {
-        return hostcaps_read_cpus(r, ret, NULL);
-}
 
 /* The ids of one CPU as libvirt prints them. Files absent on older kernels or
  * some architectures read as: package 0, die 0 (die_id since 5.2), cluster 0
