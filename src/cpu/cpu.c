@@ -318,12 +318,12 @@ static void xml_empty(hostcaps_xml *x, const char *element, const char *const *a
 }
 
 /* The writer's failure is sticky and checked once per document. */
-static int cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_cpu *cpu = (const hostcaps_cpu *) o;
         char a[3][32];
 
         if (region != HOSTCAPS_XML_CPU)
-                return 0;
+                return;
         /* libvirt's order: arch, model, vendor, microcode, signature, counter,
          * topology, maxphysaddr, features, pages. Unknown values are left out. */
         hostcaps_xml_start(x, "cpu");
@@ -373,7 +373,6 @@ static int cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_regio
                 xml_empty(x, "pages", (const char *const[]){"unit", "KiB", "size", a[0], NULL});
         }
         hostcaps_xml_end(x);
-        return 0;
 }
 
 static struct json_object *json_strv(int *e, char *const *v, size_t n) {

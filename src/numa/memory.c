@@ -222,17 +222,16 @@ static void xml_pages(hostcaps_xml *x, uint64_t size_kib, uint64_t count) {
 /* <pages unit='KiB' size='4'>N</pages>, then one per hugepage size,
  * ascending, as libvirt prints them inside a <cell>. Unknown counts are
  * left out, as libvirt leaves out what it does not know. */
-static int memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell_id) {
+static void memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell_id) {
         const hostcaps_memory *mem = (const hostcaps_memory *)o;
         const hostcaps_memory_cell *c = find_cell(mem, cell_id);
         if (!c)
-                return 0;
+                return;
         if (c->has_base)
                 xml_pages(x, mem->base_page_kib, c->base_total);
         for (size_t k = 0; k < c->n_huge; k++)
                 if (c->huge[k].total != COUNT_UNKNOWN)
                         xml_pages(x, c->huge[k].size_kib, c->huge[k].total);
-        return 0;
 }
 
 /* Without the NUMA section, the document still shows the memory state
@@ -240,10 +239,10 @@ static int memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsi
  * section knows (id, memory, pages). The schema makes everything in a
  * <cell> but its id optional, so this validates; a reader that wants CPUs
  * and distances asks for the NUMA section too. */
-static int memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_memory *mem = (const hostcaps_memory *)o;
         if (region != HOSTCAPS_XML_TOPOLOGY || hostcaps_xml_has_section(x, HOSTCAPS_SECTION_NUMA))
-                return 0;
+                return;
         hostcaps_xml_start(x, "topology");
         hostcaps_xml_start(x, "cells");
         hostcaps_xml_attrf(x, "num", "%zu", mem->n_cells);
@@ -262,7 +261,6 @@ static int memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_re
         }
         hostcaps_xml_end(x);
         hostcaps_xml_end(x);
-        return 0;
 }
 
 static struct json_object *json_pages(int *e, uint64_t size_kib, uint64_t total, bool has_free,

@@ -111,17 +111,17 @@ static void xml_cell(hostcaps_xml *x, const hostcaps_numa *numa, const hostcaps_
         hostcaps_xml_end(x);
 }
 
-static int numa_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void numa_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_numa *numa = (const hostcaps_numa *) o;
         if (region != HOSTCAPS_XML_TOPOLOGY)
-                return 0;
+                return;
         hostcaps_xml_start(x, "topology");
         hostcaps_xml_start(x, "cells");
         hostcaps_xml_attrf(x, "num", "%zu", numa->n_cells);
         for (size_t i = 0; i < numa->n_cells; i++)
                 xml_cell(x, numa, &numa->cells[i]);
         hostcaps_xml_end(x);
-        return hostcaps_xml_end(x);
+        hostcaps_xml_end(x);
 }
 
 static struct json_object *json_str(const char *s) {

@@ -69,14 +69,11 @@ static void xml_control(hostcaps_xml *x, const hostcaps_resctrl_cache_ctl *c, ui
 
 /* libvirt gives every control of a level to each bank of that level,
  * whatever the bank's type. */
-static int xml_bank_controls(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, const char *type,
-                             uint64_t size) {
+static void xml_bank_controls(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, uint64_t size) {
         const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
-        (void) type;
         for (size_t i = 0; i < rc->n_ctls; i++)
                 if (rc->ctls[i].level == level)
                         xml_control(x, &rc->ctls[i], size);
-        return 0;
 }
 
 static void xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char *prefix, bool cache) {
@@ -98,9 +95,8 @@ static void xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char 
         hostcaps_xml_end(x);
 }
 
-static int xml_cache_monitors(hostcaps_xml *x, const hostcaps_object *o) {
+static void xml_cache_monitors(hostcaps_xml *x, const hostcaps_object *o) {
         xml_monitor(x, (const hostcaps_resctrl *) o, "llc_", true);
-        return 0;
 }
 
 /* <memory_bandwidth>: a <node> per memory bandwidth domain, which is a
@@ -128,13 +124,12 @@ static void xml_memory_bandwidth(hostcaps_xml *x, const hostcaps_resctrl *rc) {
         hostcaps_xml_end(x);
 }
 
-static int resctrl_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void resctrl_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
         /* Controls and the cache monitor are written from the cache section's
          * <cache> through the hooks; an absent section writes nothing. */
         if (region == HOSTCAPS_XML_MEMORY_BANDWIDTH && !o->absent_reason)
                 xml_memory_bandwidth(x, rc);
-        return 0;
 }
 
 static struct json_object *json_features(const hostcaps_resctrl *rc, const char *prefix) {
