@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The CPU section: probe, object, accessors and formatting. */
-#include <ctype.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "cpu.h"
 #include "host/error.h"
+#include "host/hugepages.h"
 #include "host/jsonout.h"
 #include "host/parse.h"
 
@@ -208,42 +208,35 @@ int hostcaps_cpu_finish_page_sizes(hostcaps_cpu *cpu) {
         return 0;
 }
 
-/* The base page and the hugepage sizes: one directory per size, named as
- * the kernel prints it ("hugepages-%lukB": "hugepages-2048kB"), missing
- * without hugetlbfs. Optional beyond the base page: a directory that
- * cannot be listed leaves the hugepage sizes unknown, a name of another
- * spelling ("hugepages-2MB", or "hugepages-02048kB", which would give a
- * size twice) is left out; each with the reason. */
+typedef struct page_sizes {
+        hostcaps_cpu *cpu;
+        size_t allocated;
+} page_sizes;
+
+static int add_page_size(void *userdata, const char *name, uint64_t size_kib) {
+        page_sizes *p = userdata;
+        int e = GROW(p->cpu->page_sizes, p->allocated, p->cpu->n_page_sizes + 1);
+        (void) name;
+        if (e >= 0)
+                p->cpu->page_sizes[p->cpu->n_page_sizes++] = size_kib;
+        return e;
+}
+
+/* The base page and the hugepage sizes (src/host/hugepages.h). Optional
+ * beyond the base page: a directory that cannot be listed leaves the
+ * hugepage sizes unknown, a name of another spelling is left out; each
+ * with the reason. */
 static int probe_page_sizes(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
-        static const char dir[] = "sys/kernel/mm/hugepages";
-        char **names = NULL;
-        size_t n = 0, allocated = 0;
-        int e = GROW(cpu->page_sizes, allocated, 1);
+        page_sizes p = {.cpu = cpu};
+        int e = GROW(cpu->page_sizes, p.allocated, 1);
 
         if (e < 0)
                 return e;
         cpu->page_sizes[cpu->n_page_sizes++] = ctx->page_size / 1024;
-        e = hostcaps_read_dir(ctx->reader, dir, &names, &n);
-        if (e < 0)
+        e = hostcaps_hugepages_foreach(ctx->reader, "sys/kernel/mm/hugepages", &cpu->obj, add_page_size, &p);
+        if (e < 0) /* -ENOMEM passes through */
                 return hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_HUGE_PAGES);
-        for (size_t i = 0; i < n && e >= 0; i++) {
-                const char *s = startswith(names[i], "hugepages-");
-                char canonical[64];
-                unsigned long long kib;
-                char *end;
-                if (!s)
-                        continue;
-                errno = 0;
-                kib = strtoull(s, &end, 10);
-                snprintf(canonical, sizeof(canonical), "hugepages-%llukB", kib);
-                if (errno || !isdigit((unsigned char) *s) || kib == 0 || strcmp(names[i], canonical) != 0)
-                        e = hostcaps_optional(&cpu->obj,
-                                              hostcaps_error(EINVAL, "%s/%s: not a hugepage size", dir, names[i]));
-                else if ((e = GROW(cpu->page_sizes, allocated, cpu->n_page_sizes + 1)) >= 0)
-                        cpu->page_sizes[cpu->n_page_sizes++] = kib;
-        }
-        hostcaps_strv_free(names);
-        return e < 0 ? e : hostcaps_cpu_finish_page_sizes(cpu);
+        return hostcaps_cpu_finish_page_sizes(cpu);
 }
 
 /* Optional: a bad PMU CPU list makes the hybrid layout unknown as a whole

@@ -3,10 +3,10 @@
  * volatile (read again at every request on a live host), so it reads only
  * what it reports: the node list, each node's meminfo and its hugepage
  * counters. */
-#include <ctype.h>
 #include <stdio.h>
 
 #include "host/error.h"
+#include "host/hugepages.h"
 #include "host/jsonout.h"
 #include "host/parse.h"
 #include "host/xmlread.h"
@@ -86,53 +86,48 @@ static int read_count(hostcaps_memory *mem, hostcaps_reader *r, const char *dir,
         return e < 0 ? hostcaps_optional(&mem->obj, e) : 0;
 }
 
+typedef struct pools {
+        hostcaps_memory *mem;
+        hostcaps_reader *r;
+        const char *dir;
+        hostcaps_memory_cell *c;
+        size_t allocated;
+} pools;
+
+static int add_pool(void *userdata, const char *name, uint64_t kib) {
+        pools *p = userdata;
+        hostcaps_memory_cell *c = p->c;
+        int e = GROW(c->huge, p->allocated, c->n_huge + 1);
+        if (e < 0)
+                return e;
+        hostcaps_memory_pages *pg = &c->huge[c->n_huge++];
+        uint64_t limit = c->has_total ? c->total_kib / kib : UINT32_MAX;
+        *pg = (hostcaps_memory_pages){.size_kib = kib};
+        /* free_hugepages may exceed nr_hugepages: the free count includes
+         * surplus pages reserved by an overcommitted mapping, and
+         * nr_hugepages counts only the persistent pool. */
+        e = read_count(p->mem, p->r, p->dir, name, "nr_hugepages", kib, limit, &pg->total);
+        if (e >= 0)
+                e = read_count(p->mem, p->r, p->dir, name, "free_hugepages", kib, limit, &pg->free);
+        return e;
+}
+
 /* The pools below `dir` (nodeN/hugepages, or sys/kernel/mm/hugepages for
- * the synthetic cell), ascending. One directory per size, named as the
- * kernel prints it ("hugepages-%lukB": "hugepages-2048kB"); missing without
- * hugetlbfs and in nodes without memory. Optional, each part: a directory
- * that cannot be listed leaves the pools unknown (*ret_known false), a
- * name of another spelling ("hugepages-02048kB", which would give a size
- * twice) is left out, a bad counter is that count unknown. */
+ * the synthetic cell; src/host/hugepages.h), ascending. Optional, each
+ * part: a directory that cannot be listed leaves the pools unknown
+ * (*ret_known false), a name of another spelling is left out, a bad
+ * counter is that count unknown. */
 static int read_pools(hostcaps_memory *mem, hostcaps_reader *r, const char *dir, hostcaps_memory_cell *c,
                       bool *ret_known) {
-        char **names = NULL;
-        size_t n_names = 0, allocated = 0;
-        int e = hostcaps_read_dir(r, dir, &names, &n_names);
+        pools p = {.mem = mem, .r = r, .dir = dir, .c = c};
+        int e = hostcaps_hugepages_foreach(r, dir, &mem->obj, add_pool, &p);
 
         *ret_known = e >= 0 || e == -ENOENT || e == -ENOTDIR;
-        if (e < 0)
+        if (e < 0) /* -ENOMEM passes through */
                 return hostcaps_optional(&mem->obj, e);
-        for (size_t i = 0; i < n_names && e >= 0; i++) {
-                const char *s = startswith(names[i], "hugepages-");
-                char canonical[64];
-                unsigned long long kib;
-                char *end;
-                if (!s)
-                        continue;
-                errno = 0;
-                kib = strtoull(s, &end, 10);
-                snprintf(canonical, sizeof(canonical), "hugepages-%llukB", kib);
-                if (errno || !isdigit((unsigned char)*s) || kib == 0 || strcmp(names[i], canonical) != 0) {
-                        e = hostcaps_optional(&mem->obj,
-                                              hostcaps_error(EINVAL, "%s/%s: not a hugepage size", dir, names[i]));
-                        continue;
-                }
-                if ((e = GROW(c->huge, allocated, c->n_huge + 1)) < 0)
-                        break;
-                hostcaps_memory_pages *p = &c->huge[c->n_huge++];
-                uint64_t limit = c->has_total ? c->total_kib / kib : UINT32_MAX;
-                *p = (hostcaps_memory_pages){.size_kib = kib};
-                /* free_hugepages may exceed nr_hugepages: the free count includes
-                 * surplus pages reserved by an overcommitted mapping, and
-                 * nr_hugepages counts only the persistent pool. */
-                e = read_count(mem, r, dir, names[i], "nr_hugepages", kib, limit, &p->total);
-                if (e >= 0)
-                        e = read_count(mem, r, dir, names[i], "free_hugepages", kib, limit, &p->free);
-        }
-        hostcaps_strv_free(names);
-        if (e >= 0 && c->n_huge > 1)
+        if (c->n_huge > 1)
                 qsort(c->huge, c->n_huge, sizeof(*c->huge), cmp_pages);
-        return e;
+        return 0;
 }
 
 /* nodeN/meminfo, or proc/meminfo for the synthetic cell (node < 0), and the
