@@ -192,17 +192,9 @@ static int memory_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
 
 /* Cells are in ascending id order (read from a node bitmap). */
 static const hostcaps_memory_cell *find_cell(const hostcaps_memory *mem, unsigned id) {
-        size_t lo = 0, hi = mem->n_cells;
-        while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (mem->cells[mid].id == id)
-                        return &mem->cells[mid];
-                if (mem->cells[mid].id < id)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return NULL;
+        int i = hostcaps_find_by_id(mem->cells, mem->n_cells, sizeof(*mem->cells),
+                                    offsetof(hostcaps_memory_cell, id), id);
+        return i >= 0 ? &mem->cells[i] : NULL;
 }
 
 /* The writer's failure is sticky and checked once per document. */

@@ -281,20 +281,11 @@ HOSTCAPS_EXPORT int hostcaps_numa_cell_id(const hostcaps_numa *numa, size_t i) {
 }
 
 HOSTCAPS_EXPORT int hostcaps_numa_cell_index(const hostcaps_numa *numa, unsigned int id) {
-        size_t lo = 0, hi;
         if (!numa)
                 return -EINVAL;
         /* Cells are in ascending id order, probed or loaded. */
-        for (hi = numa->n_cells; lo < hi;) {
-                size_t mid = (lo + hi) / 2;
-                if (numa->cells[mid].id == id)
-                        return (int)mid;
-                if (numa->cells[mid].id < id)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return -ENOENT;
+        return hostcaps_find_by_id(numa->cells, numa->n_cells, sizeof(*numa->cells), offsetof(hostcaps_numa_cell, id),
+                                   id);
 }
 
 HOSTCAPS_EXPORT int hostcaps_numa_cell_memory(const hostcaps_numa *numa, size_t i, uint64_t *ret_kib) {
