@@ -9,6 +9,7 @@
 #include "host/hugepages.h"
 #include "host/jsonout.h"
 #include "host/parse.h"
+#include "host/units.h"
 #include "host/xmlread.h"
 #include "numa.h"
 
@@ -307,17 +308,17 @@ static int memory_text(hostcaps_buf *b, const hostcaps_object *o) {
                 const hostcaps_memory_cell *c = &mem->cells[i];
                 hostcaps_buf_printf(
                         b, "  %5u  %-10s  %-10s ", c->id,
-                        c->has_total ? hostcaps_numa_format_kib(t, sizeof(t), c->total_kib) : "unknown",
-                        c->has_free ? hostcaps_numa_format_kib(f, sizeof(f), c->free_kib) : "unknown");
+                        c->has_total ? hostcaps_unit_human_kib(t, sizeof(t), c->total_kib) : "unknown",
+                        c->has_free ? hostcaps_unit_human_kib(f, sizeof(f), c->free_kib) : "unknown");
                 for (size_t k = 0; k < c->n_huge; k++) {
                         uint64_t kib = c->huge[k].size_kib;
-                        /* 2048 kB as "2M", 1048576 kB as "1G". */
-                        if (kib % (1024 * 1024) == 0)
-                                snprintf(t, sizeof(t), "%lluG", (unsigned long long)(kib >> 20));
-                        else if (kib % 1024 == 0)
-                                snprintf(t, sizeof(t), "%lluM", (unsigned long long)(kib >> 10));
-                        else
-                                snprintf(t, sizeof(t), "%lluK", (unsigned long long)kib);
+                        /* 2048 kB as "2M", 1048576 kB as "1G": the exact unit,
+                         * KiB to GiB, by its initial. */
+                        unsigned u = hostcaps_unit_exponent(kib * 1024);
+                        if (u > 3)
+                                u = 3;
+                        snprintf(t, sizeof(t), "%llu%c", (unsigned long long)(kib >> (10 * (u - 1))),
+                                 hostcaps_unit_name(u)[0]);
                         hostcaps_buf_printf(b, "%s %s: %s/", k ? "," : "", t,
                                             count_text(f, sizeof(f), c->huge[k].total));
                         /* A loaded document has no free counts. */

@@ -129,18 +129,3 @@ int hostcaps_numa_read_meminfo(hostcaps_reader *r, int node, uint64_t *ret_total
                 *ret_free_kib = free_kib;
         return 0;
 }
-
-const char *hostcaps_numa_format_kib(char *buf, size_t size, uint64_t kib) {
-        static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = (double)kib;
-        size_t u = 0;
-        while (v >= 1024 && u + 1 < ELEMENTSOF(units)) {
-                v /= 1024;
-                u++;
-        }
-        if (u == 0)
-                snprintf(buf, size, "%llu KiB", (unsigned long long)kib);
-        else
-                snprintf(buf, size, "%.1f %s", v, units[u]);
-        return buf;
-}

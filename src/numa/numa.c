@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "host/error.h"
+#include "host/units.h"
 #include "numa.h"
 
 static void cell_done(hostcaps_numa_cell *c) {
@@ -219,7 +220,7 @@ static int numa_text(hostcaps_buf *b, const hostcaps_object *o) {
                 const hostcaps_numa_cell *c = &numa->cells[i];
                 hostcaps_buf_printf(
                         b, "  %5u  %-10s  %5zu  %-20s %s\n", c->id,
-                        c->has_memory ? hostcaps_numa_format_kib(mem, sizeof(mem), c->memory_kib) : "unknown",
+                        c->has_memory ? hostcaps_unit_human_kib(mem, sizeof(mem), c->memory_kib) : "unknown",
                         c->n_cpu, c->n_cpu ? c->cpus_list : "-", c->n_allowed ? c->allowed_list : "-");
         }
         /* The distance matrix, rows "from", columns "to", as numactl -H. */
