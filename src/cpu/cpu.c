@@ -28,12 +28,7 @@ void hostcaps_cpu_free_fields(hostcaps_object *o) {
 }
 
 int hostcaps_cpu_set_arch(hostcaps_cpu *cpu, const char *arch) {
-        char *s = strdup(arch);
-        if (!s)
-                return -ENOMEM;
-        free(cpu->arch);
-        cpu->arch = s;
-        return 0;
+        return hostcaps_strdup_replace(&cpu->arch, arch);
 }
 
 int hostcaps_cpu_optional(hostcaps_cpu *cpu, int e, unsigned int what) {

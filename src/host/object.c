@@ -40,12 +40,7 @@ hostcaps_object *hostcaps_object_unref(hostcaps_object *o) {
 }
 
 int hostcaps_object_set_absent(hostcaps_object *o, const char *reason) {
-        char *s = strdup(reason);
-        if (!s)
-                return -ENOMEM;
-        free(o->absent_reason);
-        o->absent_reason = s;
-        return 0;
+        return hostcaps_strdup_replace(&o->absent_reason, reason);
 }
 
 int hostcaps_object_new(unsigned int section, hostcaps_object **ret) {

@@ -47,6 +47,15 @@ char *hostcaps_strdup_printf(const char *fmt, ...) {
         return r < 0 ? NULL : s;
 }
 
+int hostcaps_strdup_replace(char **p, const char *s) {
+        char *copy = strdup(s);
+        if (!copy)
+                return -ENOMEM;
+        free(*p);
+        *p = copy;
+        return 0;
+}
+
 char *hostcaps_strstrip(char *s) {
         char *e;
         while (isspace((unsigned char) *s))

@@ -59,6 +59,9 @@ int hostcaps_find_by_id(const void *base, size_t n, size_t size, size_t id_offse
         hostcaps_grow((void **) &(array), &(allocated), (need), sizeof(*(array)))
 
 char *hostcaps_strdup_printf(const char *fmt, ...) _printf_(1, 2);
+/* Replace the string *p by a copy of s, freeing the old one; *p is left as
+ * it was when the copy fails. 0 or -ENOMEM. */
+int hostcaps_strdup_replace(char **p, const char *s);
 /* Trim leading and trailing whitespace in place. */
 char *hostcaps_strstrip(char *s);
 
