@@ -17,12 +17,8 @@ int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu) {
         e = hostcaps_read_cpus(r, &online, &absent);
         if (e < 0)
                 return e;
-        if (!hostcaps_bitmap_is_empty(absent)) {
-                _cleanup_free_ char *list = hostcaps_bitmap_format(absent);
-                if (!list || hostcaps_object_add_reason(&cpu->obj, CPU_DIR "/online: CPUs %s listed but absent "
-                                                                   "(no cpuN directory): not counted", list) < 0)
-                        return -ENOMEM;
-        }
+        if ((e = hostcaps_absent_cpus_reason(&cpu->obj, absent, "not counted")) < 0)
+                return e;
         /* "0-N" like online; missing in some recordings: then what is online. */
         e = hostcaps_read_cpulist(r, CPU_DIR "/possible", &possible);
         if (e == -ENOENT)

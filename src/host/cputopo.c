@@ -88,6 +88,16 @@ int hostcaps_read_cpus(hostcaps_reader *r, hostcaps_bitmap **ret, hostcaps_bitma
         return 0;
 }
 
+int hostcaps_absent_cpus_reason(hostcaps_object *o, const hostcaps_bitmap *absent, const char *consequence) {
+        _cleanup_free_ char *list = NULL;
+        if (hostcaps_bitmap_is_empty(absent))
+                return 0;
+        if (!(list = hostcaps_bitmap_format(absent)))
+                return -ENOMEM;
+        return hostcaps_object_add_reason(o, CPU_DIR "/online: CPUs %s listed but absent (no cpuN directory): %s", list,
+                                          consequence);
+}
+
 /* ---- the walk --------------------------------------------------------- */
 
 enum { LEVEL_PACKAGE, LEVEL_DIE, LEVEL_CLUSTER, LEVEL_CORE, N_LEVELS };
