@@ -15,18 +15,11 @@ void hostcaps_cache_free_fields(hostcaps_object *o) {
 }
 
 static int cache_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_cache *c = calloc(1, sizeof(*c));
-        int e;
-        if (!c)
-                return -ENOMEM;
-        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE);
-        e = hostcaps_cache_probe_banks(ctx->reader, c);
-        if (e < 0) {
-                hostcaps_object_unref(&c->obj);
-                return e;
-        }
-        *ret = &c->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_CACHE, &o);
+        if (e >= 0)
+                e = hostcaps_cache_probe_banks(ctx->reader, (hostcaps_cache *) o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 /* Banks change when CPUs go on- or offline (their lists, and banks whose
@@ -53,7 +46,7 @@ static void xml_bank(hostcaps_xml *x, const hostcaps_cache_bank_data *b) {
         hostcaps_xml_attr(x, "unit", unit);
         hostcaps_xml_attr(x, "cpus", b->cpus);
         /* resctrl's <control> children, when that section was requested. */
-        hostcaps_xml_bank_controls(x, b->level, hostcaps_cache_type_names[b->type], b->size);
+        hostcaps_xml_bank_controls(x, b->level, b->size);
         hostcaps_xml_end(x);
 }
 
@@ -61,16 +54,15 @@ static void xml_bank(hostcaps_xml *x, const hostcaps_cache_bank_data *b) {
  * later versions level 2 too; all levels validate against its schema), then
  * resctrl's <monitor>. The schema wants at least one bank: a host without
  * cache information gets no <cache> at all. */
-static int cache_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void cache_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_cache *c = (const hostcaps_cache *) o;
         if (region != HOSTCAPS_XML_CACHE || c->n_banks == 0)
-                return 0;
+                return;
         hostcaps_xml_start(x, "cache");
         for (size_t i = 0; i < c->n_banks; i++)
                 xml_bank(x, &c->banks[i]);
         hostcaps_xml_cache_monitors(x);
         hostcaps_xml_end(x);
-        return 0;
 }
 
 static bool cache_llc_bank(const hostcaps_object *o, size_t i, unsigned int *ret_id, const char **ret_cpus) {

@@ -51,13 +51,14 @@ int hostcaps_cache_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         xmlNodePtr cache = hostcaps_xml_child(d->host, "cache");
         size_t allocated = 0;
         hostcaps_cache *c;
+        hostcaps_object *o;
         int e = 0;
 
         if (!cache)
                 return -ENODATA;
-        if (!(c = calloc(1, sizeof(*c))))
-                return -ENOMEM;
-        hostcaps_object_init(&c->obj, HOSTCAPS_SECTION_CACHE);
+        if ((e = hostcaps_object_new(HOSTCAPS_SECTION_CACHE, &o)) < 0)
+                return e;
+        c = (hostcaps_cache *) o;
         c->loaded = true;
         /* Other children (resctrl's <monitor>, anything newer) are not banks. */
         XML_FOREACH_CHILD(b, cache, "bank") {

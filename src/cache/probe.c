@@ -430,12 +430,14 @@ void hostcaps_cache_sort_banks(hostcaps_cache *c) {
 }
 
 int hostcaps_cache_probe_banks(hostcaps_reader *r, hostcaps_cache *cache) {
-        _cleanup_bitmap_ hostcaps_bitmap *online = NULL;
+        _cleanup_bitmap_ hostcaps_bitmap *online = NULL, *absent = NULL;
         walk w = {.r = r, .cache = cache};
         int e;
 
-        /* Offline CPUs have no cache directory; banks list online CPUs only. */
-        if ((e = hostcaps_read_online_cpus(r, &online)) < 0)
+        /* Offline CPUs have no cache directory; banks list online CPUs only.
+         * A CPU listed online without a cpuN directory is left out, as the
+         * CPU and NUMA sections leave it out. */
+        if ((e = hostcaps_read_cpus(r, &online, &absent)) < 0)
                 return e;
         w.online = online;
         w.n_cpus = (size_t) hostcaps_bitmap_last(online) + 1;

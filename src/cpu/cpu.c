@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The CPU section: probe, object, accessors and formatting. */
-#include <ctype.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "cpu.h"
 #include "host/error.h"
+#include "host/hugepages.h"
 #include "host/jsonout.h"
 #include "host/parse.h"
 
@@ -28,12 +28,7 @@ void hostcaps_cpu_free_fields(hostcaps_object *o) {
 }
 
 int hostcaps_cpu_set_arch(hostcaps_cpu *cpu, const char *arch) {
-        char *s = strdup(arch);
-        if (!s)
-                return -ENOMEM;
-        free(cpu->arch);
-        cpu->arch = s;
-        return 0;
+        return hostcaps_strdup_replace(&cpu->arch, arch);
 }
 
 int hostcaps_cpu_optional(hostcaps_cpu *cpu, int e, unsigned int what) {
@@ -208,42 +203,35 @@ int hostcaps_cpu_finish_page_sizes(hostcaps_cpu *cpu) {
         return 0;
 }
 
-/* The base page and the hugepage sizes: one directory per size, named as
- * the kernel prints it ("hugepages-%lukB": "hugepages-2048kB"), missing
- * without hugetlbfs. Optional beyond the base page: a directory that
- * cannot be listed leaves the hugepage sizes unknown, a name of another
- * spelling ("hugepages-2MB", or "hugepages-02048kB", which would give a
- * size twice) is left out; each with the reason. */
+typedef struct page_sizes {
+        hostcaps_cpu *cpu;
+        size_t allocated;
+} page_sizes;
+
+static int add_page_size(void *userdata, const char *name, uint64_t size_kib) {
+        page_sizes *p = userdata;
+        int e = GROW(p->cpu->page_sizes, p->allocated, p->cpu->n_page_sizes + 1);
+        (void) name;
+        if (e >= 0)
+                p->cpu->page_sizes[p->cpu->n_page_sizes++] = size_kib;
+        return e;
+}
+
+/* The base page and the hugepage sizes (src/host/hugepages.h). Optional
+ * beyond the base page: a directory that cannot be listed leaves the
+ * hugepage sizes unknown, a name of another spelling is left out; each
+ * with the reason. */
 static int probe_page_sizes(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
-        static const char dir[] = "sys/kernel/mm/hugepages";
-        char **names = NULL;
-        size_t n = 0, allocated = 0;
-        int e = GROW(cpu->page_sizes, allocated, 1);
+        page_sizes p = {.cpu = cpu};
+        int e = GROW(cpu->page_sizes, p.allocated, 1);
 
         if (e < 0)
                 return e;
         cpu->page_sizes[cpu->n_page_sizes++] = ctx->page_size / 1024;
-        e = hostcaps_read_dir(ctx->reader, dir, &names, &n);
-        if (e < 0)
+        e = hostcaps_hugepages_foreach(ctx->reader, "sys/kernel/mm/hugepages", &cpu->obj, add_page_size, &p);
+        if (e < 0) /* -ENOMEM passes through */
                 return hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_HUGE_PAGES);
-        for (size_t i = 0; i < n && e >= 0; i++) {
-                const char *s = startswith(names[i], "hugepages-");
-                char canonical[64];
-                unsigned long long kib;
-                char *end;
-                if (!s)
-                        continue;
-                errno = 0;
-                kib = strtoull(s, &end, 10);
-                snprintf(canonical, sizeof(canonical), "hugepages-%llukB", kib);
-                if (errno || !isdigit((unsigned char) *s) || kib == 0 || strcmp(names[i], canonical) != 0)
-                        e = hostcaps_optional(&cpu->obj,
-                                              hostcaps_error(EINVAL, "%s/%s: not a hugepage size", dir, names[i]));
-                else if ((e = GROW(cpu->page_sizes, allocated, cpu->n_page_sizes + 1)) >= 0)
-                        cpu->page_sizes[cpu->n_page_sizes++] = kib;
-        }
-        hostcaps_strv_free(names);
-        return e < 0 ? e : hostcaps_cpu_finish_page_sizes(cpu);
+        return hostcaps_cpu_finish_page_sizes(cpu);
 }
 
 /* Optional: a bad PMU CPU list makes the hybrid layout unknown as a whole
@@ -289,19 +277,11 @@ static int cpu_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
 }
 
 static int cpu_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_cpu *cpu = calloc(1, sizeof(*cpu));
-        int e;
-
-        if (!cpu)
-                return -ENOMEM;
-        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU);
-        e = cpu_probe_into(ctx, cpu);
-        if (e < 0) {
-                hostcaps_object_unref(&cpu->obj);
-                return e;
-        }
-        *ret = &cpu->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_CPU, &o);
+        if (e >= 0)
+                e = cpu_probe_into(ctx, (hostcaps_cpu *) o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 /* Topology and identity change when CPUs go on- or offline (hotplug, SMT
@@ -326,12 +306,12 @@ static void xml_empty(hostcaps_xml *x, const char *element, const char *const *a
 }
 
 /* The writer's failure is sticky and checked once per document. */
-static int cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_cpu *cpu = (const hostcaps_cpu *) o;
         char a[3][32];
 
         if (region != HOSTCAPS_XML_CPU)
-                return 0;
+                return;
         /* libvirt's order: arch, model, vendor, microcode, signature, counter,
          * topology, maxphysaddr, features, pages. Unknown values are left out. */
         hostcaps_xml_start(x, "cpu");
@@ -381,7 +361,6 @@ static int cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_regio
                 xml_empty(x, "pages", (const char *const[]){"unit", "KiB", "size", a[0], NULL});
         }
         hostcaps_xml_end(x);
-        return 0;
 }
 
 static struct json_object *json_strv(int *e, char *const *v, size_t n) {

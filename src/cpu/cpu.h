@@ -58,11 +58,8 @@ void hostcaps_cpu_free_fields(hostcaps_object *o);
 /* load.c: the CPU section from a saved document (the section's from_xml). */
 int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret);
 
-/* topology.c: counts from sysfs, page sizes, hybrid kinds. */
+/* topology.c: counts from sysfs, hybrid kinds. */
 int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu);
-/* Unused: cpu.c reads the page sizes itself, a directory at a time under
- * the read policy; goes with its definition in topology.c. */
-int hostcaps_cpu_probe_page_sizes(hostcaps_reader *r, uint64_t base_page_size, hostcaps_cpu *cpu);
 int hostcaps_cpu_probe_core_kinds(hostcaps_reader *r, hostcaps_cpu *cpu);
 
 /* cpuinfo.c: identity from /proc/cpuinfo (every non-x86 architecture, and

@@ -41,15 +41,16 @@ int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         xmlNodePtr c = hostcaps_xml_child(d->host, "cpu"), n;
         size_t allocated = 0, all_allocated = 0, pages_allocated = 0;
         hostcaps_cpu *cpu;
+        hostcaps_object *o;
         int e = 0;
 
         /* <cpu><arch> alone is what every document has: no CPU section there. */
         if (!c || (!hostcaps_xml_child(c, "vendor") && !hostcaps_xml_child(c, "topology") &&
                    !hostcaps_xml_child(c, "feature") && !hostcaps_xml_child(c, "model")))
                 return -ENODATA;
-        if (!(cpu = calloc(1, sizeof(*cpu))))
-                return -ENOMEM;
-        hostcaps_object_init(&cpu->obj, HOSTCAPS_SECTION_CPU);
+        if ((e = hostcaps_object_new(HOSTCAPS_SECTION_CPU, &o)) < 0)
+                return e;
+        cpu = (hostcaps_cpu *) o;
         cpu->tsc_scaling = -1;
         cpu->feature_source = "document";
 

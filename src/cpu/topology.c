@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Topology counts, page sizes and hybrid core kinds of the CPU section. */
+/* Topology counts and hybrid core kinds of the CPU section. */
 #include <stdio.h>
 
 #include "cpu.h"
@@ -17,12 +17,8 @@ int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu) {
         e = hostcaps_read_cpus(r, &online, &absent);
         if (e < 0)
                 return e;
-        if (!hostcaps_bitmap_is_empty(absent)) {
-                _cleanup_free_ char *list = hostcaps_bitmap_format(absent);
-                if (!list || hostcaps_object_add_reason(&cpu->obj, CPU_DIR "/online: CPUs %s listed but absent "
-                                                                   "(no cpuN directory): not counted", list) < 0)
-                        return -ENOMEM;
-        }
+        if ((e = hostcaps_absent_cpus_reason(&cpu->obj, absent, "not counted")) < 0)
+                return e;
         /* "0-N" like online; missing in some recordings: then what is online. */
         e = hostcaps_read_cpulist(r, CPU_DIR "/possible", &possible);
         if (e == -ENOENT)
@@ -49,50 +45,6 @@ int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu) {
         cpu->topo.online_cpus = hostcaps_bitmap_count(online);
         cpu->topo.possible_cpus = hostcaps_bitmap_count(possible);
         hostcaps_cpu_topo_done(&t);
-        return 0;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-        return x < y ? -1 : x > y;
-}
-
-int hostcaps_cpu_probe_page_sizes(hostcaps_reader *r, uint64_t base_page_size, hostcaps_cpu *cpu) {
-        char **names = NULL;
-        size_t n = 0, allocated = 0;
-        int e;
-
-        e = GROW(cpu->page_sizes, allocated, 1);
-        if (e < 0)
-                return e;
-        cpu->page_sizes[cpu->n_page_sizes++] = base_page_size / 1024;
-        /* One directory per hugepage size: "hugepages-2048kB". Missing without
-         * hugetlbfs support: then the base page size alone. */
-        e = hostcaps_read_dir(r, "sys/kernel/mm/hugepages", &names, &n);
-        if (e == -ENOENT || e == -ENOTDIR)
-                return 0;
-        if (e < 0)
-                return e;
-        for (size_t i = 0; i < n; i++) {
-                const char *s = startswith(names[i], "hugepages-");
-                char *end;
-                unsigned long long kib;
-                if (!s)
-                        continue;
-                errno = 0;
-                kib = strtoull(s, &end, 10);
-                if (errno || end == s || strcmp(end, "kB") != 0 || kib == 0) {
-                        e = hostcaps_error(EINVAL, "sys/kernel/mm/hugepages/%s: unexpected name", names[i]);
-                        break;
-                }
-                if ((e = GROW(cpu->page_sizes, allocated, cpu->n_page_sizes + 1)) < 0)
-                        break;
-                cpu->page_sizes[cpu->n_page_sizes++] = kib;
-        }
-        hostcaps_strv_free(names);
-        if (e < 0)
-                return e;
-        qsort(cpu->page_sizes, cpu->n_page_sizes, sizeof(uint64_t), cmp_u64);
         return 0;
 }
 

@@ -54,10 +54,6 @@ int hostcaps_read_cpus(hostcaps_reader *r, hostcaps_bitmap **ret, hostcaps_bitma
         e = hostcaps_read_cpulist(r, CPU_DIR "/online", &listed);
         if (e < 0 && e != -ENOENT)
                 return e;
-        if (e >= 0 && !ret_absent) {
-                *ret = TAKE_PTR(listed);
-                return 0;
-        }
         /* One listing tells which CPUs have a directory: a CPU listed without
          * one has no topology to read, and no section counts it. */
         e = hostcaps_read_dir(r, CPU_DIR, &names, &n);
@@ -83,15 +79,23 @@ int hostcaps_read_cpus(hostcaps_reader *r, hostcaps_bitmap **ret, hostcaps_bitma
         if (hostcaps_bitmap_is_empty(b))
                 return hostcaps_error(ENOENT, listed ? CPU_DIR "/online: no listed CPU has a cpuN directory"
                                                      : CPU_DIR ": no online CPU found");
-        if (ret_absent) {
-                if (listed)
-                        hostcaps_bitmap_sub(listed, b);
-                else if (!(listed = hostcaps_bitmap_new()))
-                        return -ENOMEM;
-                *ret_absent = TAKE_PTR(listed);
-        }
+        if (listed)
+                hostcaps_bitmap_sub(listed, b);
+        else if (!(listed = hostcaps_bitmap_new()))
+                return -ENOMEM;
+        *ret_absent = TAKE_PTR(listed);
         *ret = TAKE_PTR(b);
         return 0;
+}
+
+int hostcaps_absent_cpus_reason(hostcaps_object *o, const hostcaps_bitmap *absent, const char *consequence) {
+        _cleanup_free_ char *list = NULL;
+        if (hostcaps_bitmap_is_empty(absent))
+                return 0;
+        if (!(list = hostcaps_bitmap_format(absent)))
+                return -ENOMEM;
+        return hostcaps_object_add_reason(o, CPU_DIR "/online: CPUs %s listed but absent (no cpuN directory): %s", list,
+                                          consequence);
 }
 
 /* ---- the walk --------------------------------------------------------- */

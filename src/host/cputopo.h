@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include "object.h"
 #include "reader.h"
 
 /* Reading /sys/devices/system/cpu: the one reader of cpuN/topology, shared by
@@ -9,14 +10,15 @@
 /* The online CPUs: those cpu/online lists that also have a cpuN directory
  * (else, for kernels or recordings without the summary file, every cpuN
  * directory whose cpuN/online is not "0"; an empty cpuN/online counts as
- * online, as lscpu and hwloc count it). With ret_absent, CPUs listed online
- * without a directory are left out and returned there (one listing of the
- * cpu directory): the CPU and NUMA sections never invent topology for
- * them. hostcaps_read_online_cpus() takes the list as it is. */
+ * online, as lscpu and hwloc count it). CPUs listed online without a
+ * directory are left out and returned in *ret_absent (one listing of the
+ * cpu directory): the CPU, NUMA and cache sections never invent topology
+ * or caches for them. */
 int hostcaps_read_cpus(hostcaps_reader *r, hostcaps_bitmap **ret, hostcaps_bitmap **ret_absent);
-static inline int hostcaps_read_online_cpus(hostcaps_reader *r, hostcaps_bitmap **ret) {
-        return hostcaps_read_cpus(r, ret, NULL);
-}
+/* The read policy's reason for those absent CPUs, recorded in `o` when
+ * there are any: "...: CPUs 4-5 listed but absent (no cpuN directory):
+ * <consequence>". 0 or -ENOMEM. */
+int hostcaps_absent_cpus_reason(hostcaps_object *o, const hostcaps_bitmap *absent, const char *consequence);
 
 /* The ids of one CPU as libvirt prints them. Files absent on older kernels or
  * some architectures read as: package 0, die 0 (die_id since 5.2), cluster 0

@@ -7,11 +7,14 @@
 
 /* The writer's failure is sticky: once a call failed (nesting too deep, an
  * end without a start, no memory), every later call does nothing, and the
- * document is checked once when it is finished. Callers need not check
- * each call. */
-static int xml_fail(hostcaps_xml_writer *w) {
-        w->failed = true;
-        return hostcaps_error(EIO, "writing the XML document failed");
+ * document is checked once when it is finished (format_xml). The calls
+ * return nothing: callers need not check each one. */
+static bool xml_usable(hostcaps_xml_writer *w, bool ok) {
+        if (w->out.failed || w->failed)
+                return false;
+        if (!ok)
+                w->failed = true;
+        return ok;
 }
 
 static void put_indent(hostcaps_xml_writer *w) {
@@ -52,12 +55,10 @@ static void close_start_tag(hostcaps_xml_writer *w, bool newline) {
         w->open_tag = false;
 }
 
-int hostcaps_xml_start(hostcaps_xml *x, const char *element) {
+void hostcaps_xml_start(hostcaps_xml *x, const char *element) {
         hostcaps_xml_writer *w = &x->w;
-        if (w->out.failed)
-                return -ENOMEM;
-        if (w->failed || w->depth >= HOSTCAPS_XML_MAX_DEPTH)
-                return xml_fail(w);
+        if (!xml_usable(w, w->depth < HOSTCAPS_XML_MAX_DEPTH))
+                return;
         close_start_tag(w, true);
         if (w->depth > 0)
                 w->has_child[w->depth - 1] = true;
@@ -67,15 +68,12 @@ int hostcaps_xml_start(hostcaps_xml *x, const char *element) {
         w->has_child[w->depth] = false;
         w->depth++;
         w->open_tag = true;
-        return w->out.failed ? -ENOMEM : 0;
 }
 
-int hostcaps_xml_end(hostcaps_xml *x) {
+void hostcaps_xml_end(hostcaps_xml *x) {
         hostcaps_xml_writer *w = &x->w;
-        if (w->out.failed)
-                return -ENOMEM;
-        if (w->failed || w->depth == 0)
-                return xml_fail(w);
+        if (!xml_usable(w, w->depth > 0))
+                return;
         w->depth--;
         if (w->open_tag) {
                 hostcaps_buf_puts(&w->out, "/>\n");
@@ -85,103 +83,88 @@ int hostcaps_xml_end(hostcaps_xml *x) {
                         put_indent(w);
                 hostcaps_buf_printf(&w->out, "</%s>\n", w->stack[w->depth]);
         }
-        return w->out.failed ? -ENOMEM : 0;
 }
 
-static int put_attribute(hostcaps_xml *x, const char *name, const char *value) {
+static void put_attribute(hostcaps_xml *x, const char *name, const char *value) {
         hostcaps_xml_writer *w = &x->w;
-        if (w->out.failed)
-                return -ENOMEM;
-        if (w->failed || !w->open_tag)
-                return xml_fail(w);
+        if (!xml_usable(w, w->open_tag))
+                return;
         hostcaps_buf_printf(&w->out, " %s='", name);
         put_escaped(w, value, true);
         hostcaps_buf_puts(&w->out, "'");
-        return w->out.failed ? -ENOMEM : 0;
 }
 
-static int put_content(hostcaps_xml *x, const char *value) {
+static void put_content(hostcaps_xml *x, const char *value) {
         hostcaps_xml_writer *w = &x->w;
-        if (w->out.failed)
-                return -ENOMEM;
-        if (w->failed || w->depth == 0)
-                return xml_fail(w);
+        if (!xml_usable(w, w->depth > 0))
+                return;
         close_start_tag(w, false);
         put_escaped(w, value, false);
-        return w->out.failed ? -ENOMEM : 0;
-}
-
-/* An allocation that failed before reaching the buffer fails the document
- * too: the failure must be as sticky as the buffer's own. */
-static int xml_oom(hostcaps_xml *x) {
-        x->w.out.failed = true;
-        return -ENOMEM;
 }
 
 /* Values come from files of the probed root: untrusted bytes. Invalid UTF-8
  * or a control character would make the document unreadable (libxml2 writes
- * "&#1;", which no XML 1.0 parser accepts); each becomes U+FFFD. */
-static int xml_write(hostcaps_xml *x, bool attribute, const char *name, const char *value) {
+ * "&#1;", which no XML 1.0 parser accepts); each becomes U+FFFD. An
+ * allocation that failed before reaching the buffer fails the document as
+ * the buffer's own failures do. */
+static void xml_write(hostcaps_xml *x, bool attribute, const char *name, const char *value) {
         _cleanup_free_ char *clean = NULL;
-        int r = hostcaps_utf8_sanitize(value, &clean);
-        if (r < 0)
-                return xml_oom(x);
+        if (hostcaps_utf8_sanitize(value, &clean) < 0) {
+                x->w.out.failed = true;
+                return;
+        }
         if (clean)
                 value = clean;
         if (attribute)
-                return put_attribute(x, name, value);
-        if ((r = hostcaps_xml_start(x, name)) < 0 || (r = put_content(x, value)) < 0)
-                return r;
-        return hostcaps_xml_end(x);
+                put_attribute(x, name, value);
+        else if (!name)
+                put_content(x, value);
+        else {
+                hostcaps_xml_start(x, name);
+                put_content(x, value);
+                hostcaps_xml_end(x);
+        }
 }
 
-_printf_(4, 0) static int xml_vwrite(hostcaps_xml *x, bool attribute, const char *name, const char *fmt,
-                                      va_list ap) {
+/* name NULL: the content of the element just started. */
+_printf_(4, 0) static void xml_vwrite(hostcaps_xml *x, bool attribute, const char *name, const char *fmt,
+                                       va_list ap) {
         _cleanup_free_ char *value = NULL;
         if (vasprintf(&value, fmt, ap) < 0) {
                 value = NULL;
-                return xml_oom(x);
+                x->w.out.failed = true;
+                return;
         }
-        return xml_write(x, attribute, name, value);
+        xml_write(x, attribute, name, value);
 }
 
-int hostcaps_xml_attr(hostcaps_xml *x, const char *name, const char *value) {
-        return xml_write(x, true, name, value);
+void hostcaps_xml_attr(hostcaps_xml *x, const char *name, const char *value) {
+        xml_write(x, true, name, value);
 }
 
-int hostcaps_xml_attrf(hostcaps_xml *x, const char *name, const char *fmt, ...) {
+void hostcaps_xml_attrf(hostcaps_xml *x, const char *name, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        int r = xml_vwrite(x, true, name, fmt, ap);
+        xml_vwrite(x, true, name, fmt, ap);
         va_end(ap);
-        return r;
 }
 
-int hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) {
-        _cleanup_free_ char *value = NULL, *clean = NULL;
+void hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        int r = vasprintf(&value, fmt, ap);
+        xml_vwrite(x, false, NULL, fmt, ap);
         va_end(ap);
-        if (r < 0) {
-                value = NULL;
-                return xml_oom(x);
-        }
-        if ((r = hostcaps_utf8_sanitize(value, &clean)) < 0)
-                return xml_oom(x);
-        return put_content(x, clean ? clean : value);
 }
 
-int hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value) {
-        return xml_write(x, false, element, value);
+void hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value) {
+        xml_write(x, false, element, value);
 }
 
-int hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ...) {
+void hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        int r = xml_vwrite(x, false, element, fmt, ap);
+        xml_vwrite(x, false, element, fmt, ap);
         va_end(ap);
-        return r;
 }
 
 /* A whole JSON or text document made valid UTF-8 without control characters
@@ -201,16 +184,18 @@ static int document_sanitize(char **doc) {
         return 0;
 }
 
-int hostcaps_xml_cell_pages(hostcaps_xml *x, unsigned int cell) {
+void hostcaps_xml_cell_pages(hostcaps_xml *x, unsigned int cell) {
         const hostcaps_section_ops *ops = hostcaps_sections[HOSTCAPS_IDX_MEMORY];
         const hostcaps_object *o = x->objs[HOSTCAPS_IDX_MEMORY];
-        return o && ops && ops->xml_cell_pages ? ops->xml_cell_pages(x, o, cell) : 0;
+        if (o && ops && ops->xml_cell_pages)
+                ops->xml_cell_pages(x, o, cell);
 }
 
-int hostcaps_xml_bank_controls(hostcaps_xml *x, unsigned int level, const char *type, uint64_t size) {
+void hostcaps_xml_bank_controls(hostcaps_xml *x, unsigned int level, uint64_t size) {
         const hostcaps_section_ops *ops = hostcaps_sections[HOSTCAPS_IDX_RESCTRL];
         const hostcaps_object *o = x->objs[HOSTCAPS_IDX_RESCTRL];
-        return o && ops && ops->xml_bank_controls ? ops->xml_bank_controls(x, o, level, type, size) : 0;
+        if (o && ops && ops->xml_bank_controls)
+                ops->xml_bank_controls(x, o, level, size);
 }
 
 bool hostcaps_xml_has_section(const hostcaps_xml *x, unsigned int section) {
@@ -218,10 +203,11 @@ bool hostcaps_xml_has_section(const hostcaps_xml *x, unsigned int section) {
         return idx >= 0 && x->objs[idx] && !x->objs[idx]->absent_reason;
 }
 
-int hostcaps_xml_cache_monitors(hostcaps_xml *x) {
+void hostcaps_xml_cache_monitors(hostcaps_xml *x) {
         const hostcaps_section_ops *ops = hostcaps_sections[HOSTCAPS_IDX_RESCTRL];
         const hostcaps_object *o = x->objs[HOSTCAPS_IDX_RESCTRL];
-        return o && ops && ops->xml_cache_monitors ? ops->xml_cache_monitors(x, o) : 0;
+        if (o && ops && ops->xml_cache_monitors)
+                ops->xml_cache_monitors(x, o);
 }
 
 bool hostcaps_xml_cache_llc_bank(hostcaps_xml *x, size_t i, unsigned int *ret_id, const char **ret_cpus) {
@@ -232,43 +218,37 @@ bool hostcaps_xml_cache_llc_bank(hostcaps_xml *x, size_t i, unsigned int *ret_id
 
 static int format_xml(const char *arch, const hostcaps_object *const *objs, char **ret) {
         hostcaps_xml x = {.arch = arch};
-        int r = 0;
 
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
                 x.objs[i] = objs[i];
-        r = hostcaps_xml_start(&x, "capabilities");
-        if (r >= 0)
-                r = hostcaps_xml_start(&x, "host");
-        for (unsigned region = 0; r >= 0 && region < HOSTCAPS_N_XML_REGIONS; region++) {
+        hostcaps_xml_start(&x, "capabilities");
+        hostcaps_xml_start(&x, "host");
+        for (unsigned region = 0; region < HOSTCAPS_N_XML_REGIONS; region++) {
                 /* libvirt's schema requires <cpu><arch> in every document;
                  * the arch costs nothing, so it is there without the CPU section. */
                 /* Also when the CPU section is there but absent (a loaded
                  * document without it): the schema wants the arch anyway. */
                 if (region == HOSTCAPS_XML_CPU &&
                     (!objs[HOSTCAPS_IDX_CPU] || objs[HOSTCAPS_IDX_CPU]->absent_reason)) {
-                        r = hostcaps_xml_start(&x, "cpu");
-                        if (r >= 0)
-                                r = hostcaps_xml_text(&x, "arch", arch);
-                        if (r >= 0)
-                                r = hostcaps_xml_end(&x);
+                        hostcaps_xml_start(&x, "cpu");
+                        hostcaps_xml_text(&x, "arch", arch);
+                        hostcaps_xml_end(&x);
                         continue;
                 }
-                for (unsigned i = 0; r >= 0 && i < HOSTCAPS_N_SECTIONS; i++) {
+                for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++) {
                         const hostcaps_section_ops *ops = hostcaps_sections[i];
                         /* An absent section (the host lacks it) has no place in
                          * libvirt's document: it is simply not there. */
                         if (!objs[i] || objs[i]->absent_reason || !ops->xml)
                                 continue;
-                        r = ops->xml(&x, objs[i], (hostcaps_xml_region) region);
+                        ops->xml(&x, objs[i], (hostcaps_xml_region) region);
                 }
         }
-        while (r >= 0 && x.w.depth > 0)
-                r = hostcaps_xml_end(&x);
-        if (r >= 0 && x.w.out.failed)
-                r = -ENOMEM;
-        else if (r >= 0 && x.w.failed)
-                r = hostcaps_error(EIO, "writing the XML document failed");
-        if (r < 0) {
+        while (!x.w.failed && !x.w.out.failed && x.w.depth > 0)
+                hostcaps_xml_end(&x);
+        /* The one check of the document's sticky failure. */
+        if (x.w.out.failed || x.w.failed) {
+                int r = x.w.out.failed ? -ENOMEM : hostcaps_error(EIO, "writing the XML document failed");
                 hostcaps_buf_done(&x.w.out);
                 return r;
         }

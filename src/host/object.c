@@ -7,7 +7,7 @@
 #include "object.h"
 #include "section.h"
 
-void hostcaps_object_init(hostcaps_object *o, unsigned int section) {
+static void object_init(hostcaps_object *o, unsigned int section) {
         atomic_init(&o->n_ref, 1);
         o->section = section;
         o->absent_reason = NULL;
@@ -40,12 +40,7 @@ hostcaps_object *hostcaps_object_unref(hostcaps_object *o) {
 }
 
 int hostcaps_object_set_absent(hostcaps_object *o, const char *reason) {
-        char *s = strdup(reason);
-        if (!s)
-                return -ENOMEM;
-        free(o->absent_reason);
-        o->absent_reason = s;
-        return 0;
+        return hostcaps_strdup_replace(&o->absent_reason, reason);
 }
 
 int hostcaps_object_new(unsigned int section, hostcaps_object **ret) {
@@ -57,7 +52,16 @@ int hostcaps_object_new(unsigned int section, hostcaps_object **ret) {
         o = calloc(1, ops->object_size);
         if (!o)
                 return -ENOMEM;
-        hostcaps_object_init(o, ops->flag);
+        object_init(o, ops->flag);
+        *ret = o;
+        return 0;
+}
+
+int hostcaps_object_finish(hostcaps_object *o, int e, hostcaps_object **ret) {
+        if (e < 0) {
+                hostcaps_object_unref(o);
+                return e;
+        }
         *ret = o;
         return 0;
 }

@@ -22,11 +22,13 @@ typedef struct hostcaps_object {
 /* A new zeroed object of a section (its ops' object_size), one reference:
  * the one allocator every section uses; `*ret` is the head, cast to the
  * section's type. */
-int hostcaps_object_new(unsigned int section, hostcaps_object **ret);
-/* Initialize the head of a freshly allocated object with one reference. */
 /* The section's free_object (section.h) frees its fields when the last
  * reference goes. */
-void hostcaps_object_init(hostcaps_object *o, unsigned int section);
+int hostcaps_object_new(unsigned int section, hostcaps_object **ret);
+/* The end of every build: `e`, the result of filling `o` (NULL when
+ * hostcaps_object_new failed), hands `o` over in *ret when it is >= 0 and
+ * frees it otherwise, so nothing half-built escapes. Returns 0 or `e`. */
+int hostcaps_object_finish(hostcaps_object *o, int e, hostcaps_object **ret);
 hostcaps_object *hostcaps_object_ref(hostcaps_object *o);
 hostcaps_object *hostcaps_object_unref(hostcaps_object *o);
 /* Mark an object as "present and empty" with a reason ("resctrl not mounted").

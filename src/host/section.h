@@ -81,16 +81,16 @@ typedef struct hostcaps_xml {
         const hostcaps_object *objs[HOSTCAPS_N_SECTIONS];
 } hostcaps_xml;
 
-/* Hooks the core dispatches between sections (see document.c). Each returns
- * 0 when the other section was not requested. */
-int hostcaps_xml_cell_pages(hostcaps_xml *x, unsigned int cell);
-int hostcaps_xml_bank_controls(hostcaps_xml *x, unsigned int level, const char *type, uint64_t size);
+/* Hooks the core dispatches between sections (see document.c). Each writes
+ * nothing when the other section was not requested. */
+void hostcaps_xml_cell_pages(hostcaps_xml *x, unsigned int cell);
+void hostcaps_xml_bank_controls(hostcaps_xml *x, unsigned int level, uint64_t size);
 /* Whether the document holds a section, present (a section that writes an
  * element in another's absence, as memory's cells without NUMA, asks). */
 bool hostcaps_xml_has_section(const hostcaps_xml *x, unsigned int section);
 /* resctrl's <monitor> inside <cache>, written by the cache section after its
- * banks; 0 when resctrl was not requested. */
-int hostcaps_xml_cache_monitors(hostcaps_xml *x);
+ * banks; nothing when resctrl was not requested. */
+void hostcaps_xml_cache_monitors(hostcaps_xml *x);
 /* The i-th cache bank of the last (highest) level, whose banks are resctrl's
  * memory bandwidth domains (the kernel's MB domain is the L3 cache): its id
  * and CPU list (owned by the cache object). False past the last bank, or
@@ -114,16 +114,17 @@ typedef struct hostcaps_section_ops {
          * NULL when it cannot change while the host runs. */
         int (*stamp)(hostcaps_reader *r, uint64_t *ret);
 
-        /* Output. NULL: that format is not implemented for this section. */
-        int (*xml)(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region);
+        /* Output. NULL: that format is not implemented for this section. The
+         * XML writer's failure is sticky and checked once per document, so
+         * xml() has nothing to return. */
+        void (*xml)(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region);
         int (*json)(struct json_object *root, const hostcaps_object *o);
         int (*text)(hostcaps_buf *b, const hostcaps_object *o);
 
         /* Cross-section hooks, optional (see above). */
-        int (*xml_cell_pages)(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell);
-        int (*xml_bank_controls)(hostcaps_xml *x, const hostcaps_object *o, unsigned int level,
-                                 const char *type, uint64_t size);
-        int (*xml_cache_monitors)(hostcaps_xml *x, const hostcaps_object *o);
+        void (*xml_cell_pages)(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell);
+        void (*xml_bank_controls)(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, uint64_t size);
+        void (*xml_cache_monitors)(hostcaps_xml *x, const hostcaps_object *o);
         bool (*llc_bank)(const hostcaps_object *o, size_t i, unsigned int *ret_id, const char **ret_cpus);
 
         /* Snapshot: record what is not a file (the CPUID dump) into the
@@ -168,15 +169,17 @@ void hostcaps_stamp_add_bytes(uint64_t *stamp, const void *data, size_t len);
 int hostcaps_stamp_add_file(hostcaps_reader *r, const char *path, uint64_t *stamp);
 int hostcaps_stamp_add_stat(hostcaps_reader *r, const char *path, uint64_t *stamp);
 
-/* XML writing helpers: 0 or -EIO with a message. */
-int hostcaps_xml_start(hostcaps_xml *x, const char *element);
-int hostcaps_xml_end(hostcaps_xml *x);
-int hostcaps_xml_attr(hostcaps_xml *x, const char *name, const char *value);
-int hostcaps_xml_attrf(hostcaps_xml *x, const char *name, const char *fmt, ...) _printf_(3, 4);
-int hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value);
+/* XML writing helpers. A failure (nesting too deep, an end without a start,
+ * no memory) is sticky: later calls do nothing, and the document is checked
+ * once when it is finished. */
+void hostcaps_xml_start(hostcaps_xml *x, const char *element);
+void hostcaps_xml_end(hostcaps_xml *x);
+void hostcaps_xml_attr(hostcaps_xml *x, const char *name, const char *value);
+void hostcaps_xml_attrf(hostcaps_xml *x, const char *name, const char *fmt, ...) _printf_(3, 4);
+void hostcaps_xml_text(hostcaps_xml *x, const char *element, const char *value);
 /* Text content of the element just started: <memory unit='KiB'>N</memory>. */
-int hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) _printf_(2, 3);
-int hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ...) _printf_(3, 4);
+void hostcaps_xml_contentf(hostcaps_xml *x, const char *fmt, ...) _printf_(2, 3);
+void hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, ...) _printf_(3, 4);
 
 /* The public calls every section object has, the same for each: its typed
  * get from a node, ref/unref, why it is absent (NULL when present), and the

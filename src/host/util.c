@@ -22,6 +22,22 @@ int hostcaps_grow(void **array, size_t *allocated, size_t need, size_t size) {
         return 0;
 }
 
+int hostcaps_find_by_id(const void *base, size_t n, size_t size, size_t id_offset, unsigned int id) {
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                unsigned int v;
+                memcpy(&v, (const char *) base + mid * size + id_offset, sizeof(v));
+                if (v == id)
+                        return (int) mid;
+                if (v < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return -ENOENT;
+}
+
 char *hostcaps_strdup_printf(const char *fmt, ...) {
         va_list ap;
         char *s = NULL;
@@ -29,6 +45,15 @@ char *hostcaps_strdup_printf(const char *fmt, ...) {
         int r = vasprintf(&s, fmt, ap);
         va_end(ap);
         return r < 0 ? NULL : s;
+}
+
+int hostcaps_strdup_replace(char **p, const char *s) {
+        char *copy = strdup(s);
+        if (!copy)
+                return -ENOMEM;
+        free(*p);
+        *p = copy;
+        return 0;
 }
 
 char *hostcaps_strstrip(char *s) {

@@ -50,10 +50,18 @@ static inline const char *startswith(const char *s, const char *prefix) {
 
 /* Grow *array to hold at least `need` elements of `size` bytes; doubles. */
 int hostcaps_grow(void **array, size_t *allocated, size_t need, size_t size);
+
+/* Binary search by id: the index of the element of `base` (n elements of
+ * `size` bytes, in ascending order of the unsigned int at `id_offset`)
+ * whose id is `id`, or -ENOENT. The NUMA and memory sections' cells. */
+int hostcaps_find_by_id(const void *base, size_t n, size_t size, size_t id_offset, unsigned int id);
 #define GROW(array, allocated, need)                                                               \
         hostcaps_grow((void **) &(array), &(allocated), (need), sizeof(*(array)))
 
 char *hostcaps_strdup_printf(const char *fmt, ...) _printf_(1, 2);
+/* Replace the string *p by a copy of s, freeing the old one; *p is left as
+ * it was when the copy fails. 0 or -ENOMEM. */
+int hostcaps_strdup_replace(char **p, const char *s);
 /* Trim leading and trailing whitespace in place. */
 char *hostcaps_strstrip(char *s);
 

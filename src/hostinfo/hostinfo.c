@@ -42,7 +42,7 @@ const hostcaps_pm_target hostcaps_pm_targets[HOSTCAPS_N_PM_TARGETS] = {
 /* Unknown values are left out, as libvirt leaves out what it does not
  * know (both elements are optional in its schema). The writer's failure is
  * sticky and checked once per document. */
-static int host_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void host_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_host *h = (const hostcaps_host *) o;
 
         switch (region) {
@@ -71,7 +71,6 @@ static int host_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_regi
         default:
                 break;
         }
-        return 0;
 }
 
 static int host_json(struct json_object *root, const hostcaps_object *o) {

@@ -10,13 +10,14 @@ int hostcaps_host_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         xmlNodePtr host = d->host, uuid = hostcaps_xml_child(host, "uuid"),
                    pm = hostcaps_xml_child(host, "power_management"), iommu = hostcaps_xml_child(host, "iommu");
         hostcaps_host *h;
+        hostcaps_object *o;
         int e = 0;
 
         if (!uuid && !pm && !iommu)
                 return -ENODATA;
-        if (!(h = calloc(1, sizeof(*h))))
-                return -ENOMEM;
-        hostcaps_object_init(&h->obj, HOSTCAPS_SECTION_HOST);
+        if ((e = hostcaps_object_new(HOSTCAPS_SECTION_HOST, &o)) < 0)
+                return e;
+        h = (hostcaps_host *) o;
         if (uuid) {
                 _cleanup_free_ char *s = NULL;
                 e = hostcaps_xml_text_content(d, uuid, &s);

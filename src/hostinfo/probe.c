@@ -104,21 +104,16 @@ static int probe_iommu(hostcaps_reader *r, hostcaps_host *h) {
 }
 
 int hostcaps_host_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_host *h = calloc(1, sizeof(*h));
-        int r;
-        if (!h)
-                return -ENOMEM;
-        hostcaps_object_init(&h->obj, HOSTCAPS_SECTION_HOST);
-        r = probe_uuid(ctx->reader, h);
+        hostcaps_object *o = NULL;
+        hostcaps_host *h;
+        int r = hostcaps_object_new(HOSTCAPS_SECTION_HOST, &o);
+        h = (hostcaps_host *) o;
+        if (r >= 0)
+                r = probe_uuid(ctx->reader, h);
         if (r >= 0)
                 r = probe_pm(ctx->reader, h);
         if (r >= 0)
                 r = probe_iommu(ctx->reader, h);
-        if (r < 0) {
-                hostcaps_object_unref(&h->obj);
-                return r;
-        }
-        *ret = &h->obj;
-        return 0;
+        return hostcaps_object_finish(o, r, ret);
 }
 

@@ -147,19 +147,13 @@ static int numa_from_xml_into(const hostcaps_doc_ctx *d, xmlNodePtr cells, hostc
 
 int hostcaps_numa_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         xmlNodePtr cells = hostcaps_xml_child(hostcaps_xml_child(d->host, "topology"), "cells");
-        hostcaps_numa *numa;
+        hostcaps_object *o = NULL;
         int e;
         if (!cells)
                 return -ENODATA;
-        if (!(numa = calloc(1, sizeof(*numa))))
-                return -ENOMEM;
-        hostcaps_object_init(&numa->obj, HOSTCAPS_SECTION_NUMA);
-        e = numa_from_xml_into(d, cells, numa);
-        if (e < 0) {
-                hostcaps_object_unref(&numa->obj);
-                return e;
-        }
-        *ret = &numa->obj;
-        return 0;
+        e = hostcaps_object_new(HOSTCAPS_SECTION_NUMA, &o);
+        if (e >= 0)
+                e = numa_from_xml_into(d, cells, (hostcaps_numa *) o);
+        return hostcaps_object_finish(o, e, ret);
 }
 

@@ -3,12 +3,13 @@
  * volatile (read again at every request on a live host), so it reads only
  * what it reports: the node list, each node's meminfo and its hugepage
  * counters. */
-#include <ctype.h>
 #include <stdio.h>
 
 #include "host/error.h"
+#include "host/hugepages.h"
 #include "host/jsonout.h"
 #include "host/parse.h"
+#include "host/units.h"
 #include "host/xmlread.h"
 #include "numa.h"
 
@@ -86,53 +87,48 @@ static int read_count(hostcaps_memory *mem, hostcaps_reader *r, const char *dir,
         return e < 0 ? hostcaps_optional(&mem->obj, e) : 0;
 }
 
+typedef struct pools {
+        hostcaps_memory *mem;
+        hostcaps_reader *r;
+        const char *dir;
+        hostcaps_memory_cell *c;
+        size_t allocated;
+} pools;
+
+static int add_pool(void *userdata, const char *name, uint64_t kib) {
+        pools *p = userdata;
+        hostcaps_memory_cell *c = p->c;
+        int e = GROW(c->huge, p->allocated, c->n_huge + 1);
+        if (e < 0)
+                return e;
+        hostcaps_memory_pages *pg = &c->huge[c->n_huge++];
+        uint64_t limit = c->has_total ? c->total_kib / kib : UINT32_MAX;
+        *pg = (hostcaps_memory_pages){.size_kib = kib};
+        /* free_hugepages may exceed nr_hugepages: the free count includes
+         * surplus pages reserved by an overcommitted mapping, and
+         * nr_hugepages counts only the persistent pool. */
+        e = read_count(p->mem, p->r, p->dir, name, "nr_hugepages", kib, limit, &pg->total);
+        if (e >= 0)
+                e = read_count(p->mem, p->r, p->dir, name, "free_hugepages", kib, limit, &pg->free);
+        return e;
+}
+
 /* The pools below `dir` (nodeN/hugepages, or sys/kernel/mm/hugepages for
- * the synthetic cell), ascending. One directory per size, named as the
- * kernel prints it ("hugepages-%lukB": "hugepages-2048kB"); missing without
- * hugetlbfs and in nodes without memory. Optional, each part: a directory
- * that cannot be listed leaves the pools unknown (*ret_known false), a
- * name of another spelling ("hugepages-02048kB", which would give a size
- * twice) is left out, a bad counter is that count unknown. */
+ * the synthetic cell; src/host/hugepages.h), ascending. Optional, each
+ * part: a directory that cannot be listed leaves the pools unknown
+ * (*ret_known false), a name of another spelling is left out, a bad
+ * counter is that count unknown. */
 static int read_pools(hostcaps_memory *mem, hostcaps_reader *r, const char *dir, hostcaps_memory_cell *c,
                       bool *ret_known) {
-        char **names = NULL;
-        size_t n_names = 0, allocated = 0;
-        int e = hostcaps_read_dir(r, dir, &names, &n_names);
+        pools p = {.mem = mem, .r = r, .dir = dir, .c = c};
+        int e = hostcaps_hugepages_foreach(r, dir, &mem->obj, add_pool, &p);
 
         *ret_known = e >= 0 || e == -ENOENT || e == -ENOTDIR;
-        if (e < 0)
+        if (e < 0) /* -ENOMEM passes through */
                 return hostcaps_optional(&mem->obj, e);
-        for (size_t i = 0; i < n_names && e >= 0; i++) {
-                const char *s = startswith(names[i], "hugepages-");
-                char canonical[64];
-                unsigned long long kib;
-                char *end;
-                if (!s)
-                        continue;
-                errno = 0;
-                kib = strtoull(s, &end, 10);
-                snprintf(canonical, sizeof(canonical), "hugepages-%llukB", kib);
-                if (errno || !isdigit((unsigned char)*s) || kib == 0 || strcmp(names[i], canonical) != 0) {
-                        e = hostcaps_optional(&mem->obj,
-                                              hostcaps_error(EINVAL, "%s/%s: not a hugepage size", dir, names[i]));
-                        continue;
-                }
-                if ((e = GROW(c->huge, allocated, c->n_huge + 1)) < 0)
-                        break;
-                hostcaps_memory_pages *p = &c->huge[c->n_huge++];
-                uint64_t limit = c->has_total ? c->total_kib / kib : UINT32_MAX;
-                *p = (hostcaps_memory_pages){.size_kib = kib};
-                /* free_hugepages may exceed nr_hugepages: the free count includes
-                 * surplus pages reserved by an overcommitted mapping, and
-                 * nr_hugepages counts only the persistent pool. */
-                e = read_count(mem, r, dir, names[i], "nr_hugepages", kib, limit, &p->total);
-                if (e >= 0)
-                        e = read_count(mem, r, dir, names[i], "free_hugepages", kib, limit, &p->free);
-        }
-        hostcaps_strv_free(names);
-        if (e >= 0 && c->n_huge > 1)
+        if (c->n_huge > 1)
                 qsort(c->huge, c->n_huge, sizeof(*c->huge), cmp_pages);
-        return e;
+        return 0;
 }
 
 /* nodeN/meminfo, or proc/meminfo for the synthetic cell (node < 0), and the
@@ -186,35 +182,20 @@ static int memory_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_memory *mem
 }
 
 static int memory_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_memory *mem = calloc(1, sizeof(*mem));
-        int e;
-        if (!mem)
-                return -ENOMEM;
-        hostcaps_object_init(&mem->obj, HOSTCAPS_SECTION_MEMORY);
-        e = memory_probe_into(ctx, mem);
-        if (e < 0) {
-                hostcaps_object_unref(&mem->obj);
-                return e;
-        }
-        *ret = &mem->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_MEMORY, &o);
+        if (e >= 0)
+                e = memory_probe_into(ctx, (hostcaps_memory *)o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 /* ---- output ----------------------------------------------------------- */
 
 /* Cells are in ascending id order (read from a node bitmap). */
 static const hostcaps_memory_cell *find_cell(const hostcaps_memory *mem, unsigned id) {
-        size_t lo = 0, hi = mem->n_cells;
-        while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (mem->cells[mid].id == id)
-                        return &mem->cells[mid];
-                if (mem->cells[mid].id < id)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return NULL;
+        int i = hostcaps_find_by_id(mem->cells, mem->n_cells, sizeof(*mem->cells),
+                                    offsetof(hostcaps_memory_cell, id), id);
+        return i >= 0 ? &mem->cells[i] : NULL;
 }
 
 /* The writer's failure is sticky and checked once per document. */
@@ -229,17 +210,16 @@ static void xml_pages(hostcaps_xml *x, uint64_t size_kib, uint64_t count) {
 /* <pages unit='KiB' size='4'>N</pages>, then one per hugepage size,
  * ascending, as libvirt prints them inside a <cell>. Unknown counts are
  * left out, as libvirt leaves out what it does not know. */
-static int memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell_id) {
+static void memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell_id) {
         const hostcaps_memory *mem = (const hostcaps_memory *)o;
         const hostcaps_memory_cell *c = find_cell(mem, cell_id);
         if (!c)
-                return 0;
+                return;
         if (c->has_base)
                 xml_pages(x, mem->base_page_kib, c->base_total);
         for (size_t k = 0; k < c->n_huge; k++)
                 if (c->huge[k].total != COUNT_UNKNOWN)
                         xml_pages(x, c->huge[k].size_kib, c->huge[k].total);
-        return 0;
 }
 
 /* Without the NUMA section, the document still shows the memory state
@@ -247,10 +227,10 @@ static int memory_xml_cell_pages(hostcaps_xml *x, const hostcaps_object *o, unsi
  * section knows (id, memory, pages). The schema makes everything in a
  * <cell> but its id optional, so this validates; a reader that wants CPUs
  * and distances asks for the NUMA section too. */
-static int memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_memory *mem = (const hostcaps_memory *)o;
         if (region != HOSTCAPS_XML_TOPOLOGY || hostcaps_xml_has_section(x, HOSTCAPS_SECTION_NUMA))
-                return 0;
+                return;
         hostcaps_xml_start(x, "topology");
         hostcaps_xml_start(x, "cells");
         hostcaps_xml_attrf(x, "num", "%zu", mem->n_cells);
@@ -269,7 +249,6 @@ static int memory_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_re
         }
         hostcaps_xml_end(x);
         hostcaps_xml_end(x);
-        return 0;
 }
 
 static struct json_object *json_pages(int *e, uint64_t size_kib, uint64_t total, bool has_free,
@@ -329,17 +308,17 @@ static int memory_text(hostcaps_buf *b, const hostcaps_object *o) {
                 const hostcaps_memory_cell *c = &mem->cells[i];
                 hostcaps_buf_printf(
                         b, "  %5u  %-10s  %-10s ", c->id,
-                        c->has_total ? hostcaps_numa_format_kib(t, sizeof(t), c->total_kib) : "unknown",
-                        c->has_free ? hostcaps_numa_format_kib(f, sizeof(f), c->free_kib) : "unknown");
+                        c->has_total ? hostcaps_unit_human_kib(t, sizeof(t), c->total_kib) : "unknown",
+                        c->has_free ? hostcaps_unit_human_kib(f, sizeof(f), c->free_kib) : "unknown");
                 for (size_t k = 0; k < c->n_huge; k++) {
                         uint64_t kib = c->huge[k].size_kib;
-                        /* 2048 kB as "2M", 1048576 kB as "1G". */
-                        if (kib % (1024 * 1024) == 0)
-                                snprintf(t, sizeof(t), "%lluG", (unsigned long long)(kib >> 20));
-                        else if (kib % 1024 == 0)
-                                snprintf(t, sizeof(t), "%lluM", (unsigned long long)(kib >> 10));
-                        else
-                                snprintf(t, sizeof(t), "%lluK", (unsigned long long)kib);
+                        /* 2048 kB as "2M", 1048576 kB as "1G": the exact unit,
+                         * KiB to GiB, by its initial. */
+                        unsigned u = hostcaps_unit_exponent(kib * 1024);
+                        if (u > 3)
+                                u = 3;
+                        snprintf(t, sizeof(t), "%llu%c", (unsigned long long)(kib >> (10 * (u - 1))),
+                                 hostcaps_unit_name(u)[0]);
                         hostcaps_buf_printf(b, "%s %s: %s/", k ? "," : "", t,
                                             count_text(f, sizeof(f), c->huge[k].total));
                         /* A loaded document has no free counts. */
@@ -443,6 +422,7 @@ static int cell_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr n, uint64_t base_
 static int memory_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         xmlNodePtr cells = hostcaps_xml_child(hostcaps_xml_child(d->host, "topology"), "cells");
         hostcaps_memory *mem;
+        hostcaps_object *o;
         size_t n = 0, any = 0;
         int e = 0;
 
@@ -452,9 +432,9 @@ static int memory_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         }
         if (!any)
                 return -ENODATA;
-        if (!(mem = calloc(1, sizeof(*mem))))
-                return -ENOMEM;
-        hostcaps_object_init(&mem->obj, HOSTCAPS_SECTION_MEMORY);
+        if ((e = hostcaps_object_new(HOSTCAPS_SECTION_MEMORY, &o)) < 0)
+                return e;
+        mem = (hostcaps_memory *)o;
         mem->base_page_kib = doc_base_page_kib(d, cells);
         if (!(mem->cells = calloc(n, sizeof(hostcaps_memory_cell))))
                 e = -ENOMEM;

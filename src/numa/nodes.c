@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What the NUMA and memory-state sections both read: the node list, meminfo
- * files and hugepage counters. */
+/* What the NUMA and memory-state sections both read: the node list and
+ * meminfo files. */
 #include <ctype.h>
 #include <stdio.h>
 
@@ -128,76 +128,4 @@ int hostcaps_numa_read_meminfo(hostcaps_reader *r, int node, uint64_t *ret_total
         if (ret_free_kib)
                 *ret_free_kib = free_kib;
         return 0;
-}
-
-static int cmp_pages(const void *a, const void *b) {
-        uint64_t x = ((const hostcaps_memory_pages *)a)->size_kib;
-        uint64_t y = ((const hostcaps_memory_pages *)b)->size_kib;
-        return x < y ? -1 : x > y;
-}
-
-int hostcaps_numa_read_hugepages(hostcaps_reader *r, const char *dir, hostcaps_memory_pages **ret,
-                                 size_t *ret_n) {
-        _cleanup_free_ hostcaps_memory_pages *pages = NULL;
-        char **names = NULL;
-        size_t n_names = 0, n = 0, allocated = 0;
-
-        /* One directory per size, "hugepages-2048kB"; missing without
-         * hugetlbfs, and in nodes without memory. */
-        int e = hostcaps_read_dir(r, dir, &names, &n_names);
-        if (e == -ENOENT || e == -ENOTDIR) {
-                *ret = NULL;
-                *ret_n = 0;
-                return 0;
-        }
-        if (e < 0)
-                return e;
-        for (size_t i = 0; i < n_names && e >= 0; i++) {
-                const char *s = startswith(names[i], "hugepages-");
-                unsigned long long kib;
-                char *end;
-                if (!s)
-                        continue;
-                errno = 0;
-                kib = strtoull(s, &end, 10);
-                if (errno || end == s || strcmp(end, "kB") != 0 || kib == 0 || !isdigit((unsigned char)*s)) {
-                        e = hostcaps_error(EINVAL, "%s/%s: unexpected name", dir, names[i]);
-                        break;
-                }
-                if ((e = GROW(pages, allocated, n + 1)) < 0)
-                        break;
-                pages[n].size_kib = kib;
-                /* Both counters are one decimal number (since 2.6.27); the
-                 * directory never comes without them. */
-                e = hostcaps_readf_u64(r, &pages[n].total, "%s/%s/nr_hugepages", dir, names[i]);
-                if (e >= 0)
-                        e = hostcaps_readf_u64(r, &pages[n].free, "%s/%s/free_hugepages", dir, names[i]);
-                /* free_hugepages may exceed nr_hugepages: the free count includes
-                 * surplus pages reserved by an overcommitted mapping, and
-                 * nr_hugepages counts only the persistent pool. */
-                n++;
-        }
-        hostcaps_strv_free(names);
-        if (e < 0)
-                return e;
-        if (n > 1)
-                qsort(pages, n, sizeof(*pages), cmp_pages);
-        *ret = TAKE_PTR(pages);
-        *ret_n = n;
-        return 0;
-}
-
-const char *hostcaps_numa_format_kib(char *buf, size_t size, uint64_t kib) {
-        static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = (double)kib;
-        size_t u = 0;
-        while (v >= 1024 && u + 1 < ELEMENTSOF(units)) {
-                v /= 1024;
-                u++;
-        }
-        if (u == 0)
-                snprintf(buf, size, "%llu KiB", (unsigned long long)kib);
-        else
-                snprintf(buf, size, "%.1f %s", v, units[u]);
-        return buf;
 }

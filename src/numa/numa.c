@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "host/error.h"
+#include "host/units.h"
 #include "numa.h"
 
 static void cell_done(hostcaps_numa_cell *c) {
@@ -111,17 +112,17 @@ static void xml_cell(hostcaps_xml *x, const hostcaps_numa *numa, const hostcaps_
         hostcaps_xml_end(x);
 }
 
-static int numa_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void numa_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_numa *numa = (const hostcaps_numa *) o;
         if (region != HOSTCAPS_XML_TOPOLOGY)
-                return 0;
+                return;
         hostcaps_xml_start(x, "topology");
         hostcaps_xml_start(x, "cells");
         hostcaps_xml_attrf(x, "num", "%zu", numa->n_cells);
         for (size_t i = 0; i < numa->n_cells; i++)
                 xml_cell(x, numa, &numa->cells[i]);
         hostcaps_xml_end(x);
-        return hostcaps_xml_end(x);
+        hostcaps_xml_end(x);
 }
 
 static struct json_object *json_str(const char *s) {
@@ -219,7 +220,7 @@ static int numa_text(hostcaps_buf *b, const hostcaps_object *o) {
                 const hostcaps_numa_cell *c = &numa->cells[i];
                 hostcaps_buf_printf(
                         b, "  %5u  %-10s  %5zu  %-20s %s\n", c->id,
-                        c->has_memory ? hostcaps_numa_format_kib(mem, sizeof(mem), c->memory_kib) : "unknown",
+                        c->has_memory ? hostcaps_unit_human_kib(mem, sizeof(mem), c->memory_kib) : "unknown",
                         c->n_cpu, c->n_cpu ? c->cpus_list : "-", c->n_allowed ? c->allowed_list : "-");
         }
         /* The distance matrix, rows "from", columns "to", as numactl -H. */
@@ -281,20 +282,11 @@ HOSTCAPS_EXPORT int hostcaps_numa_cell_id(const hostcaps_numa *numa, size_t i) {
 }
 
 HOSTCAPS_EXPORT int hostcaps_numa_cell_index(const hostcaps_numa *numa, unsigned int id) {
-        size_t lo = 0, hi;
         if (!numa)
                 return -EINVAL;
         /* Cells are in ascending id order, probed or loaded. */
-        for (hi = numa->n_cells; lo < hi;) {
-                size_t mid = (lo + hi) / 2;
-                if (numa->cells[mid].id == id)
-                        return (int)mid;
-                if (numa->cells[mid].id < id)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return -ENOENT;
+        return hostcaps_find_by_id(numa->cells, numa->n_cells, sizeof(*numa->cells), offsetof(hostcaps_numa_cell, id),
+                                   id);
 }
 
 HOSTCAPS_EXPORT int hostcaps_numa_cell_memory(const hostcaps_numa *numa, size_t i, uint64_t *ret_kib) {

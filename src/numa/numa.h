@@ -90,10 +90,3 @@ int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret);
  * ("MemTotal:  4679884 kB"). Either output may be NULL. */
 int hostcaps_numa_read_meminfo(hostcaps_reader *r, int node, uint64_t *ret_total_kib, uint64_t *ret_free_kib);
 
-/* The hugepage sizes and counters below `dir` (nodeN/hugepages or
- * sys/kernel/mm/hugepages), ascending. A missing `dir` is no hugepages. */
-int hostcaps_numa_read_hugepages(hostcaps_reader *r, const char *dir, hostcaps_memory_pages **ret,
-                                 size_t *ret_n);
-
-/* A human size ("15.6 GiB") of a KiB count, into buf. */
-const char *hostcaps_numa_format_kib(char *buf, size_t size, uint64_t kib);

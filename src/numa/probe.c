@@ -440,12 +440,8 @@ static int numa_probe_into(hostcaps_reader *r, hostcaps_numa *numa) {
 
         if ((e = hostcaps_read_cpus(r, &numa->online, &absent)) < 0)
                 return e;
-        if (!hostcaps_bitmap_is_empty(absent)) {
-                _cleanup_free_ char *list = hostcaps_bitmap_format(absent);
-                if (!list || hostcaps_object_add_reason(&numa->obj, CPU_DIR "/online: CPUs %s listed but absent "
-                                                                    "(no cpuN directory): in no cell", list) < 0)
-                        return -ENOMEM;
-        }
+        if ((e = hostcaps_absent_cpus_reason(&numa->obj, absent, "in no cell")) < 0)
+                return e;
         if ((e = read_present_cpus(r, numa->online, &numa->offline)) < 0)
                 return e;
         numa->offline_known = true;
@@ -473,18 +469,11 @@ static int numa_probe_into(hostcaps_reader *r, hostcaps_numa *numa) {
 }
 
 int hostcaps_numa_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_numa *numa = calloc(1, sizeof(*numa));
-        int e;
-        if (!numa)
-                return -ENOMEM;
-        hostcaps_object_init(&numa->obj, HOSTCAPS_SECTION_NUMA);
-        e = numa_probe_into(ctx->reader, numa);
-        if (e < 0) {
-                hostcaps_object_unref(&numa->obj);
-                return e;
-        }
-        *ret = &numa->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_NUMA, &o);
+        if (e >= 0)
+                e = numa_probe_into(ctx->reader, (hostcaps_numa *)o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 

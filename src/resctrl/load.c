@@ -349,14 +349,15 @@ int hostcaps_resctrl_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) 
         xmlNodePtr cache = hostcaps_xml_child(d->host, "cache"),
                    mb = hostcaps_xml_child(d->host, "memory_bandwidth");
         hostcaps_resctrl *rc;
+        hostcaps_object *o;
         int e;
 
         /* A host without resctrl, or a document written without the section. */
         if (!mb && !hostcaps_xml_child(cache, "monitor") && !has_controls(cache))
                 return -ENODATA;
-        if (!(rc = calloc(1, sizeof(*rc))))
-                return -ENOMEM;
-        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL);
+        if ((e = hostcaps_object_new(HOSTCAPS_SECTION_RESCTRL, &o)) < 0)
+                return e;
+        rc = (hostcaps_resctrl *) o;
         rc->loaded = true;
         rc->mb_delay_linear = -1;
         if ((e = load(d, cache, mb, rc)) < 0) {

@@ -17,18 +17,11 @@ void hostcaps_resctrl_free_fields(hostcaps_object *o) {
 }
 
 static int resctrl_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
-        hostcaps_resctrl *rc = calloc(1, sizeof(*rc));
-        int e;
-        if (!rc)
-                return -ENOMEM;
-        hostcaps_object_init(&rc->obj, HOSTCAPS_SECTION_RESCTRL);
-        e = hostcaps_resctrl_probe_info(ctx->reader, rc);
-        if (e < 0) {
-                hostcaps_object_unref(&rc->obj);
-                return e;
-        }
-        *ret = &rc->obj;
-        return 0;
+        hostcaps_object *o = NULL;
+        int e = hostcaps_object_new(HOSTCAPS_SECTION_RESCTRL, &o);
+        if (e >= 0)
+                e = hostcaps_resctrl_probe_info(ctx->reader, (hostcaps_resctrl *) o);
+        return hostcaps_object_finish(o, e, ret);
 }
 
 /* What resctrl offers changes only with a mount: the info directory is
@@ -76,14 +69,11 @@ static void xml_control(hostcaps_xml *x, const hostcaps_resctrl_cache_ctl *c, ui
 
 /* libvirt gives every control of a level to each bank of that level,
  * whatever the bank's type. */
-static int xml_bank_controls(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, const char *type,
-                             uint64_t size) {
+static void xml_bank_controls(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, uint64_t size) {
         const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
-        (void) type;
         for (size_t i = 0; i < rc->n_ctls; i++)
                 if (rc->ctls[i].level == level)
                         xml_control(x, &rc->ctls[i], size);
-        return 0;
 }
 
 static void xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char *prefix, bool cache) {
@@ -105,9 +95,8 @@ static void xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char 
         hostcaps_xml_end(x);
 }
 
-static int xml_cache_monitors(hostcaps_xml *x, const hostcaps_object *o) {
+static void xml_cache_monitors(hostcaps_xml *x, const hostcaps_object *o) {
         xml_monitor(x, (const hostcaps_resctrl *) o, "llc_", true);
-        return 0;
 }
 
 /* <memory_bandwidth>: a <node> per memory bandwidth domain, which is a
@@ -135,13 +124,12 @@ static void xml_memory_bandwidth(hostcaps_xml *x, const hostcaps_resctrl *rc) {
         hostcaps_xml_end(x);
 }
 
-static int resctrl_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
+static void resctrl_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
         const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
         /* Controls and the cache monitor are written from the cache section's
          * <cache> through the hooks; an absent section writes nothing. */
         if (region == HOSTCAPS_XML_MEMORY_BANDWIDTH && !o->absent_reason)
                 xml_memory_bandwidth(x, rc);
-        return 0;
 }
 
 static struct json_object *json_features(const hostcaps_resctrl *rc, const char *prefix) {
