@@ -195,7 +195,8 @@ static int cmp_u64(const void *a, const void *b) {
 
 int hostcaps_cpu_finish_page_sizes(hostcaps_cpu *cpu) {
         size_t k = 0;
-        qsort(cpu->page_sizes, cpu->n_page_sizes, sizeof(uint64_t), cmp_u64);
+        if (cpu->n_page_sizes > 1) /* the array is NULL when empty, which qsort must not get */
+                qsort(cpu->page_sizes, cpu->n_page_sizes, sizeof(uint64_t), cmp_u64);
         for (size_t i = 0; i < cpu->n_page_sizes; i++)
                 if (k == 0 || cpu->page_sizes[i] != cpu->page_sizes[k - 1])
                         cpu->page_sizes[k++] = cpu->page_sizes[i];

@@ -73,7 +73,8 @@ static int cell_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_numa 
                         return e == -ERANGE ? hostcaps_xml_error(d, p, "<cpu id='%u'> out of range", cpu->id)
                                             : e;
         }
-        qsort(c->cpu, c->n_cpu, sizeof(*c->cpu), cmp_cpu);
+        if (c->n_cpu > 1) /* the array is NULL when empty, which qsort must not get */
+                qsort(c->cpu, c->n_cpu, sizeof(*c->cpu), cmp_cpu);
         if (!dist)
                 return 0;
         if (!(c->distance = calloc(numa->n_cells, sizeof(unsigned))))
