@@ -22,12 +22,13 @@
 #include "host/section.h"
 
 static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
+        return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int count(const char *root, const char *name, bool verbose) {
         hostcaps_node *node = NULL;
-        unsigned sections = strcmp(name, "all") == 0 ? HOSTCAPS_SECTION_ALL : hostcaps_section_from_string(name);
+        unsigned sections =
+                strcmp(name, "all") == 0 ? HOSTCAPS_SECTION_ALL : hostcaps_section_from_string(name);
         uint64_t n0, n1;
         int r;
 
@@ -70,8 +71,8 @@ static int count(const char *root, const char *name, bool verbose) {
         if (r < 0)
                 printf("%s %d\n", name, r);
         else
-                printf("%s %llu %zu %llu\n", name, (unsigned long long) (n1 - n0), distinct,
-                       (unsigned long long) n0);
+                printf("%s %llu %zu %llu\n", name, (unsigned long long)(n1 - n0), distinct,
+                       (unsigned long long)n0);
         hostcaps_node_unref(node);
         return 0;
 }

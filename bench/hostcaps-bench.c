@@ -62,26 +62,26 @@
 
 extern char **environ;
 
-#define N_SECTIONS 6
+#define N_SECTIONS    6
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
-#define MAX_OPS (N_SECTIONS + 3)
+#define MAX_OPS       (N_SECTIONS + 3)
 
 /* ---- options ------------------------------------------------------------ */
 
 static struct {
         bool quick;
-        unsigned runs;          /* samples per in-process figure */
-        unsigned proc_runs;     /* executions per process figure */
-        unsigned child_runs;    /* fresh processes per first-request figure */
-        double budget_ns;       /* time cap per figure */
-        const char *bindir;     /* where the helpers are built */
-        const char *tool;       /* the hostcaps tool */
-        const char *gen;        /* the sysroot generator, or NULL */
-        const char *trees;      /* where generated sysroots go */
-        const char *markdown;   /* also write the report here */
-        const char *command;    /* the command shown in the report */
+        unsigned runs;        /* samples per in-process figure */
+        unsigned proc_runs;   /* executions per process figure */
+        unsigned child_runs;  /* fresh processes per first-request figure */
+        double budget_ns;     /* time cap per figure */
+        const char *bindir;   /* where the helpers are built */
+        const char *tool;     /* the hostcaps tool */
+        const char *gen;      /* the sysroot generator, or NULL */
+        const char *trees;    /* where generated sysroots go */
+        const char *markdown; /* also write the report here */
+        const char *command;  /* the command shown in the report */
         bool live, scaling, processes;
-        const char *only_tree;  /* measure only this CPU count */
+        const char *only_tree; /* measure only this CPU count */
 } opt = {
         .runs = 200,
         .proc_runs = 100,
@@ -133,7 +133,7 @@ static void note(const char *fmt, ...) {
 static inline uint64_t now_ns(void) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 typedef struct stats {
@@ -145,7 +145,7 @@ typedef struct stats {
 static const stats NO_STATS = {.err = -ENODATA};
 
 static int cmp_double(const void *a, const void *b) {
-        double x = *(const double *) a, y = *(const double *) b;
+        double x = *(const double *)a, y = *(const double *)b;
         return x < y ? -1 : x > y;
 }
 
@@ -155,8 +155,8 @@ static stats stats_of(double *v, unsigned n) {
                 return NO_STATS;
         qsort(v, n, sizeof(double), cmp_double);
         s.med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-        s.p10 = v[(unsigned) floor(0.1 * (n - 1) + 0.5)];
-        s.p90 = v[(unsigned) floor(0.9 * (n - 1) + 0.5)];
+        s.p10 = v[(unsigned)floor(0.1 * (n - 1) + 0.5)];
+        s.p90 = v[(unsigned)floor(0.9 * (n - 1) + 0.5)];
         return s;
 }
 
@@ -178,15 +178,15 @@ static stats measure(sample_fn f, void *ctx, unsigned runs) {
                 double x = f(ctx);
                 if (x < 0) {
                         free(v);
-                        return (stats){.err = (int) x};
+                        return (stats){.err = (int)x};
                 }
         }
         start = now_ns();
-        while (n < runs && (n < 5 || (double) (now_ns() - start) < opt.budget_ns)) {
+        while (n < runs && (n < 5 || (double)(now_ns() - start) < opt.budget_ns)) {
                 double x = f(ctx);
                 if (x < 0) {
                         free(v);
-                        return (stats){.err = (int) x};
+                        return (stats){.err = (int)x};
                 }
                 v[n++] = x;
         }
@@ -199,7 +199,7 @@ static stats measure(sample_fn f, void *ctx, unsigned runs) {
  * clock's own cost (~20 ns) then disappears from fast figures. */
 static unsigned batch_for(double one_call_ns) {
         double b = 50000.0 / (one_call_ns > 1 ? one_call_ns : 1);
-        return b < 1 ? 1 : b > 65536 ? 65536 : (unsigned) b;
+        return b < 1 ? 1 : b > 65536 ? 65536 : (unsigned)b;
 }
 
 static const char *unit_of(double ns, double *div) {
@@ -255,7 +255,7 @@ static const char *fmt_stats(char *buf, size_t size, const stats *s) {
 }
 
 #define FMT_STATS(s) fmt_stats((char[64]){0}, 64, (s))
-#define FMT_NS(x) fmt_ns((char[32]){0}, 32, (x))
+#define FMT_NS(x)    fmt_ns((char[32]){0}, 32, (x))
 
 /* ---- sections ------------------------------------------------------------ */
 
@@ -268,7 +268,7 @@ typedef void *(*unref_fn)(void *obj);
 typedef struct section {
         unsigned flag;
         const char *name;
-        get_fn get;     /* NULL: no typed access yet, measured through a text document */
+        get_fn get; /* NULL: no typed access yet, measured through a text document */
         unref_fn unref;
         bool available; /* answers on the live host */
         char why[160];  /* why not, when not */
@@ -286,9 +286,9 @@ static void sections_init(void) {
                 if (!s->name)
                         die("section bit %u has no name", i);
                 snprintf(sym, sizeof(sym), "hostcaps_node_get_%s", s->name);
-                *(void **) &s->get = dlsym(RTLD_DEFAULT, sym);
+                *(void **)&s->get = dlsym(RTLD_DEFAULT, sym);
                 snprintf(sym, sizeof(sym), "hostcaps_%s_unref", s->name);
-                *(void **) &s->unref = dlsym(RTLD_DEFAULT, sym);
+                *(void **)&s->unref = dlsym(RTLD_DEFAULT, sym);
                 if (!s->unref)
                         s->get = NULL;
         }
@@ -355,8 +355,8 @@ static unsigned probe_available(const char *root, char why[N_SECTIONS][160]) {
                 else if (r == -EOPNOTSUPP)
                         snprintf(why[i], 160, "not implemented yet");
                 else
-                        snprintf(why[i], 160, "fails: %s", hostcaps_error_message() ? hostcaps_error_message()
-                                                                                    : strerror(-r));
+                        snprintf(why[i], 160, "fails: %s",
+                                 hostcaps_error_message() ? hostcaps_error_message() : strerror(-r));
         }
         hostcaps_node_unref(node);
         return mask;
@@ -367,8 +367,8 @@ static const char *mask_names(unsigned mask, char *buf, size_t size) {
         buf[0] = '\0';
         for (unsigned i = 0; i < N_SECTIONS; i++)
                 if (mask & sections[i].flag)
-                        len += (size_t) snprintf(buf + len, len < size ? size - len : 0, "%s%s", len ? "," : "",
-                                                 sections[i].name);
+                        len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s",
+                                                len ? "," : "", sections[i].name);
         return buf;
 }
 
@@ -390,7 +390,7 @@ static double cold_sample(void *p) {
                 r = op_run(c->o, node, 0);
         uint64_t t1 = now_ns();
         hostcaps_node_unref(node);
-        return r < 0 ? r : (double) (t1 - t0);
+        return r < 0 ? r : (double)(t1 - t0);
 }
 
 typedef struct memo_ctx {
@@ -408,7 +408,7 @@ static double memo_sample(void *p) {
                 if (r < 0)
                         return r;
         }
-        return (double) (now_ns() - t0) / c->batch;
+        return (double)(now_ns() - t0) / c->batch;
 }
 
 static stats measure_memo(const op *o, hostcaps_node *node, unsigned flags, unsigned runs) {
@@ -417,7 +417,7 @@ static stats measure_memo(const op *o, hostcaps_node *node, unsigned flags, unsi
         for (int i = 0; i < 5; i++) {
                 double x = memo_sample(&c);
                 if (x < 0)
-                        return (stats){.err = (int) x};
+                        return (stats){.err = (int)x};
                 if (x < best)
                         best = x;
         }
@@ -454,8 +454,8 @@ static char **env_with(char *const *extra) {
 
 /* CPU time (user + system) of a reaped child, from wait4(). */
 static uint64_t cpu_ns_of(const struct rusage *ru) {
-        return ((uint64_t) ru->ru_utime.tv_sec + (uint64_t) ru->ru_stime.tv_sec) * 1000000000u +
-               ((uint64_t) ru->ru_utime.tv_usec + (uint64_t) ru->ru_stime.tv_usec) * 1000u;
+        return ((uint64_t)ru->ru_utime.tv_sec + (uint64_t)ru->ru_stime.tv_sec) * 1000000000u +
+               ((uint64_t)ru->ru_utime.tv_usec + (uint64_t)ru->ru_stime.tv_usec) * 1000u;
 }
 
 /* Run argv to completion; its stdout goes to *ret_out (when ret_out is
@@ -503,7 +503,7 @@ static int run_process_cpu(char *const *argv, char *const *extra_env, char **ret
                                 continue;
                         if (n < 0)
                                 break;
-                        len += (size_t) n;
+                        len += (size_t)n;
                         if (cap - len < 2 && !(buf = realloc(buf, cap *= 2)))
                                 die("out of memory");
                 }
@@ -537,7 +537,7 @@ static double proc_sample(void *p) {
         int r = run_process(c->argv, c->env, NULL, &ns);
         if (r < 0)
                 return r;
-        return r != 0 ? -EIO : (double) ns;
+        return r != 0 ? -EIO : (double)ns;
 }
 
 static bool in_path(const char *cmd) {
@@ -547,7 +547,7 @@ static bool in_path(const char *cmd) {
                 return access(cmd, X_OK) == 0;
         for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
                 size_t l = strcspn(p, ":");
-                snprintf(buf, sizeof(buf), "%.*s/%s", (int) l, p, cmd);
+                snprintf(buf, sizeof(buf), "%.*s/%s", (int)l, p, cmd);
                 if (access(buf, X_OK) == 0)
                         return true;
                 p += l;
@@ -660,7 +660,7 @@ static int child_first(unsigned mask, int kind, const char *root) {
                 fprintf(stderr, "%s\n", hostcaps_error_message());
                 return 1;
         }
-        printf("%llu %ld %zu\n", (unsigned long long) (t1 - t0), peak_rss_kib() - rss0, heap_bytes() - heap0);
+        printf("%llu %ld %zu\n", (unsigned long long)(t1 - t0), peak_rss_kib() - rss0, heap_bytes() - heap0);
         for (unsigned i = 0; i < N_SECTIONS; i++)
                 if (objs[i])
                         sections[i].unref(objs[i]);
@@ -688,20 +688,20 @@ static int child_hwloc(unsigned loads) {
         double *v = calloc(loads ? loads : 1, sizeof(double));
         unsigned n = 0;
         uint64_t start = now_ns();
-        while (n < loads && (n < 5 || (double) (now_ns() - start) < opt.budget_ns)) {
+        while (n < loads && (n < 5 || (double)(now_ns() - start) < opt.budget_ns)) {
                 uint64_t a = now_ns();
                 if (hwloc_topology_init(&t) < 0 || hwloc_topology_load(t) < 0)
                         return 1;
-                v[n++] = (double) (now_ns() - a);
+                v[n++] = (double)(now_ns() - a);
                 hwloc_topology_destroy(t);
         }
         stats s = stats_of(v, n);
         free(v);
-        printf("%llu %ld %zu %.0f %.0f %.0f %u\n", (unsigned long long) (t1 - t0), rss, heap, s.med, s.p10, s.p90,
-               s.n);
+        printf("%llu %ld %zu %.0f %.0f %.0f %u\n", (unsigned long long)(t1 - t0), rss, heap, s.med, s.p10,
+               s.p90, s.n);
         return 0;
 #else
-        (void) loads;
+        (void)loads;
         return 2;
 #endif
 }
@@ -721,17 +721,17 @@ static first_result measure_first(const op *o, const char *root, unsigned runs) 
         char mask[16], kind[16];
         unsigned n = 0;
         snprintf(mask, sizeof(mask), "%u", o->mask);
-        snprintf(kind, sizeof(kind), "%d", (int) o->kind);
-        char *argv[] = {self_exe, "--child-first", mask, kind, (char *) (root ? root : "/"), NULL};
+        snprintf(kind, sizeof(kind), "%d", (int)o->kind);
+        char *argv[] = {self_exe, "--child-first", mask, kind, (char *)(root ? root : "/"), NULL};
         uint64_t start = now_ns();
-        for (unsigned i = 0; i < runs && (i < 3 || (double) (now_ns() - start) < opt.budget_ns); i++) {
+        for (unsigned i = 0; i < runs && (i < 3 || (double)(now_ns() - start) < opt.budget_ns); i++) {
                 char *output = NULL;
                 unsigned long long ns;
                 long rss;
                 size_t heap;
                 int r = run_process(argv, NULL, &output, NULL);
                 if (r == 0 && sscanf(output, "%llu %ld %zu", &ns, &rss, &heap) == 3) {
-                        v[n++] = (double) ns;
+                        v[n++] = (double)ns;
                         /* Memory does not depend on timing: the largest seen. */
                         if (rss > res.rss_kib)
                                 res.rss_kib = rss;
@@ -767,29 +767,29 @@ static hwloc_result measure_hwloc(char *const *env, unsigned runs, unsigned load
         snprintf(loads_s, sizeof(loads_s), "%u", loads);
         char *argv[] = {self_exe, "--child-hwloc", loads_s, NULL};
         uint64_t start = now_ns();
-        for (unsigned i = 0; i < runs && (i < 3 || (double) (now_ns() - start) < opt.budget_ns); i++) {
+        for (unsigned i = 0; i < runs && (i < 3 || (double)(now_ns() - start) < opt.budget_ns); i++) {
                 char *output = NULL;
                 unsigned long long ns;
                 double med, p10, p90;
                 unsigned ln;
                 int r = run_process(argv, env, &output, NULL);
-                if (r != 0 || sscanf(output, "%llu %ld %zu %lf %lf %lf %u", &ns, &res.rss_kib, &res.heap, &med,
-                                     &p10, &p90, &ln) != 7) {
+                if (r != 0 || sscanf(output, "%llu %ld %zu %lf %lf %lf %u", &ns, &res.rss_kib, &res.heap,
+                                     &med, &p10, &p90, &ln) != 7) {
                         res.first.err = r < 0 ? r : -EIO;
                         free(output);
                         free(v);
                         return res;
                 }
-                v[n++] = (double) ns;
+                v[n++] = (double)ns;
                 res.load = (stats){.med = med, .p10 = p10, .p90 = p90, .n = ln};
                 free(output);
         }
         res.first = stats_of(v, n);
         free(v);
 #else
-        (void) env;
-        (void) runs;
-        (void) loads;
+        (void)env;
+        (void)runs;
+        (void)loads;
         res.first.err = res.load.err = -ENOENT;
 #endif
         return res;
@@ -812,9 +812,9 @@ static void count_files(const char *root, const char *const *names, size_t n, lo
         if (access(helper, X_OK) != 0)
                 return;
         argv[k++] = helper;
-        argv[k++] = (char *) (root ? root : "/");
+        argv[k++] = (char *)(root ? root : "/");
         for (size_t i = 0; i < n && k < N_SECTIONS + 3; i++)
-                argv[k++] = (char *) names[i];
+                argv[k++] = (char *)names[i];
         argv[k] = NULL;
         if (run_process(argv, NULL, &output, NULL) < 0)
                 return;
@@ -869,14 +869,14 @@ static void hypervisor(char *buf, size_t size) {
                 snprintf(buf, size, "virtual machine (%s)", id);
         }
 #else
-        (void) size;
+        (void)size;
 #endif
 }
 
 static void loadavg(char *buf, size_t size) {
         FILE *f = fopen("/proc/loadavg", "re");
         buf[0] = '\0';
-        if (f && fgets(buf, (int) size, f)) {
+        if (f && fgets(buf, (int)size, f)) {
                 /* the first three fields */
                 char *p = buf;
                 for (int i = 0; i < 3 && p; i++)
@@ -902,7 +902,8 @@ static void report_machine(void) {
         out("| | |\n| --- | --- |\n");
         out("| command | `%s` |\n", opt.command ? opt.command : "hostcaps-bench");
         out("| date | %s |\n", date);
-        out("| CPU | %s, %ld online CPUs%s%s |\n", model, sysconf(_SC_NPROCESSORS_ONLN), hv[0] ? ", " : "", hv);
+        out("| CPU | %s, %ld online CPUs%s%s |\n", model, sysconf(_SC_NPROCESSORS_ONLN), hv[0] ? ", " : "",
+            hv);
         out("| kernel | %s %s %s |\n", u.sysname, u.release, u.machine);
         out("| hostcaps | %s, %s build |\n", HOSTCAPS_VERSION_STRING, BENCH_BUILD_TYPE);
 #ifdef HAVE_HWLOC
@@ -935,43 +936,43 @@ static double file_sample(void *p) {
                 }
                 close(fd);
         }
-        return (double) (now_ns() - t0) / batch;
+        return (double)(now_ns() - t0) / batch;
 }
 
 #ifdef HAVE_CPUID_INSN
 static double cpuid_sample(void *p) {
         unsigned a, b, c, d, sum = 0;
         const unsigned batch = 100;
-        (void) p;
+        (void)p;
         uint64_t t0 = now_ns();
         for (unsigned i = 0; i < batch; i++) {
                 __cpuid_count(0, 0, a, b, c, d);
                 sum += a;
         }
         __asm__ volatile("" ::"r"(sum));
-        return (double) (now_ns() - t0) / batch;
+        return (double)(now_ns() - t0) / batch;
 }
 #endif
 
 #ifdef HAVE_LIBCPUID
 static void cpuid_quiet(const char *msg) {
-        (void) msg;
+        (void)msg;
 }
 
 static double identify_sample(void *p) {
         struct cpu_id_t id;
-        (void) p;
+        (void)p;
         uint64_t t0 = now_ns();
         int r = cpu_identify(NULL, &id);
         uint64_t t1 = now_ns();
-        return r < 0 ? -EIO : (double) (t1 - t0);
+        return r < 0 ? -EIO : (double)(t1 - t0);
 }
 #endif
 
 #ifdef HAVE_HWLOC
 static double hwloc_sample(void *p) {
         hwloc_topology_t t;
-        (void) p;
+        (void)p;
         uint64_t t0 = now_ns();
         if (hwloc_topology_init(&t) < 0)
                 return -EIO;
@@ -981,7 +982,7 @@ static double hwloc_sample(void *p) {
         }
         uint64_t t1 = now_ns();
         hwloc_topology_destroy(t);
-        return (double) (t1 - t0);
+        return (double)(t1 - t0);
 }
 #endif
 
@@ -1000,7 +1001,7 @@ static struct {
         stats hwloc_load, identify, file, cpuid;
         hwloc_result hwloc;
         stats link_plain, link_linked, link_plain_cpu, link_linked_cpu; /* wall, CPU time */
-        stats cli_vs_lscpu[4]; /* hostcaps --section cpu, lscpu: wall, wall, CPU time, CPU time */
+        stats cli_vs_lscpu[4];      /* hostcaps --section cpu, lscpu: wall, wall, CPU time, CPU time */
         stats tool[N_SECTIONS + 1]; /* [N_SECTIONS]: all */
 } live;
 
@@ -1056,7 +1057,8 @@ static void bench_live(void) {
         for (unsigned i = 0; i < N_SECTIONS; i++) {
                 op *o = &live.rows[live.n_rows++].o;
                 *o = (op){.kind = OP_SECTION, .s = &sections[i], .mask = sections[i].flag};
-                snprintf(o->label, sizeof(o->label), "%s%s", sections[i].name, sections[i].get ? "" : " (text doc)");
+                snprintf(o->label, sizeof(o->label), "%s%s", sections[i].name,
+                         sections[i].get ? "" : " (text doc)");
         }
         live.rows[live.n_rows].o = (op){.kind = OP_ALL_TYPED, .mask = available_mask};
         snprintf(live.rows[live.n_rows++].o.label, sizeof(op){0}.label, "all: %s",
@@ -1077,8 +1079,8 @@ static void bench_live(void) {
                 op *o = &row->o;
                 row->files = row->distinct = -1;
                 if (o->kind == OP_SECTION && !o->s->available) {
-                        row->cold = row->memo = row->cached = row->refresh = row->first.time =
-                                (stats){.err = strcmp(o->s->why, "not implemented yet") == 0 ? -EOPNOTSUPP : -EIO};
+                        row->cold = row->memo = row->cached = row->refresh = row->first.time = (stats){
+                                .err = strcmp(o->s->why, "not implemented yet") == 0 ? -EOPNOTSUPP : -EIO};
                         continue;
                 }
                 if (o->kind == OP_SECTION) {
@@ -1138,9 +1140,11 @@ static void bench_live(void) {
 
 static void report_live(void) {
         out("## This host: cost per section\n\n");
-        out("Per call: median (10th–90th percentile). *cold*: a fresh node and its first request, in a process "
+        out("Per call: median (10th–90th percentile). *cold*: a fresh node and its first request, in a "
+            "process "
             "that has served nodes before (hostcaps_node_open included). *first in process*: the same in a "
-            "fresh process (one-time set-up included), %u processes. *memoized*: a request on a node that has "
+            "fresh process (one-time set-up included), %u processes. *memoized*: a request on a node that "
+            "has "
             "answered before — default (the stamp check), `HOSTCAPS_FLAG_CACHED` (no I/O), "
             "`HOSTCAPS_FLAG_REFRESH` (probe again); get and unref, batched so the clock's cost does not "
             "count. Typed getters (`hostcaps_node_get_<section>`); a section without one yet is measured "
@@ -1150,8 +1154,9 @@ static void report_live(void) {
         out("| --- | --- | --- | --- | --- | --- |\n");
         for (size_t k = 0; k < live.n_rows; k++) {
                 live_row *r = &live.rows[k];
-                out("| %s | %s | %s | %s | %s | %s |\n", r->o.label, FMT_STATS(&r->cold), FMT_STATS(&r->first.time),
-                    FMT_STATS(&r->memo), FMT_STATS(&r->cached), FMT_STATS(&r->refresh));
+                out("| %s | %s | %s | %s | %s | %s |\n", r->o.label, FMT_STATS(&r->cold),
+                    FMT_STATS(&r->first.time), FMT_STATS(&r->memo), FMT_STATS(&r->cached),
+                    FMT_STATS(&r->refresh));
         }
         out("\n");
 
@@ -1175,7 +1180,7 @@ static void report_live(void) {
                 if (r->files >= 0)
                         snprintf(files, sizeof(files), "%ld", r->files);
                 if (r->distinct >= 0 && live.file.err >= 0) {
-                        double f = (double) r->distinct * live.file.med;
+                        double f = (double)r->distinct * live.file.med;
                         snprintf(distinct, sizeof(distinct), "%ld", r->distinct);
                         fmt_ns(floor_s, sizeof(floor_s), f);
                         /* The CPUID leaves the CPU section needs are not
@@ -1185,19 +1190,21 @@ static void report_live(void) {
                         else if (f > 0 && r->cold.err >= 0)
                                 snprintf(ratio, sizeof(ratio), "%.1f", r->cold.med / f);
                 }
-                out("| %s | %s | %s | %s | %s | %ld KiB | %zu B |\n", r->o.label, files, distinct, floor_s, ratio,
-                    r->first.rss_kib, r->first.heap);
+                out("| %s | %s | %s | %s | %s | %ld KiB | %zu B |\n", r->o.label, files, distinct, floor_s,
+                    ratio, r->first.rss_kib, r->first.heap);
         }
         out("| hwloc default load | | | | | %ld KiB | %zu B |\n\n", live.hwloc.rss_kib, live.hwloc.heap);
 
         out("## This host: beside other libraries\n\n");
         out("| what | per call |\n| --- | --- |\n");
-        out("| hwloc: `hwloc_topology_init` + `hwloc_topology_load` (default flags), first in a fresh process "
+        out("| hwloc: `hwloc_topology_init` + `hwloc_topology_load` (default flags), first in a fresh "
+            "process "
             "(plugins loaded then) | %s |\n",
             FMT_STATS(&live.hwloc.first));
         out("| hwloc: the same, later loads in one process | %s |\n", FMT_STATS(&live.hwloc_load));
         out("| libcpuid: `cpu_identify(NULL, &id)` (one call, this CPU) | %s |\n", FMT_STATS(&live.identify));
-        out("| floor unit: open + read + close of one sysfs file (`cpu/online`) | %s |\n", FMT_STATS(&live.file));
+        out("| floor unit: open + read + close of one sysfs file (`cpu/online`) | %s |\n",
+            FMT_STATS(&live.file));
         out("| floor unit: one CPUID instruction (leaf 0) | %s |\n\n", FMT_STATS(&live.cpuid));
 }
 
@@ -1218,13 +1225,13 @@ static void interleaved(char *argv[2][4], unsigned runs, stats ret[4]) {
         for (int w = 0; w < 4; w++)
                 run_process(argv[w % 2], NULL, NULL, NULL);
         uint64_t start = now_ns();
-        for (; n < runs && (n < 5 || (double) (now_ns() - start) < 2 * opt.budget_ns); n++)
+        for (; n < runs && (n < 5 || (double)(now_ns() - start) < 2 * opt.budget_ns); n++)
                 for (int k = 0; k < 2; k++) {
                         uint64_t wall, cpu;
                         if (run_process_cpu(argv[k], NULL, NULL, &wall, &cpu) != 0)
                                 die("%s fails", argv[k][0]);
-                        v[k][n] = (double) wall;
-                        v[2 + k][n] = (double) cpu;
+                        v[k][n] = (double)wall;
+                        v[2 + k][n] = (double)cpu;
                 }
         for (int k = 0; k < 4; k++) {
                 ret[k] = stats_of(v[k], n);
@@ -1251,13 +1258,13 @@ static void bench_processes(void) {
                         for (int w = 0; w < 4; w++)
                                 run_process(argv[w % 2], NULL, NULL, NULL);
                         uint64_t start = now_ns();
-                        for (; n < runs && (n < 5 || (double) (now_ns() - start) < 2 * opt.budget_ns); n++)
+                        for (; n < runs && (n < 5 || (double)(now_ns() - start) < 2 * opt.budget_ns); n++)
                                 for (int k = 0; k < 2; k++) {
                                         uint64_t wall, cpu;
                                         if (run_process_cpu(argv[k], NULL, NULL, &wall, &cpu) != 0)
                                                 die("%s fails", argv[k][0]);
-                                        v[k][n] = (double) wall;
-                                        v[2 + k][n] = (double) cpu;
+                                        v[k][n] = (double)wall;
+                                        v[2 + k][n] = (double)cpu;
                                 }
                 }
                 live.link_plain = stats_of(v[0], n);
@@ -1273,7 +1280,8 @@ static void bench_processes(void) {
          * the load's drift. */
         note("processes: hostcaps --section cpu against lscpu");
         {
-                char *argv[2][4] = {{(char *) opt.tool, "--section", "cpu", NULL}, {"lscpu", NULL, NULL, NULL}};
+                char *argv[2][4] = {{(char *)opt.tool, "--section", "cpu", NULL},
+                                    {"lscpu", NULL, NULL, NULL}};
                 interleaved(argv, opt.proc_runs, live.cli_vs_lscpu);
         }
 
@@ -1283,8 +1291,8 @@ static void bench_processes(void) {
                         live.tool[i] = (stats){.err = -EOPNOTSUPP};
                         continue;
                 }
-                char *argv[] = {(char *) opt.tool, "--section", i < N_SECTIONS ? (char *) sections[i].name : "all",
-                                NULL};
+                char *argv[] = {(char *)opt.tool, "--section",
+                                i < N_SECTIONS ? (char *)sections[i].name : "all", NULL};
                 live.tool[i] = measure_process(argv, NULL);
         }
 }
@@ -1303,7 +1311,8 @@ static void bench_other_processes(void) {
 static void report_processes(void) {
         double d = live.link_linked.med - live.link_plain.med;
         out("## Whole processes\n\n");
-        out("Spawn to reap (posix_spawn, wait4), output to /dev/null; CPU time is what wait4 reports for the child.\n\n");
+        out("Spawn to reap (posix_spawn, wait4), output to /dev/null; CPU time is what wait4 reports for the "
+            "child.\n\n");
         out("| command | per run |\n| --- | --- |\n");
         out("| an empty program (the floor) | %s |\n", FMT_STATS(&live.link_plain));
         out("| the same program linked with libhostcaps | %s |\n", FMT_STATS(&live.link_linked));
@@ -1348,7 +1357,8 @@ static int mkdir_p(const char *path) {
         return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
-static void put(const char *root, const char *rel, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(const char *root, const char *rel, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 static void put(const char *root, const char *rel, const char *fmt, ...) {
         char path[PATH_MAX];
         va_list ap;
@@ -1397,9 +1407,9 @@ static char *set_list(const cpuset *s, char *buf, size_t size) {
                 unsigned j = i;
                 while (j + 1 < s->n && s->has[j + 1])
                         j++;
-                len += (size_t) snprintf(buf + len, len < size ? size - len : 0, len ? ",%u" : "%u", i);
+                len += (size_t)snprintf(buf + len, len < size ? size - len : 0, len ? ",%u" : "%u", i);
                 if (j > i)
-                        len += (size_t) snprintf(buf + len, len < size ? size - len : 0, "-%u", j);
+                        len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "-%u", j);
                 i = j;
         }
         return buf;
@@ -1413,7 +1423,7 @@ static char *set_mask(const cpuset *s, char *buf, size_t size) {
                 for (unsigned b = 0; b < 32 && w * 32 + b < s->n; b++)
                         if (s->has[w * 32 + b])
                                 v |= 1u << b;
-                len += (size_t) snprintf(buf + len, len < size ? size - len : 0, "%s%08x", len ? "," : "", v);
+                len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%08x", len ? "," : "", v);
         }
         return buf;
 }
@@ -1425,7 +1435,7 @@ static char *set_mask(const cpuset *s, char *buf, size_t size) {
 static void make_tree(const char *root, const tree_spec *t) {
         unsigned cores = t->sockets * t->cores, n = cores * t->threads;
         unsigned nodes = t->sockets * t->nodes_per_socket, cores_per_node = t->cores / t->nodes_per_socket;
-        size_t size = (size_t) n * 8 + 64;
+        size_t size = (size_t)n * 8 + 64;
         char rel[256], a[32], *list = malloc(size), *mask = malloc(size);
         cpuset sib = {n, calloc(n, 1)}, pkg = {n, calloc(n, 1)}, node_set = {n, calloc(n, 1)};
         FILE *ci;
@@ -1453,10 +1463,10 @@ static void make_tree(const char *root, const tree_spec *t) {
                         for (unsigned c = 0; c < t->cores; c++)
                                 pkg.has[socket * t->cores + c + k * cores] = true;
                 }
-#define CPUF(file, ...)                                                                                  \
-        do {                                                                                             \
-                snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%u/%s", cpu, file);                \
-                put(root, rel, __VA_ARGS__);                                                             \
+#define CPUF(file, ...)                                                                                      \
+        do {                                                                                                 \
+                snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%u/%s", cpu, file);                    \
+                put(root, rel, __VA_ARGS__);                                                                 \
         } while (0)
                 CPUF("online", "1\n");
                 CPUF("topology/physical_package_id", "%u\n", socket);
@@ -1490,10 +1500,10 @@ static void make_tree(const char *root, const tree_spec *t) {
                 };
                 for (unsigned i = 0; i < 4; i++) {
                         const cpuset *shared = i < 3 ? &sib : &pkg;
-#define CACHEF(file, ...)                                                                                \
-        do {                                                                                             \
-                snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%u/cache/index%u/%s", cpu, i, file); \
-                put(root, rel, __VA_ARGS__);                                                             \
+#define CACHEF(file, ...)                                                                                    \
+        do {                                                                                                 \
+                snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%u/cache/index%u/%s", cpu, i, file);   \
+                put(root, rel, __VA_ARGS__);                                                                 \
         } while (0)
                         CACHEF("level", "%u\n", caches[i].level);
                         CACHEF("type", "%s\n", caches[i].type);
@@ -1515,13 +1525,16 @@ static void make_tree(const char *root, const tree_spec *t) {
                         die("%s: %s", rel, strerror(errno));
                 fprintf(ci,
                         "processor\t: %u\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n"
-                        "model name\t: Intel(R) Xeon(R) Platinum 8480+\nstepping\t: 8\nmicrocode\t: 0x2b000590\n"
+                        "model name\t: Intel(R) Xeon(R) Platinum 8480+\nstepping\t: 8\nmicrocode\t: "
+                        "0x2b000590\n"
                         "cpu MHz\t\t: 2000.000\ncache size\t: 107520 KB\nphysical id\t: %u\nsiblings\t: %u\n"
-                        "core id\t\t: %u\ncpu cores\t: %u\napicid\t\t: %u\ninitial apicid\t: %u\nfpu\t\t: yes\n"
+                        "core id\t\t: %u\ncpu cores\t: %u\napicid\t\t: %u\ninitial apicid\t: %u\nfpu\t\t: "
+                        "yes\n"
                         "fpu_exception\t: yes\ncpuid level\t: 31\nwp\t\t: yes\n"
                         "flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 "
                         "clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm "
-                        "constant_tsc pni pclmulqdq ssse3 fma cx16 sse4_1 sse4_2 x2apic movbe popcnt aes xsave "
+                        "constant_tsc pni pclmulqdq ssse3 fma cx16 sse4_1 sse4_2 x2apic movbe popcnt aes "
+                        "xsave "
                         "avx f16c rdrand lahf_lm abm 3dnowprefetch avx2 bmi1 bmi2 erms avx512f avx512dq\n"
                         "bogomips\t: 4000.00\nclflush size\t: 64\ncache_alignment\t: 64\n"
                         "address sizes\t: 46 bits physical, 57 bits virtual\npower management:\n\n",
@@ -1543,16 +1556,18 @@ static void make_tree(const char *root, const tree_spec *t) {
                 for (unsigned k = 0; k < t->threads; k++)
                         for (unsigned c = c0; c < c0 + cores_per_node; c++)
                                 node_set.has[c + k * cores] = true;
-#define NODEF(file, ...)                                                                                 \
-        do {                                                                                             \
-                snprintf(rel, sizeof(rel), "sys/devices/system/node/node%u/%s", node, file);             \
-                put(root, rel, __VA_ARGS__);                                                             \
+#define NODEF(file, ...)                                                                                     \
+        do {                                                                                                 \
+                snprintf(rel, sizeof(rel), "sys/devices/system/node/node%u/%s", node, file);                 \
+                put(root, rel, __VA_ARGS__);                                                                 \
         } while (0)
                 NODEF("cpulist", "%s\n", set_list(&node_set, list, size));
                 NODEF("cpumap", "%s\n", set_mask(&node_set, mask, size));
                 for (unsigned j = 0; j < nodes; j++)
-                        len += (size_t) snprintf(list + len, size - len, "%s%u", j ? " " : "",
-                                                 j == node ? 10 : j / t->nodes_per_socket == socket ? 12 : 21);
+                        len += (size_t)snprintf(list + len, size - len, "%s%u", j ? " " : "",
+                                                j == node                           ? 10
+                                                : j / t->nodes_per_socket == socket ? 12
+                                                                                    : 21);
                 NODEF("distance", "%s\n", list);
                 NODEF("meminfo",
                       "Node %u MemTotal:       16777216 kB\nNode %u MemFree:        15728640 kB\n"
@@ -1560,11 +1575,12 @@ static void make_tree(const char *root, const tree_spec *t) {
                       "Node %u HugePages_Free:      0\nNode %u HugePages_Surp:      0\n",
                       node, node, node, node, node, node);
                 for (unsigned k = 0; k < 2; k++) {
-                        static const char *const files[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
+                        static const char *const files[] = {"nr_hugepages", "free_hugepages",
+                                                            "surplus_hugepages"};
                         for (unsigned f = 0; f < ELEMENTSOF(files); f++) {
                                 char file[96];
-                                snprintf(file, sizeof(file), "hugepages/hugepages-%s/%s", k ? "1048576kB" : "2048kB",
-                                         files[f]);
+                                snprintf(file, sizeof(file), "hugepages/hugepages-%s/%s",
+                                         k ? "1048576kB" : "2048kB", files[f]);
                                 NODEF(file, "0\n");
                         }
                 }
@@ -1581,11 +1597,12 @@ static void make_tree(const char *root, const tree_spec *t) {
         }
         put(root, "proc/meminfo",
             "MemTotal:       %u kB\nMemFree:        %u kB\nMemAvailable:   %u kB\nHugePages_Total:       0\n"
-            "HugePages_Free:        0\nHugePages_Rsvd:        0\nHugePages_Surp:        0\nHugepagesize:       "
+            "HugePages_Free:        0\nHugePages_Rsvd:        0\nHugePages_Surp:        0\nHugepagesize:     "
+            "  "
             "2048 kB\n",
             nodes * 16777216u, nodes * 15728640u, nodes * 15728640u);
-        put(root, "proc/self/status", "Name:\thostcaps\nCpus_allowed_list:\t0-%u\nMems_allowed_list:\t%s\n", n - 1,
-            range(a, sizeof(a), 0, nodes - 1));
+        put(root, "proc/self/status", "Name:\thostcaps\nCpus_allowed_list:\t0-%u\nMems_allowed_list:\t%s\n",
+            n - 1, range(a, sizeof(a), 0, nodes - 1));
         put(root, "etc/machine-id", "0123456789abcdef0123456789abcdef\n");
         free(list);
         free(mask);
@@ -1595,9 +1612,9 @@ static void make_tree(const char *root, const tree_spec *t) {
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st;
-        (void) flag;
-        (void) ftw;
+        (void)st;
+        (void)flag;
+        (void)ftw;
         return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
@@ -1614,8 +1631,8 @@ static bool gen_tree(const char *dir, const tree_spec *t) {
         snprintf(c, sizeof(c), "%u", t->cores);
         snprintf(th, sizeof(th), "%u", t->threads);
         snprintf(nps, sizeof(nps), "%u", t->nodes_per_socket);
-        char *argv[] = {(char *) opt.gen, "--sockets", s, "--cores", c, "--threads", th, "--nodes-per-socket", nps,
-                        (char *) dir, NULL};
+        char *argv[] = {(char *)opt.gen,      "--sockets", s,           "--cores", c, "--threads", th,
+                        "--nodes-per-socket", nps,         (char *)dir, NULL};
         return run_process(argv, NULL, NULL, NULL) == 0;
 }
 
@@ -1649,7 +1666,8 @@ static void bench_tree(size_t ti, const char *base) {
                 op o = i < N_SECTIONS ? (op){.kind = OP_SECTION, .s = &sections[i], .mask = sections[i].flag}
                                       : (op){.kind = OP_ALL_TYPED, .mask = res->mask};
                 if (i < N_SECTIONS && !(res->mask & sections[i].flag)) {
-                        res->cold[i] = (stats){.err = strcmp(why[i], "not implemented yet") == 0 ? -EOPNOTSUPP : -EIO};
+                        res->cold[i] = (stats){.err = strcmp(why[i], "not implemented yet") == 0 ? -EOPNOTSUPP
+                                                                                                 : -EIO};
                         continue;
                 }
                 cold_ctx cc = {.o = &o, .root = res->path};
@@ -1664,8 +1682,8 @@ static void bench_tree(size_t ti, const char *base) {
         res->hwloc = measure_hwloc(env, opt.quick ? 1 : 3, opt.runs);
 
         if (opt.processes) {
-                char *tool_cpu[] = {(char *) opt.tool, "--root", res->path, "--section", "cpu", NULL};
-                char *tool_all[] = {(char *) opt.tool, "--root", res->path, NULL};
+                char *tool_cpu[] = {(char *)opt.tool, "--root", res->path, "--section", "cpu", NULL};
+                char *tool_all[] = {(char *)opt.tool, "--root", res->path, NULL};
                 char *lscpu[] = {"lscpu", "--sysroot", res->path, NULL};
                 char *lstopo[] = {"lstopo-no-graphics", "-i", res->path, "--no-io", "--of", "xml", NULL};
                 res->tool_cpu = measure_process(tool_cpu, NULL);
@@ -1690,7 +1708,8 @@ static unsigned tree_cores(const tree_spec *t) {
 static void report_trees(void) {
         char names[128];
         out("## Scaling: generated sysroots\n\n");
-        out("x86 trees (Linux numbering, 2 threads per core above 2 CPUs), made by %s. In-process figures are "
+        out("x86 trees (Linux numbering, 2 threads per core above 2 CPUs), made by %s. In-process figures "
+            "are "
             "a fresh node's first request (a recorded root is probed once, so there is nothing to memoize "
             "between nodes); *files* are the files and directories that request opened. hwloc reads the same "
             "tree with `HWLOC_FSROOT` and `HWLOC_COMPONENTS=linux,stop` (its fsroot is process-wide: it runs "
@@ -1717,7 +1736,7 @@ static void report_trees(void) {
                                 label = mask_names(r->mask, names, sizeof(names));
                         if (r->files[i] >= 0) {
                                 snprintf(files, sizeof(files), "%ld", r->files[i]);
-                                snprintf(per, sizeof(per), "%.2f", (double) r->files[i] / tree_cores(t));
+                                snprintf(per, sizeof(per), "%.2f", (double)r->files[i] / tree_cores(t));
                         }
                         out("| %u | %u | %u | %s | %s | %s | %s |\n", t->cpus, tree_cores(t),
                             t->sockets * t->nodes_per_socket, label, FMT_STATS(&r->cold[i]), files, per);
@@ -1725,7 +1744,8 @@ static void report_trees(void) {
         }
         out("\n");
 
-        out("| CPUs | hwloc first | hwloc load | `hostcaps --root --section cpu` | `lscpu --sysroot` | `hostcaps "
+        out("| CPUs | hwloc first | hwloc load | `hostcaps --root --section cpu` | `lscpu --sysroot` | "
+            "`hostcaps "
             "--root` (all) | `lstopo-no-graphics -i` | opens: hostcaps cpu / lscpu / hwloc |\n");
         out("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (size_t ti = 0; ti < N_TREES; ti++) {
@@ -1766,14 +1786,16 @@ static void report_targets(void) {
         char m[64], ref[96];
         out("## Targets\n\n");
         out("Ratios of medians measured in this run, on this machine.\n\n");
-        out("| target | measured | reference | ratio | limit | status |\n| --- | --- | --- | --- | --- | --- |\n");
+        out("| target | measured | reference | ratio | limit | status |\n| --- | --- | --- | --- | --- | --- "
+            "|\n");
 
         const live_row *cpu = live_row_of(OP_SECTION, HOSTCAPS_SECTION_CPU);
         const live_row *all = live_row_of(OP_ALL_TYPED, available_mask);
         snprintf(ref, sizeof(ref), "hwloc load %s", FMT_STATS(hw));
         if (cpu) {
                 snprintf(m, sizeof(m), "%s", FMT_STATS(&cpu->cold));
-                target_row("CPU only, cold ≤ 1/8 of hwloc's load", m, ref, ratio_of(&cpu->cold, hw), 0.125, "0.125");
+                target_row("CPU only, cold ≤ 1/8 of hwloc's load", m, ref, ratio_of(&cpu->cold, hw), 0.125,
+                           "0.125");
                 snprintf(m, sizeof(m), "%s", FMT_STATS(&cpu->first.time));
                 char ref1[96];
                 snprintf(ref1, sizeof(ref1), "hwloc first load %s", FMT_STATS(&live.hwloc.first));
@@ -1783,10 +1805,10 @@ static void report_targets(void) {
                  * (docs/cpu.md) leaves nothing of a parse on the heap. */
                 snprintf(m, sizeof(m), "%zu B", cpu->first.heap);
                 target_row("CPU section: heap held ≤ 32 KiB", m, "32768 B",
-                           cpu->first.rss_kib >= 0 ? (double) cpu->first.heap / 32768.0 : NAN, 1, "1");
+                           cpu->first.rss_kib >= 0 ? (double)cpu->first.heap / 32768.0 : NAN, 1, "1");
                 snprintf(m, sizeof(m), "%ld KiB", cpu->first.rss_kib);
                 target_row("CPU only, first in a fresh process: RSS growth ≤ 1 MiB", m, "1024 KiB",
-                           cpu->first.rss_kib >= 0 ? (double) cpu->first.rss_kib / 1024.0 : NAN, 1, "1");
+                           cpu->first.rss_kib >= 0 ? (double)cpu->first.rss_kib / 1024.0 : NAN, 1, "1");
         }
         if (opt.processes && opt.live && live.cli_vs_lscpu[0].n) {
                 /* Interleaved runs; CPU time beside, the steadier figure on
@@ -1813,17 +1835,22 @@ static void report_targets(void) {
                 const live_row *r = live_row_of(OP_SECTION, sections[i].flag);
                 char what[96];
                 if (!r || !sections[i].available) {
-                        snprintf(what, sizeof(what), "%s: CACHED ≤ 100 ns, stamp check ≤ 5 µs", sections[i].name);
+                        snprintf(what, sizeof(what), "%s: CACHED ≤ 100 ns, stamp check ≤ 5 µs",
+                                 sections[i].name);
                         out("| %s | skipped: %s | | | | |\n", what, sections[i].why);
                         continue;
                 }
                 stats hundred = {.med = 100, .n = 1}, five = {.med = 5000, .n = 1};
                 snprintf(what, sizeof(what), "%s: `HOSTCAPS_FLAG_CACHED` ≤ 100 ns%s", sections[i].name,
-                         sections[i].flag == HOSTCAPS_SECTION_MEMORY ? " (volatile: re-read at every request by design)" : "");
+                         sections[i].flag == HOSTCAPS_SECTION_MEMORY
+                                 ? " (volatile: re-read at every request by design)"
+                                 : "");
                 snprintf(m, sizeof(m), "%s", FMT_STATS(&r->cached));
                 target_row(what, m, "100 ns", ratio_of(&r->cached, &hundred), 1, "1");
                 snprintf(what, sizeof(what), "%s: memoized with the stamp check ≤ 5 µs%s", sections[i].name,
-                         sections[i].flag == HOSTCAPS_SECTION_MEMORY ? " (volatile: re-read at every request by design)" : "");
+                         sections[i].flag == HOSTCAPS_SECTION_MEMORY
+                                 ? " (volatile: re-read at every request by design)"
+                                 : "");
                 snprintf(m, sizeof(m), "%s", FMT_STATS(&r->memo));
                 target_row(what, m, "5 µs", ratio_of(&r->memo, &five), 1, "1");
         }
@@ -1838,17 +1865,18 @@ static void report_targets(void) {
         if (big) {
                 char what[160];
                 long f = big->files[0];
-                snprintf(what, sizeof(what), "%u-CPU tree: CPU only opens ≤ 2 files per core (%u cores)", bs->cpus,
-                         tree_cores(bs));
+                snprintf(what, sizeof(what), "%u-CPU tree: CPU only opens ≤ 2 files per core (%u cores)",
+                         bs->cpus, tree_cores(bs));
                 snprintf(m, sizeof(m), "%ld files", f);
                 snprintf(ref, sizeof(ref), "%u files", 2 * tree_cores(bs));
-                target_row(what, m, ref, f >= 0 ? (double) f / (2.0 * tree_cores(bs)) : NAN, 1, "1");
-                snprintf(what, sizeof(what), "%u-CPU tree: `hostcaps --section cpu` ≤ `lscpu --sysroot`", bs->cpus);
+                target_row(what, m, ref, f >= 0 ? (double)f / (2.0 * tree_cores(bs)) : NAN, 1, "1");
+                snprintf(what, sizeof(what), "%u-CPU tree: `hostcaps --section cpu` ≤ `lscpu --sysroot`",
+                         bs->cpus);
                 snprintf(m, sizeof(m), "%s", FMT_STATS(&big->tool_cpu));
                 snprintf(ref, sizeof(ref), "%s", FMT_STATS(&big->lscpu));
                 target_row(what, m, ref, ratio_of(&big->tool_cpu, &big->lscpu), 1, "1");
-                snprintf(what, sizeof(what), "%u-CPU tree: all sections, cold ≤ hwloc's load (`HWLOC_FSROOT`)",
-                         bs->cpus);
+                snprintf(what, sizeof(what),
+                         "%u-CPU tree: all sections, cold ≤ hwloc's load (`HWLOC_FSROOT`)", bs->cpus);
                 snprintf(m, sizeof(m), "%s", FMT_STATS(&big->cold[N_SECTIONS]));
                 snprintf(ref, sizeof(ref), "%s", FMT_STATS(&big->hwloc.load));
                 target_row(what, m, ref, ratio_of(&big->cold[N_SECTIONS], &big->hwloc.load), 1, "1");
@@ -1856,7 +1884,8 @@ static void report_targets(void) {
         if (live.link_plain.n) {
                 double d = live.link_linked.med - live.link_plain.med;
                 snprintf(m, sizeof(m), "%s", FMT_NS(d));
-                target_row("linking libhostcaps adds ≤ 100 µs to process start", m, "100 µs", d / 100000.0, 1, "1");
+                target_row("linking libhostcaps adds ≤ 100 µs to process start", m, "100 µs", d / 100000.0, 1,
+                           "1");
         }
         out("\n");
 }
@@ -1884,8 +1913,22 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
-        enum { O_RUNS = 256, O_PROC_RUNS, O_BUDGET, O_TOOL, O_GEN, O_TREES, O_TREE, O_NO_LIVE, O_NO_SCALING, O_NO_PROC,
-               O_MARKDOWN, O_COMMAND, O_QUICK, O_HELP };
+        enum {
+                O_RUNS = 256,
+                O_PROC_RUNS,
+                O_BUDGET,
+                O_TOOL,
+                O_GEN,
+                O_TREES,
+                O_TREE,
+                O_NO_LIVE,
+                O_NO_SCALING,
+                O_NO_PROC,
+                O_MARKDOWN,
+                O_COMMAND,
+                O_QUICK,
+                O_HELP
+        };
         static const struct option options[] = {
                 {"quick", no_argument, NULL, O_QUICK},
                 {"runs", required_argument, NULL, O_RUNS},
@@ -1915,9 +1958,9 @@ int main(int argc, char **argv) {
 
         /* Child modes come first and alone. */
         if (argc >= 5 && strcmp(argv[1], "--child-first") == 0)
-                return child_first((unsigned) strtoul(argv[2], NULL, 10), atoi(argv[3]), argv[4]);
+                return child_first((unsigned)strtoul(argv[2], NULL, 10), atoi(argv[3]), argv[4]);
         if (argc >= 3 && strcmp(argv[1], "--child-hwloc") == 0)
-                return child_hwloc((unsigned) strtoul(argv[2], NULL, 10));
+                return child_hwloc((unsigned)strtoul(argv[2], NULL, 10));
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
                 switch (c) {
@@ -1929,10 +1972,10 @@ int main(int argc, char **argv) {
                         opt.budget_ns = 0.2e9;
                         break;
                 case O_RUNS:
-                        opt.runs = (unsigned) strtoul(optarg, NULL, 10);
+                        opt.runs = (unsigned)strtoul(optarg, NULL, 10);
                         break;
                 case O_PROC_RUNS:
-                        opt.proc_runs = (unsigned) strtoul(optarg, NULL, 10);
+                        opt.proc_runs = (unsigned)strtoul(optarg, NULL, 10);
                         break;
                 case O_BUDGET:
                         opt.budget_ns = strtod(optarg, NULL) * 1e9;
@@ -2011,7 +2054,8 @@ int main(int argc, char **argv) {
                 const char *base = opt.trees;
                 if (!base) {
                         const char *tmp = getenv("TMPDIR");
-                        snprintf(trees_tmp, sizeof(trees_tmp), "%s/hostcaps-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+                        snprintf(trees_tmp, sizeof(trees_tmp), "%s/hostcaps-bench-XXXXXX",
+                                 tmp && *tmp ? tmp : "/tmp");
                         if (!mkdtemp(trees_tmp))
                                 die("mkdtemp: %s", strerror(errno));
                         base = trees_tmp;

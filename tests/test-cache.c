@@ -134,7 +134,7 @@ Test(cache, small_host) {
         cr_assert_null(hostcaps_cache_bank_cpus(c, 7));
         cr_assert_eq(hostcaps_cache_bank_size(c, 7), 0);
         cr_assert_str_eq(hostcaps_cache_type_to_string(HOSTCAPS_CACHE_INSTRUCTION), "code");
-        cr_assert_null(hostcaps_cache_type_to_string((hostcaps_cache_type) 7));
+        cr_assert_null(hostcaps_cache_type_to_string((hostcaps_cache_type)7));
         cr_assert_eq(hostcaps_cache_ref(c), c);
         hostcaps_cache_unref(c);
         cr_assert_null(hostcaps_cache_unref(c));
@@ -144,30 +144,32 @@ Test(cache, small_host) {
         /* The whole documents, written as data from the tree above (4 CPUs,
          * cores {0,2} and {1,3}: L1d 48K, L1i 32K, L2 1280K per core, one L3
          * of 15360K; line 64, ways 8 at L1 and 16 above). */
-        static const char want_xml[] = "<capabilities>\n"
-                                       "  <host>\n"
-                                       "    <cpu>\n"
-                                       "      <arch>x86_64</arch>\n"
-                                       "    </cpu>\n"
-                                       "    <cache>\n"
-                                       "      <bank id='0' level='1' type='data' size='48' unit='KiB' cpus='0,2'/>\n"
-                                       "      <bank id='0' level='1' type='code' size='32' unit='KiB' cpus='0,2'/>\n"
-                                       "      <bank id='1' level='1' type='data' size='48' unit='KiB' cpus='1,3'/>\n"
-                                       "      <bank id='1' level='1' type='code' size='32' unit='KiB' cpus='1,3'/>\n"
-                                       "      <bank id='0' level='2' type='both' size='1280' unit='KiB' cpus='0,2'/>\n"
-                                       "      <bank id='1' level='2' type='both' size='1280' unit='KiB' cpus='1,3'/>\n"
-                                       "      <bank id='0' level='3' type='both' size='15' unit='MiB' cpus='0-3'/>\n"
-                                       "    </cache>\n"
-                                       "  </host>\n"
-                                       "</capabilities>\n";
-        static const char want_text[] = "Architecture:            x86_64\n"
-                                        "Caches:\n"
-                                        "  NAME  ONE-SIZE   ALL-SIZE   WAYS  TYPE         LEVEL  LINE  BANKS\n"
-                                        "  L1d   48 KiB     96 KiB     8     Data         1      64    2\n"
-                                        "  L1i   32 KiB     64 KiB     8     Instruction  1      64    2\n"
-                                        "  L2    1280 KiB   2560 KiB   16    Unified      2      64    2\n"
-                                        "  L3    15 MiB     15 MiB     16    Unified      3      64    1\n"
-                                        "L3 bank 0:               15 MiB, CPUs 0-3\n";
+        static const char want_xml[] =
+                "<capabilities>\n"
+                "  <host>\n"
+                "    <cpu>\n"
+                "      <arch>x86_64</arch>\n"
+                "    </cpu>\n"
+                "    <cache>\n"
+                "      <bank id='0' level='1' type='data' size='48' unit='KiB' cpus='0,2'/>\n"
+                "      <bank id='0' level='1' type='code' size='32' unit='KiB' cpus='0,2'/>\n"
+                "      <bank id='1' level='1' type='data' size='48' unit='KiB' cpus='1,3'/>\n"
+                "      <bank id='1' level='1' type='code' size='32' unit='KiB' cpus='1,3'/>\n"
+                "      <bank id='0' level='2' type='both' size='1280' unit='KiB' cpus='0,2'/>\n"
+                "      <bank id='1' level='2' type='both' size='1280' unit='KiB' cpus='1,3'/>\n"
+                "      <bank id='0' level='3' type='both' size='15' unit='MiB' cpus='0-3'/>\n"
+                "    </cache>\n"
+                "  </host>\n"
+                "</capabilities>\n";
+        static const char want_text[] =
+                "Architecture:            x86_64\n"
+                "Caches:\n"
+                "  NAME  ONE-SIZE   ALL-SIZE   WAYS  TYPE         LEVEL  LINE  BANKS\n"
+                "  L1d   48 KiB     96 KiB     8     Data         1      64    2\n"
+                "  L1i   32 KiB     64 KiB     8     Instruction  1      64    2\n"
+                "  L2    1280 KiB   2560 KiB   16    Unified      2      64    2\n"
+                "  L3    15 MiB     15 MiB     16    Unified      3      64    1\n"
+                "L3 bank 0:               15 MiB, CPUs 0-3\n";
         char *xml = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_XML);
         cr_assert_str_eq(xml, want_xml);
         if (test_have_schema())
@@ -176,7 +178,8 @@ Test(cache, small_host) {
         char *json = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_JSON);
         struct json_object *doc = json_tokener_parse(json), *cache, *banks, *size;
         cr_assert(doc, "%s", json);
-        cr_assert(json_object_object_get_ex(doc, "cache", &cache) && json_object_object_get_ex(cache, "banks", &banks));
+        cr_assert(json_object_object_get_ex(doc, "cache", &cache) &&
+                  json_object_object_get_ex(cache, "banks", &banks));
         cr_assert_eq(json_object_array_length(banks), 7);
         cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, 6), "size_bytes", &size));
         cr_assert_eq(json_object_get_uint64(size), 15728640);
@@ -199,7 +202,7 @@ Test(cache, reads_each_bank_once) {
         cr_assert_eq(hostcaps_node_get_cache(node, 0, &c), 0, "%s", hostcaps_error_message());
         uint64_t n = hostcaps_reader_n_opened(r) - before;
         cr_assert_eq(n, 1 + 1 + 2 + 5 * hostcaps_cache_n_banks(c) + 2 * 4, "%llu files opened",
-                     (unsigned long long) n);
+                     (unsigned long long)n);
         hostcaps_cache_unref(c);
         hostcaps_node_unref(node);
 }
@@ -219,9 +222,11 @@ Test(cache, no_ids) {
         char *json = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_JSON);
         struct json_object *doc = json_tokener_parse(json), *cache, *banks, *derived;
         cr_assert(doc, "%s", json);
-        cr_assert(json_object_object_get_ex(doc, "cache", &cache) && json_object_object_get_ex(cache, "banks", &banks));
+        cr_assert(json_object_object_get_ex(doc, "cache", &cache) &&
+                  json_object_object_get_ex(cache, "banks", &banks));
         for (size_t i = 0; i < json_object_array_length(banks); i++) {
-                cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, i), "id_derived", &derived));
+                cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, i), "id_derived",
+                                                    &derived));
                 cr_assert(json_object_get_boolean(derived), "bank %zu: %s", i, json);
         }
         json_object_put(doc);
@@ -325,8 +330,9 @@ Test(cache, bad_input) {
         cr_assert_eq(hostcaps_cache_n_banks(c), 1);
         cr_assert_eq(hostcaps_cache_bank_size(c, 0), 0);
         cr_assert_eq(hostcaps_cache_n_unknown(c), 1);
-        cr_assert(strstr(hostcaps_cache_unknown_reason(c, 0), "sys/devices/system/cpu/cpu0/cache/index0/size"),
-                  "%s", hostcaps_cache_unknown_reason(c, 0));
+        cr_assert(
+                strstr(hostcaps_cache_unknown_reason(c, 0), "sys/devices/system/cpu/cpu0/cache/index0/size"),
+                "%s", hostcaps_cache_unknown_reason(c, 0));
         hostcaps_cache_unref(c);
         hostcaps_node_unref(node);
 }
@@ -465,19 +471,19 @@ static void collect_hwloc(xmlNodePtr n, keys *k, unsigned *n_pus) {
         for (; n; n = n->next) {
                 if (n->type != XML_ELEMENT_NODE)
                         continue;
-                char *type = (char *) xmlGetProp(n, BAD_CAST "type");
+                char *type = (char *)xmlGetProp(n, BAD_CAST "type");
                 if (type && strcmp(type, "PU") == 0)
                         (*n_pus)++;
                 if (type && strlen(type) > 5 && strcmp(type + strlen(type) - 5, "Cache") == 0) {
-                        char *depth = (char *) xmlGetProp(n, BAD_CAST "depth");
-                        char *size = (char *) xmlGetProp(n, BAD_CAST "cache_size");
-                        char *ctype = (char *) xmlGetProp(n, BAD_CAST "cache_type");
-                        char *cpuset = (char *) xmlGetProp(n, BAD_CAST "cpuset");
+                        char *depth = (char *)xmlGetProp(n, BAD_CAST "depth");
+                        char *size = (char *)xmlGetProp(n, BAD_CAST "cache_size");
+                        char *ctype = (char *)xmlGetProp(n, BAD_CAST "cache_type");
+                        char *cpuset = (char *)xmlGetProp(n, BAD_CAST "cpuset");
                         cr_assert(depth && size && ctype && cpuset);
                         /* hwloc: 0 unified, 1 data, 2 instruction */
                         int t = atoi(ctype);
                         char *list = hwloc_cpuset_list(cpuset);
-                        keys_add(k, (unsigned) atoi(depth),
+                        keys_add(k, (unsigned)atoi(depth),
                                  t == 1   ? HOSTCAPS_CACHE_DATA
                                  : t == 2 ? HOSTCAPS_CACHE_INSTRUCTION
                                           : HOSTCAPS_CACHE_UNIFIED,
@@ -523,7 +529,7 @@ static bool hwloc_banks(const char *dir, keys *k, unsigned n_online, char *reaso
                 snprintf(reason, reason_size, "hwloc rejects the tree: %.120s", errtext);
                 ok = false;
         } else {
-                xmlDocPtr d = xmlReadMemory(out, (int) strlen(out), "lstopo.xml", NULL,
+                xmlDocPtr d = xmlReadMemory(out, (int)strlen(out), "lstopo.xml", NULL,
                                             XML_PARSE_NONET | XML_PARSE_NOBLANKS);
                 cr_assert(d, "lstopo's XML");
                 collect_hwloc(xmlDocGetRootElement(d)->children, k, &n_pus);
@@ -592,12 +598,12 @@ static int compare_with_hwloc(const char *dir, const char *name) {
         for (size_t i = 0; i < ours.n; i++)
                 cr_expect(keys_has(&theirs, &ours.v[i]),
                           "%s: L%u %s %llu bytes CPUs %s: not in lstopo's output", name, ours.v[i].level,
-                          hostcaps_cache_type_to_string(ours.v[i].type), (unsigned long long) ours.v[i].size,
+                          hostcaps_cache_type_to_string(ours.v[i].type), (unsigned long long)ours.v[i].size,
                           ours.v[i].cpus);
         for (size_t i = 0; i < theirs.n; i++)
                 cr_expect(keys_has(&ours, &theirs.v[i]), "%s: lstopo's L%u %s %llu bytes CPUs %s is missing",
                           name, theirs.v[i].level, hostcaps_cache_type_to_string(theirs.v[i].type),
-                          (unsigned long long) theirs.v[i].size, theirs.v[i].cpus);
+                          (unsigned long long)theirs.v[i].size, theirs.v[i].cpus);
         keys_done(&ours);
         keys_done(&theirs);
         return 1;
@@ -620,7 +626,7 @@ static void list_to_mask(const char *list_path, const char *mask_path) {
                 for (int grp = last < 0 ? 0 : last / 32; grp >= 0; grp--) {
                         uint32_t w = 0;
                         for (int bit = 0; bit < 32; bit++)
-                                if (hostcaps_bitmap_test(b, (unsigned) (grp * 32 + bit)))
+                                if (hostcaps_bitmap_test(b, (unsigned)(grp * 32 + bit)))
                                         w |= UINT32_C(1) << bit;
                         snprintf(mask + strlen(mask), sizeof(mask) - strlen(mask), "%08x%s", w,
                                  grp ? "," : "\n");
@@ -834,10 +840,10 @@ Test(cache, live_host_lscpu) {
                         continue;
                 unsigned cpu, col = 0;
                 char *s2 = NULL, *f = strtok_r(line, ",:", &s2);
-                cpu = (unsigned) atoi(f);
+                cpu = (unsigned)atoi(f);
                 for (f = strtok_r(NULL, ",:", &s2); f && col < n_names;
                      f = strtok_r(NULL, ",:", &s2), col++) {
-                        unsigned g = (unsigned) atoi(f);
+                        unsigned g = (unsigned)atoi(f);
                         if (g >= 256)
                                 continue;
                         if (!groups[col][g])
@@ -846,7 +852,7 @@ Test(cache, live_host_lscpu) {
                 }
         }
         for (size_t col = 0; col < n_names; col++) {
-                unsigned level = (unsigned) atoi(names[col] + 1);
+                unsigned level = (unsigned)atoi(names[col] + 1);
                 hostcaps_cache_type type = type_from_lscpu(names[col]);
                 for (unsigned g = 0; g < 256; g++) {
                         if (!groups[col][g])
@@ -888,7 +894,7 @@ static void check_generated(const gen_shape *s, const char *name) {
         /* online list + the cpu directory's listing + at most one listing
          * per core + five files a bank + line size and ways of L1d, L1i, L2, L3 */
         cr_assert_leq(opened, 2 + gen_n_cores(s) + 5 * n_banks + 2 * 4, "%s: %llu files for %zu banks", name,
-                      (unsigned long long) opened, n_banks);
+                      (unsigned long long)opened, n_banks);
 
         size_t expected = 0;
         for (unsigned level = 1; level <= 3; level++)
@@ -896,8 +902,7 @@ static void check_generated(const gen_shape *s, const char *name) {
                         hostcaps_cache_type type = level > 1 ? HOSTCAPS_CACHE_UNIFIED
                                                    : t == 0  ? HOSTCAPS_CACHE_DATA
                                                              : HOSTCAPS_CACHE_INSTRUCTION;
-                        uint64_t size = (uint64_t) (level == 1 && t == 1 ? GEN_L1I_KIB : gen_kib[level])
-                                        << 10;
+                        uint64_t size = (uint64_t)(level == 1 && t == 1 ? GEN_L1I_KIB : gen_kib[level]) << 10;
                         unsigned derived = 0;
                         for (unsigned k = 0; k < gen_n_cache_banks(s, level); k++) {
                                 unsigned id;
@@ -1044,7 +1049,8 @@ Test(cache, each_optional_value_alone) {
                 for (size_t f = 0; f < ELEMENTSOF(files); f++)
                         for (int corrupt = 0; corrupt < 2; corrupt++) {
                                 char rel[128], *path = NULL, *keep = NULL;
-                                snprintf(rel, sizeof(rel), "sys/devices/system/cpu/%s/%s", leaves[l], files[f]);
+                                snprintf(rel, sizeof(rel), "sys/devices/system/cpu/%s/%s", leaves[l],
+                                         files[f]);
                                 cr_assert(asprintf(&path, "%s/%s", root, rel) >= 0);
                                 FILE *in = fopen(path, "r");
                                 size_t cap = 0;
@@ -1059,15 +1065,16 @@ Test(cache, each_optional_value_alone) {
                                 cr_assert_eq(m, n, "%s: %zu banks", rel, m);
                                 /* cpu1's L1d line size and ways are its design's, read on cpu0:
                                  * its own files are not read. */
-                                unsigned cpu = leaves[l][3] - '0', idx = leaves[l][strlen(leaves[l]) - 1] - '0';
+                                unsigned cpu = leaves[l][3] - '0',
+                                         idx = leaves[l][strlen(leaves[l]) - 1] - '0';
                                 bool read = f < 2 || cpu == 0;
                                 /* A reason for a corrupted value, naming the file; none for absence. */
-                                cr_assert_eq(n_unknown, (size_t) (corrupt && read), "%s: %zu reasons", rel,
+                                cr_assert_eq(n_unknown, (size_t)(corrupt && read), "%s: %zu reasons", rel,
                                              n_unknown);
                                 if (corrupt && read) {
                                         cr_assert(strstr(reason, rel), "%s: reason '%s'", rel, reason);
-                                        cr_assert_null(strchr(reason, '\x1b'), "%s: a control byte in '%s'", rel,
-                                                       reason);
+                                        cr_assert_null(strchr(reason, '\x1b'), "%s: a control byte in '%s'",
+                                                       rel, reason);
                                 }
                                 /* The bank of that leaf: level and CPUs as in the intact tree. */
                                 unsigned lv = idx == 3 ? 3 : idx == 2 ? 2 : 1;
@@ -1077,7 +1084,7 @@ Test(cache, each_optional_value_alone) {
                                 for (size_t i = 0; i < n; i++) {
                                         bank_view exp = base[i];
                                         bool mine = read && base[i].level == lv && base[i].type == ty &&
-                                                    (lv == 3 || strchr(base[i].cpus, (int) ('0' + cpu)));
+                                                    (lv == 3 || strchr(base[i].cpus, (int)('0' + cpu)));
                                         if (mine && f == 1)
                                                 exp.size = 0;
                                         if (mine && f == 2)
@@ -1086,16 +1093,17 @@ Test(cache, each_optional_value_alone) {
                                                 exp.ways = 0;
                                         if (f == 0 && base[i].level == lv && base[i].type == ty)
                                                 exp.derived = true; /* numbered: 0, 1 by first CPU here */
-                                        cr_expect(got[i].id == exp.id && got[i].level == exp.level &&
-                                                          got[i].type == exp.type && got[i].size == exp.size &&
-                                                          got[i].line == exp.line && got[i].ways == exp.ways &&
-                                                          got[i].derived == exp.derived &&
-                                                          strcmp(got[i].cpus, exp.cpus) == 0,
-                                                  "%s %s: bank %zu is L%u id %u size %llu line %u ways %u "
-                                                  "derived %d cpus %s",
-                                                  rel, corrupt ? "corrupt" : "removed", i, got[i].level, got[i].id,
-                                                  (unsigned long long) got[i].size, got[i].line, got[i].ways,
-                                                  got[i].derived, got[i].cpus);
+                                        cr_expect(
+                                                got[i].id == exp.id && got[i].level == exp.level &&
+                                                        got[i].type == exp.type && got[i].size == exp.size &&
+                                                        got[i].line == exp.line && got[i].ways == exp.ways &&
+                                                        got[i].derived == exp.derived &&
+                                                        strcmp(got[i].cpus, exp.cpus) == 0,
+                                                "%s %s: bank %zu is L%u id %u size %llu line %u ways %u "
+                                                "derived %d cpus %s",
+                                                rel, corrupt ? "corrupt" : "removed", i, got[i].level,
+                                                got[i].id, (unsigned long long)got[i].size, got[i].line,
+                                                got[i].ways, got[i].derived, got[i].cpus);
                                 }
                                 test_write(root, rel, keep);
                                 free(keep);
@@ -1119,7 +1127,7 @@ Test(cache, required_values_and_control_bytes) {
                 char *m = cache_error(root);
                 cr_assert(strstr(m, rel), "%s", m);
                 for (const char *p = m; *p; p++)
-                        cr_assert((unsigned char) *p >= 0x20 && *p != 0x7f, "a control byte in '%s'", m);
+                        cr_assert((unsigned char)*p >= 0x20 && *p != 0x7f, "a control byte in '%s'", m);
                 free(m);
                 test_write(root, rel, good[f]);
         }
@@ -1133,7 +1141,8 @@ Test(cache, json_sizes_above_int64) {
         char *json = caps_of(root, HOSTCAPS_SECTION_CACHE, HOSTCAPS_FORMAT_JSON);
         struct json_object *doc = json_tokener_parse(json), *cache, *banks, *size;
         cr_assert(doc, "%s", json);
-        cr_assert(json_object_object_get_ex(doc, "cache", &cache) && json_object_object_get_ex(cache, "banks", &banks));
+        cr_assert(json_object_object_get_ex(doc, "cache", &cache) &&
+                  json_object_object_get_ex(cache, "banks", &banks));
         cr_assert(json_object_object_get_ex(json_object_array_get_idx(banks, 0), "size_bytes", &size));
         cr_assert_eq(json_object_get_uint64(size), UINT64_C(9223372036854776832), "%s", json);
         cr_assert_null(strstr(json, "-9223372036854"), "%s", json);

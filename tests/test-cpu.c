@@ -33,7 +33,7 @@ __attribute__((format(printf, 3, 4))) static void pathf(char *buf, size_t size, 
         va_start(ap, fmt);
         int n = vsnprintf(buf, size, fmt, ap);
         va_end(ap);
-        cr_assert(n >= 0 && (size_t) n < size, "path too long: %s", buf);
+        cr_assert(n >= 0 && (size_t)n < size, "path too long: %s", buf);
 }
 
 static char *slurp(const char *path) {
@@ -54,9 +54,9 @@ static char *slurp(const char *path) {
 
 static char *strip(char *s) {
         size_t l = strlen(s);
-        while (l && isspace((unsigned char) s[l - 1]))
+        while (l && isspace((unsigned char)s[l - 1]))
                 s[--l] = '\0';
-        while (isspace((unsigned char) *s))
+        while (isspace((unsigned char)*s))
                 s++;
         return s;
 }
@@ -65,7 +65,7 @@ static char *strip(char *s) {
 static char **subdirs(const char *dir) {
         struct dirent **list = NULL;
         int n = scandir(dir, &list, NULL, alphasort);
-        char **v = calloc((size_t) (n > 0 ? n : 0) + 1, sizeof(char *));
+        char **v = calloc((size_t)(n > 0 ? n : 0) + 1, sizeof(char *));
         size_t k = 0;
         cr_assert(v);
         for (int i = 0; i < n; i++) {
@@ -120,7 +120,7 @@ static int installed_libvirt_version(void) {
         if (p) {
                 unsigned maj, min;
                 if (fscanf(p, "%u.%u", &maj, &min) == 2)
-                        v = (int) (maj * 1000 + min);
+                        v = (int)(maj * 1000 + min);
                 pclose(p);
         }
         if (v == 0) {
@@ -130,7 +130,7 @@ static int installed_libvirt_version(void) {
                         unsigned n;
                         const char *s = strstr(g.gl_pathv[0], "libvirt.so.0.");
                         if (s && sscanf(s, "libvirt.so.0.%u", &n) == 1)
-                                v = (int) n; /* major * 1000 + minor already */
+                                v = (int)n; /* major * 1000 + minor already */
                         globfree(&g);
                 }
         }
@@ -141,11 +141,11 @@ static bool map_installed(void) {
         return access(LIBVIRT_MAP_DIR "/x86_features.xml", R_OK) == 0;
 }
 
-#define REQUIRE_MAP()                                                                              \
-        if (!map_installed()) {                                                                    \
-                fprintf(stderr, "SKIP %s: libvirt's cpu_map is not installed (" LIBVIRT_MAP_DIR   \
-                                ")\n", __func__);                                                  \
-                cr_skip_test("libvirt's cpu_map is not installed");                                \
+#define REQUIRE_MAP()                                                                                        \
+        if (!map_installed()) {                                                                              \
+                fprintf(stderr, "SKIP %s: libvirt's cpu_map is not installed (" LIBVIRT_MAP_DIR ")\n",       \
+                        __func__);                                                                           \
+                cr_skip_test("libvirt's cpu_map is not installed");                                          \
         }
 
 /* The features of a dump decoded with a table, in the table's order. */
@@ -225,13 +225,16 @@ Test(builtin, same_table_as_installed_map) {
                         for (size_t j = 0; j < hostcaps_x86_n_builtin_features && !found; j++)
                                 found = strcmp(map[i].name, hostcaps_x86_builtin_features[j].name) == 0;
                         if (!found)
-                                fprintf(stderr, "note: map feature '%s' is not in the built-in table (libvirt %d.%d)\n",
+                                fprintf(stderr,
+                                        "note: map feature '%s' is not in the built-in table (libvirt "
+                                        "%d.%d)\n",
                                         map[i].name, ver / 1000, ver % 1000);
                         missing += !found;
                 }
                 free(map);
                 hostcaps_cpumap_free(cpumap);
-                fprintf(stderr, "SKIP %s: the installed map is not libvirt 9.0's (%zu features not built in)\n",
+                fprintf(stderr,
+                        "SKIP %s: the installed map is not libvirt 9.0's (%zu features not built in)\n",
                         __func__, missing);
                 cr_skip_test("installed cpu_map is not libvirt 9.0's");
         }
@@ -280,7 +283,8 @@ Test(builtin, decodes_like_installed_map) {
                                 bool found = false;
                                 for (size_t j = 0; b[j] && !found; j++)
                                         found = strcmp(a[k], b[j]) == 0;
-                                cr_expect(found, "%s: built-in decodes '%s', the map does not", names[i], a[k]);
+                                cr_expect(found, "%s: built-in decodes '%s', the map does not", names[i],
+                                          a[k]);
                         }
                 free(sa);
                 free(sb);
@@ -320,7 +324,8 @@ Test(builtin, section_without_map) {
                 hostcaps_cpu *cpu = get_cpu(node);
                 cr_assert_str_eq(hostcaps_cpu_feature_source(cpu), "builtin");
                 cr_assert_null(hostcaps_cpu_model(cpu));
-                cr_assert(hostcaps_cpu_model_reason(cpu) && strstr(hostcaps_cpu_model_reason(cpu), "not installed"),
+                cr_assert(hostcaps_cpu_model_reason(cpu) &&
+                                  strstr(hostcaps_cpu_model_reason(cpu), "not installed"),
                           "reason: %s", hostcaps_cpu_model_reason(cpu));
                 cr_assert_eq(hostcaps_cpu_n_all_features(cpu), hostcaps_cpu_n_features(cpu));
                 if (have_map && installed_libvirt_version() == 9000) {
@@ -328,7 +333,8 @@ Test(builtin, section_without_map) {
                         char **want = decode(c, map, n);
                         size_t k = 0;
                         for (; want[k]; k++)
-                                cr_expect_str_eq(hostcaps_cpu_feature(cpu, k) ? hostcaps_cpu_feature(cpu, k) : "(none)",
+                                cr_expect_str_eq(hostcaps_cpu_feature(cpu, k) ? hostcaps_cpu_feature(cpu, k)
+                                                                              : "(none)",
                                                  want[k], "%s: feature %zu", names[i], k);
                         cr_expect_eq(hostcaps_cpu_n_features(cpu), k, "%s", names[i]);
                         strv_free(want);
@@ -339,7 +345,8 @@ Test(builtin, section_without_map) {
                 hostcaps_node_unref(node);
         }
         if (!have_map)
-                fprintf(stderr, "note: %s: no installed map to compare the built-in decoding with\n", __func__);
+                fprintf(stderr, "note: %s: no installed map to compare the built-in decoding with\n",
+                        __func__);
         strv_free(names);
         free(map);
         hostcaps_cpumap_free(cpumap);
@@ -382,10 +389,10 @@ static bool parse_nodeinfo(const char *path, nodeinfo *ni) {
  * Beside that, each case states hostcaps' own counts. */
 typedef struct hostcpu_case {
         const char *name;
-        bool arch;     /* the tree tells its arch (a non-empty proc/cpuinfo) */
-        bool cpus;     /* online and possible comparable */
-        bool threads;  /* threads per core comparable */
-        bool product;  /* CPUs of the topology comparable */
+        bool arch;    /* the tree tells its arch (a non-empty proc/cpuinfo) */
+        bool cpus;    /* online and possible comparable */
+        bool threads; /* threads per core comparable */
+        bool product; /* CPUs of the topology comparable */
         unsigned sockets, dies, clusters, cores, threads_per_core; /* ours */
 } hostcpu_case;
 
@@ -519,7 +526,8 @@ Test(virhostcpu, cases) {
                         cr_expect_eq(t.sockets * t.dies * t.clusters * t.cores * t.threads,
                                      ni.nodes * ni.sockets * ni.cores * ni.threads,
                                      "%s: %u*%u*%u*%u*%u vs libvirt %u*%u*%u*%u", names[i], t.sockets, t.dies,
-                                     t.clusters, t.cores, t.threads, ni.nodes, ni.sockets, ni.cores, ni.threads);
+                                     t.clusters, t.cores, t.threads, ni.nodes, ni.sockets, ni.cores,
+                                     ni.threads);
                 cr_expect_eq(t.sockets, tc->sockets, "%s: sockets %u", names[i], t.sockets);
                 cr_expect_eq(t.dies, tc->dies, "%s: dies %u", names[i], t.dies);
                 cr_expect_eq(t.clusters, tc->clusters, "%s: clusters %u", names[i], t.clusters);
@@ -549,7 +557,7 @@ typedef struct expected_host {
 
 static char *prop(xmlNodePtr n, const char *name) {
         xmlChar *v = xmlGetProp(n, BAD_CAST name);
-        char *s = v ? strdup((const char *) v) : NULL;
+        char *s = v ? strdup((const char *)v) : NULL;
         xmlFree(v);
         return s;
 }
@@ -565,17 +573,17 @@ static void parse_expected_host(const char *path, expected_host *e) {
                         continue;
                 if (xmlStrEqual(n->name, BAD_CAST "model")) {
                         xmlChar *c = xmlNodeGetContent(n);
-                        e->model = strdup((const char *) c);
+                        e->model = strdup((const char *)c);
                         xmlFree(c);
                 } else if (xmlStrEqual(n->name, BAD_CAST "vendor")) {
                         xmlChar *c = xmlNodeGetContent(n);
-                        e->vendor = strdup((const char *) c);
+                        e->vendor = strdup((const char *)c);
                         xmlFree(c);
                 } else if (xmlStrEqual(n->name, BAD_CAST "signature")) {
                         char *f = prop(n, "family"), *m = prop(n, "model"), *s = prop(n, "stepping");
-                        e->family = (unsigned) atoi(f);
-                        e->model_number = (unsigned) atoi(m);
-                        e->stepping = (unsigned) atoi(s);
+                        e->family = (unsigned)atoi(f);
+                        e->model_number = (unsigned)atoi(m);
+                        e->stepping = (unsigned)atoi(s);
                         e->has_signature = true;
                         free(f), free(m), free(s);
                 } else if (xmlStrEqual(n->name, BAD_CAST "feature") && e->n_features < 255)
@@ -670,28 +678,92 @@ Test(cputest, feature_order) {
 static const struct {
         const char *libcpuid, *libvirt;
 } flag_names[] = {
-        {"fpu", "fpu"},       {"vme", "vme"},         {"de", "de"},           {"pse", "pse"},
-        {"tsc", "tsc"},       {"msr", "msr"},         {"pae", "pae"},         {"mce", "mce"},
-        {"cx8", "cx8"},       {"apic", "apic"},       {"mtrr", "mtrr"},       {"sep", "sep"},
-        {"pge", "pge"},       {"mca", "mca"},         {"cmov", "cmov"},       {"pat", "pat"},
-        {"pse36", "pse36"},   {"clflush", "clflush"}, {"dts", "ds"},          {"acpi", "acpi"},
-        {"mmx", "mmx"},       {"fxsr", "fxsr"},       {"sse", "sse"},         {"sse2", "sse2"},
-        {"ss", "ss"},         {"ht", "ht"},           {"tm", "tm"},           {"pbe", "pbe"},
-        {"pni", "pni"},       {"pclmul", "pclmuldq"}, {"dts64", "dtes64"},    {"monitor", "monitor"},
-        {"ds_cpl", "ds_cpl"}, {"vmx", "vmx"},         {"smx", "smx"},         {"est", "est"},
-        {"tm2", "tm2"},       {"ssse3", "ssse3"},     {"cx16", "cx16"},       {"xtpr", "xtpr"},
-        {"pdcm", "pdcm"},     {"sse4_1", "sse4.1"},   {"sse4_2", "sse4.2"},   {"x2apic", "x2apic"},
-        {"movbe", "movbe"},   {"popcnt", "popcnt"},   {"aes", "aes"},         {"xsave", "xsave"},
-        {"osxsave", "osxsave"}, {"avx", "avx"},       {"fma3", "fma"},        {"f16c", "f16c"},
-        {"rdrand", "rdrand"}, {"hypervisor", "hypervisor"}, {"syscall", "syscall"}, {"xd", "nx"},
-        {"nx", "nx"},         {"mmxext", "mmxext"},   {"fxsr_opt", "fxsr_opt"}, {"rdtscp", "rdtscp"},
-        {"lm", "lm"},         {"3dnowext", "3dnowext"}, {"3dnow", "3dnow"},   {"lahf_lm", "lahf_lm"},
-        {"cmp_legacy", "cmp_legacy"}, {"svm", "svm"}, {"abm", "abm"},         {"sse4a", "sse4a"},
-        {"misalignsse", "misalignsse"}, {"3dnowprefetch", "3dnowprefetch"}, {"osvw", "osvw"},
-        {"ibs", "ibs"},       {"xop", "xop"},         {"skinit", "skinit"},   {"wdt", "wdt"},
-        {"fma4", "fma4"},     {"tbm", "tbm"},         {"avx2", "avx2"},       {"bmi1", "bmi1"},
-        {"bmi2", "bmi2"},     {"hle", "hle"},         {"rtm", "rtm"},         {"rdseed", "rdseed"},
-        {"adx", "adx"},       {"sha_ni", "sha-ni"},   {"constant_tsc", "invtsc"},
+        {"fpu", "fpu"},
+        {"vme", "vme"},
+        {"de", "de"},
+        {"pse", "pse"},
+        {"tsc", "tsc"},
+        {"msr", "msr"},
+        {"pae", "pae"},
+        {"mce", "mce"},
+        {"cx8", "cx8"},
+        {"apic", "apic"},
+        {"mtrr", "mtrr"},
+        {"sep", "sep"},
+        {"pge", "pge"},
+        {"mca", "mca"},
+        {"cmov", "cmov"},
+        {"pat", "pat"},
+        {"pse36", "pse36"},
+        {"clflush", "clflush"},
+        {"dts", "ds"},
+        {"acpi", "acpi"},
+        {"mmx", "mmx"},
+        {"fxsr", "fxsr"},
+        {"sse", "sse"},
+        {"sse2", "sse2"},
+        {"ss", "ss"},
+        {"ht", "ht"},
+        {"tm", "tm"},
+        {"pbe", "pbe"},
+        {"pni", "pni"},
+        {"pclmul", "pclmuldq"},
+        {"dts64", "dtes64"},
+        {"monitor", "monitor"},
+        {"ds_cpl", "ds_cpl"},
+        {"vmx", "vmx"},
+        {"smx", "smx"},
+        {"est", "est"},
+        {"tm2", "tm2"},
+        {"ssse3", "ssse3"},
+        {"cx16", "cx16"},
+        {"xtpr", "xtpr"},
+        {"pdcm", "pdcm"},
+        {"sse4_1", "sse4.1"},
+        {"sse4_2", "sse4.2"},
+        {"x2apic", "x2apic"},
+        {"movbe", "movbe"},
+        {"popcnt", "popcnt"},
+        {"aes", "aes"},
+        {"xsave", "xsave"},
+        {"osxsave", "osxsave"},
+        {"avx", "avx"},
+        {"fma3", "fma"},
+        {"f16c", "f16c"},
+        {"rdrand", "rdrand"},
+        {"hypervisor", "hypervisor"},
+        {"syscall", "syscall"},
+        {"xd", "nx"},
+        {"nx", "nx"},
+        {"mmxext", "mmxext"},
+        {"fxsr_opt", "fxsr_opt"},
+        {"rdtscp", "rdtscp"},
+        {"lm", "lm"},
+        {"3dnowext", "3dnowext"},
+        {"3dnow", "3dnow"},
+        {"lahf_lm", "lahf_lm"},
+        {"cmp_legacy", "cmp_legacy"},
+        {"svm", "svm"},
+        {"abm", "abm"},
+        {"sse4a", "sse4a"},
+        {"misalignsse", "misalignsse"},
+        {"3dnowprefetch", "3dnowprefetch"},
+        {"osvw", "osvw"},
+        {"ibs", "ibs"},
+        {"xop", "xop"},
+        {"skinit", "skinit"},
+        {"wdt", "wdt"},
+        {"fma4", "fma4"},
+        {"tbm", "tbm"},
+        {"avx2", "avx2"},
+        {"bmi1", "bmi1"},
+        {"bmi2", "bmi2"},
+        {"hle", "hle"},
+        {"rtm", "rtm"},
+        {"rdseed", "rdseed"},
+        {"adx", "adx"},
+        {"sha_ni", "sha-ni"},
+        {"constant_tsc", "invtsc"},
 };
 
 static const char *libvirt_flag(const char *libcpuid) {
@@ -755,8 +827,8 @@ Test(libcpuid, dumps) {
                  * extended model, ..., codename, flags */
                 cr_assert_gt(nl, 8, "%s: %zu expectation lines", path, nl);
                 cr_assert_str_eq(lines[0], "x86");
-                unsigned ext_family = (unsigned) atoi(lines[5]), ext_model = (unsigned) atoi(lines[6]);
-                unsigned stepping = (unsigned) atoi(lines[4]);
+                unsigned ext_family = (unsigned)atoi(lines[5]), ext_model = (unsigned)atoi(lines[6]);
+                unsigned stepping = (unsigned)atoi(lines[4]);
 
                 pathf(dump, sizeof(dump), "%s/dump.raw", root);
                 FILE *f = fopen(dump, "w");
@@ -782,17 +854,19 @@ Test(libcpuid, dumps) {
                 cr_expect_eq(fam, ext_family, "%s: family %u vs %u", base, fam, ext_family);
                 cr_expect_eq(mod, ext_model, "%s: model %u vs %u", base, mod, ext_model);
                 cr_expect_eq(step, stepping, "%s: stepping %u vs %u", base, step, stepping);
-                cr_expect_str_eq(hostcaps_cpu_brand(cpu) ? hostcaps_cpu_brand(cpu) : "", brand, "%s: brand", base);
+                cr_expect_str_eq(hostcaps_cpu_brand(cpu) ? hostcaps_cpu_brand(cpu) : "", brand, "%s: brand",
+                                 base);
                 const char *vendor = strncmp(base, "amd-", 4) == 0 ? "AMD" : "Intel";
                 cr_expect_str_eq(hostcaps_cpu_vendor(cpu), vendor, "%s: vendor", base);
-                cr_expect_str_eq(hostcaps_cpu_vendor_id(cpu), strcmp(vendor, "AMD") == 0 ? "AuthenticAMD" : "GenuineIntel");
+                cr_expect_str_eq(hostcaps_cpu_vendor_id(cpu),
+                                 strcmp(vendor, "AMD") == 0 ? "AuthenticAMD" : "GenuineIntel");
                 /* Flags: libcpuid's names, mapped to libvirt's where one exists. */
                 char *flags = lines[nl - 1];
                 for (char *w = strtok(flags, " "); w; w = strtok(NULL, " ")) {
                         const char *lv = libvirt_flag(w);
                         if (lv)
-                                cr_expect(hostcaps_cpu_has_feature(cpu, lv), "%s: libcpuid flag '%s' (%s) missing",
-                                          base, w, lv);
+                                cr_expect(hostcaps_cpu_has_feature(cpu, lv),
+                                          "%s: libcpuid flag '%s' (%s) missing", base, w, lv);
                 }
                 hostcaps_cpu_unref(cpu);
                 hostcaps_node_unref(node);
@@ -825,7 +899,7 @@ static void write_shape(const char *root, const shape *s) {
                 hostcaps_bitmap *b = NULL;
                 cr_assert_eq(hostcaps_parse_cpulist(s->offline, &b), 0);
                 BITMAP_FOREACH(c, b)
-                        offline[c] = true;
+                offline[c] = true;
                 hostcaps_bitmap_free(b);
         }
         test_write(root, "hostcaps-snapshot.txt", "arch=x86_64\npage_size=4096\n");
@@ -855,14 +929,15 @@ static void write_shape(const char *root, const shape *s) {
                 /* Lists of the online CPUs in the same group: a group is
                  * `per` consecutive cores. */
                 const unsigned group[4] = {sock, die, cluster, core};
-                const unsigned per[4] = {s->dies * s->clusters * s->cores, s->clusters * s->cores, s->cores, 1};
+                const unsigned per[4] = {s->dies * s->clusters * s->cores, s->clusters * s->cores, s->cores,
+                                         1};
                 static const char *const list_names[4] = {"package_cpus_list", "die_cpus_list",
                                                           "cluster_cpus_list", "core_cpus_list"};
-#define W(name, fmt, ...)                                                                          \
-        do {                                                                                       \
-                pathf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/%s", cpu, name); \
-                snprintf(val, sizeof(val), fmt "\n", __VA_ARGS__);                                  \
-                test_write(root, path, val);                                                       \
+#define W(name, fmt, ...)                                                                                    \
+        do {                                                                                                 \
+                pathf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/%s", cpu, name);            \
+                snprintf(val, sizeof(val), fmt "\n", __VA_ARGS__);                                           \
+                test_write(root, path, val);                                                                 \
         } while (0)
                 W("physical_package_id", "%u", sock);
                 W("core_id", "%u", core % (s->dies * s->clusters * s->cores));
@@ -885,7 +960,7 @@ static void write_shape(const char *root, const shape *s) {
                         }
                         strcpy(q, "\n");
                         pathf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/%s", cpu,
-                                 list_names[l]);
+                              list_names[l]);
                         test_write(root, path, val);
                 }
 #undef W
@@ -941,7 +1016,8 @@ Test(topology, clusters) {
 /* x86 with an unknown L2: cluster_id 65535 and each CPU its own "cluster";
  * arm64 without clusters in the firmware: -1. No cluster level then. */
 Test(topology, clusters_unknown) {
-        shape s = {.sockets = 2, .dies = 1, .clusters = 4, .cores = 1, .threads = 2, .cluster_id_none = 65535};
+        shape s = {
+                .sockets = 2, .dies = 1, .clusters = 4, .cores = 1, .threads = 2, .cluster_id_none = 65535};
         expect_topo(&s, 16);
         shape a = {.sockets = 1, .dies = 1, .clusters = 8, .cores = 1, .threads = 1, .cluster_id_none = -1};
         expect_topo(&a, 8);
@@ -986,7 +1062,8 @@ Test(topology, ids_and_thread_siblings) {
         write_shape(root, &s);
         for (unsigned cpu = 0; cpu < 8; cpu++) {
                 char path[128], val[16];
-                snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/thread_siblings_list", cpu);
+                snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/thread_siblings_list",
+                         cpu);
                 snprintf(val, sizeof(val), "%u,%u\n", cpu % 4, cpu % 4 + 4);
                 test_write(root, path, val);
         }
@@ -1094,7 +1171,8 @@ Test(kinds, hybrid) {
         cr_expect_str_eq(hostcaps_cpu_core_kind_cpus(cpu, 1), "4-11");
         cr_expect_null(hostcaps_cpu_core_kind_name(cpu, 2));
         char *doc = NULL;
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &doc), 0);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &doc), 0);
         cr_expect(strstr(doc, "\"atom\""), "%s", doc);
         free(doc);
         hostcaps_cpu_unref(cpu);
@@ -1128,9 +1206,12 @@ static char *write_dump(const char *root, const char *name, const char *body) {
         return path;
 }
 
+/* clang-format off */
 #define CPUID_LINE(leaf, sub, a, b, c, d)                                                          \
         "<cpuid eax_in='" #leaf "' ecx_in='" #sub "' eax='" #a "' ebx='" #b "' ecx='" #c "' edx='" #d "'/>\n"
+/* clang-format on */
 
+/* clang-format off */
 static const char amd_tsc_dump[] =
         "<cpudata arch='x86'>\n"
         CPUID_LINE(0x0, 0x0, 0x10, 0x68747541, 0x444d4163, 0x69746e65)
@@ -1143,6 +1224,7 @@ static const char amd_tsc_dump[] =
         CPUID_LINE(0x80000008, 0x0, 0x3030, 0x0, 0x0, 0x0)
         CPUID_LINE(0x8000000a, 0x0, 0x1, 0x8000, 0x0, 0x10)
         "</cpudata>\n";
+/* clang-format on */
 
 Test(identity, tsc_counter) {
         char *root = mini_x86_root();
@@ -1154,7 +1236,8 @@ Test(identity, tsc_counter) {
         cr_expect_eq(hostcaps_cpu_tsc_scaling(cpu), 1);
         cr_expect_eq(hostcaps_cpu_phys_addr_bits(cpu), 48);
         char *doc = NULL;
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc), 0);
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc),
+                     0);
         cr_expect(strstr(doc, "<counter name='tsc' frequency='3000000000' scaling='yes'/>"), "%s", doc);
         free(doc);
         hostcaps_cpu_unref(cpu);
@@ -1169,7 +1252,8 @@ Test(identity, tsc_counter) {
         cpu = get_cpu(node);
         cr_expect_eq(hostcaps_cpu_tsc_frequency(cpu), 0);
         cr_expect_eq(hostcaps_cpu_tsc_scaling(cpu), -1);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc), 0);
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc),
+                     0);
         cr_expect_null(strstr(doc, "<counter"), "%s", doc);
         free(doc);
         hostcaps_cpu_unref(cpu);
@@ -1183,6 +1267,7 @@ Test(identity, tsc_counter) {
 /* MSR features decode from a dump's <msr> elements (0x10a, 0xcf). */
 Test(identity, msr_features) {
         char *root = mini_x86_root();
+        /* clang-format off */
         char *path = write_dump(root, "msr.xml",
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69)
@@ -1192,6 +1277,7 @@ Test(identity, msr_features) {
                                 "<msr index='0x10a' edx='0x00000000' eax='0x00000041'/>\n"
                                 "<msr index='0xcf' edx='0x00000000' eax='0x00000020'/>\n"
                                 "</cpudata>\n");
+        /* clang-format on */
         hostcaps_node *node = open_root(root);
         cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
         hostcaps_cpu *cpu = get_cpu(node);
@@ -1300,9 +1386,11 @@ Test(bad_input, list_without_own_cpu) {
 Test(bad_input, malformed_cpuid_dump) {
         char *root = mini_x86_root();
         static const char *const bodies[] = {
-                "<cpudata arch='x86'>\n<cpuid eax_in='0x0' ecx_in='0x0' eax='0x16' ebx='zz' ecx='0x0' edx='0x0'/>\n</cpudata>\n",
+                "<cpudata arch='x86'>\n<cpuid eax_in='0x0' ecx_in='0x0' eax='0x16' ebx='zz' ecx='0x0' "
+                "edx='0x0'/>\n</cpudata>\n",
                 "<cpudata arch='x86'>\n<cpuid eax_in='0x0' ecx_in='0x0' eax='0x16'\n",
-                "<cpudata arch='x86'>\n<cpuid eax_in='0x0' ecx_in='0x0' eax='0x16' ebx='0x0' ecx='0x0'/>\n</cpudata>\n",
+                "<cpudata arch='x86'>\n<cpuid eax_in='0x0' ecx_in='0x0' eax='0x16' ebx='0x0' "
+                "ecx='0x0'/>\n</cpudata>\n",
                 "<cpudata arch='x86'>\n</cpudata>\n",
                 "<cpus/>\n",
         };
@@ -1331,9 +1419,11 @@ Test(bad_input, cpudata_external_entity) {
         char *body = NULL;
         cr_assert(asprintf(&body,
                            "<?xml version='1.0'?>\n"
-                           "<!DOCTYPE cpudata [ <!ENTITY leak SYSTEM 'file://%s'> <!ENTITY %% ext SYSTEM 'file://%s'> %%ext; ]>\n"
+                           "<!DOCTYPE cpudata [ <!ENTITY leak SYSTEM 'file://%s'> <!ENTITY %% ext SYSTEM "
+                           "'file://%s'> %%ext; ]>\n"
                            "<cpudata arch='x86'>\n"
-                           "<cpuid eax_in='0x0' ecx_in='0x0' eax='&leak;' ebx='0x756e6547' ecx='0x6c65746e' edx='0x49656e69'/>\n"
+                           "<cpuid eax_in='0x0' ecx_in='0x0' eax='&leak;' ebx='0x756e6547' ecx='0x6c65746e' "
+                           "edx='0x49656e69'/>\n"
                            "</cpudata>\n",
                            secret, secret) > 0);
         char *path = write_dump(root, "xxe.xml", body);
@@ -1369,10 +1459,15 @@ Test(bad_input, cpudata_external_entity) {
 
 static bool allowed_live_path(const char *p) {
         static const char *const prefixes[] = {
-                "sys/devices/system/cpu/online", "sys/devices/system/cpu/possible",
-                "sys/devices/system/cpu/present", "sys/kernel/mm/hugepages/",
-                "sys/devices/cpu_core/cpus", "sys/devices/cpu_atom/cpus",
-                "dev/cpu/0/msr", "dev/kvm", "proc/cpuinfo",
+                "sys/devices/system/cpu/online",
+                "sys/devices/system/cpu/possible",
+                "sys/devices/system/cpu/present",
+                "sys/kernel/mm/hugepages/",
+                "sys/devices/cpu_core/cpus",
+                "sys/devices/cpu_atom/cpus",
+                "dev/cpu/0/msr",
+                "dev/kvm",
+                "proc/cpuinfo",
         };
         for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
                 if (strncmp(p, prefixes[i], strlen(prefixes[i])) == 0)
@@ -1394,8 +1489,8 @@ Test(live, reads_only_cpu_files) {
         hostcaps_reader *r = hostcaps_node_reader(node);
         char *doc = NULL;
         hostcaps_reader_trace_start(r);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc), 0,
-                     "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc),
+                     0, "%s", hostcaps_error_message());
         char **paths = hostcaps_reader_trace_stop(r);
         size_t n = 0;
         for (; paths[n]; n++)
@@ -1410,8 +1505,8 @@ Test(live, reads_only_cpu_files) {
  * threads per core, cores per socket. */
 Test(live, agrees_with_lscpu) {
         FILE *p = popen("LC_ALL=C lscpu 2>/dev/null", "r");
-        char line[4096], vendor[128] = "", family[32] = "", model[32] = "", stepping[32] = "", sockets[32] = "",
-                             threads[32] = "", cores[32] = "";
+        char line[4096], vendor[128] = "", family[32] = "", model[32] = "", stepping[32] = "",
+                         sockets[32] = "", threads[32] = "", cores[32] = "";
         if (!p) {
                 fprintf(stderr, "SKIP %s: lscpu cannot run\n", __func__);
                 cr_skip_test("no lscpu");
@@ -1420,8 +1515,8 @@ Test(live, agrees_with_lscpu) {
                 const char *key;
                 char *val;
         } keys[] = {
-                {"Vendor ID:", vendor},       {"CPU family:", family}, {"Model:", model},
-                {"Stepping:", stepping},      {"Socket(s):", sockets}, {"Thread(s) per core:", threads},
+                {"Vendor ID:", vendor},         {"CPU family:", family}, {"Model:", model},
+                {"Stepping:", stepping},        {"Socket(s):", sockets}, {"Thread(s) per core:", threads},
                 {"Core(s) per socket:", cores},
         };
         while (fgets(line, sizeof(line), p))
@@ -1442,19 +1537,19 @@ Test(live, agrees_with_lscpu) {
         unsigned fam, mod, step;
         if (strcmp(hostcaps_cpu_arch(cpu), "x86_64") == 0 || strcmp(hostcaps_cpu_arch(cpu), "i686") == 0) {
                 cr_assert(hostcaps_cpu_signature(cpu, &fam, &mod, &step));
-                cr_expect_eq(fam, (unsigned) atoi(family), "family %u, lscpu %s", fam, family);
-                cr_expect_eq(mod, (unsigned) atoi(model), "model %u, lscpu %s", mod, model);
-                cr_expect_eq(step, (unsigned) atoi(stepping), "stepping %u, lscpu %s", step, stepping);
+                cr_expect_eq(fam, (unsigned)atoi(family), "family %u, lscpu %s", fam, family);
+                cr_expect_eq(mod, (unsigned)atoi(model), "model %u, lscpu %s", mod, model);
+                cr_expect_eq(step, (unsigned)atoi(stepping), "stepping %u, lscpu %s", step, stepping);
         }
-        if (isdigit((unsigned char) sockets[0]))
-                cr_expect_eq(t.sockets, (unsigned) atoi(sockets), "sockets %u, lscpu %s", t.sockets, sockets);
-        if (isdigit((unsigned char) threads[0]))
-                cr_expect_eq(t.threads, (unsigned) atoi(threads), "threads %u, lscpu %s", t.threads, threads);
+        if (isdigit((unsigned char)sockets[0]))
+                cr_expect_eq(t.sockets, (unsigned)atoi(sockets), "sockets %u, lscpu %s", t.sockets, sockets);
+        if (isdigit((unsigned char)threads[0]))
+                cr_expect_eq(t.threads, (unsigned)atoi(threads), "threads %u, lscpu %s", t.threads, threads);
         /* lscpu's cores per socket: all cores of a socket, whatever the dies
          * and clusters (lscpu divides the online cores by the sockets). */
-        if (isdigit((unsigned char) cores[0]) && t.online_cpus == t.possible_cpus)
-                cr_expect_eq(t.dies * t.clusters * t.cores, (unsigned) atoi(cores), "cores per socket %u, lscpu %s",
-                             t.dies * t.clusters * t.cores, cores);
+        if (isdigit((unsigned char)cores[0]) && t.online_cpus == t.possible_cpus)
+                cr_expect_eq(t.dies * t.clusters * t.cores, (unsigned)atoi(cores),
+                             "cores per socket %u, lscpu %s", t.dies * t.clusters * t.cores, cores);
         hostcaps_cpu_unref(cpu);
         hostcaps_node_unref(node);
 }
@@ -1481,8 +1576,10 @@ Test(cpumap, cputest_exact) {
         REQUIRE_MAP();
         int ver = installed_libvirt_version();
         if (ver != 9000) {
-                fprintf(stderr, "SKIP %s: the expectations were made with libvirt 9.0's map, the installed map is "
-                                "libvirt %d.%d's\n", __func__, ver / 1000, ver % 1000);
+                fprintf(stderr,
+                        "SKIP %s: the expectations were made with libvirt 9.0's map, the installed map is "
+                        "libvirt %d.%d's\n",
+                        __func__, ver / 1000, ver % 1000);
                 cr_skip_test("installed cpu_map is not libvirt 9.0's");
         }
         char dir[4096], *root = mini_x86_root();
@@ -1505,7 +1602,8 @@ Test(cpumap, cputest_exact) {
                 cr_expect_null(hostcaps_cpu_model_reason(cpu));
                 cr_expect_str_eq(hostcaps_cpu_vendor(cpu), want.vendor, "%s", names[i]);
                 cr_assert(hostcaps_cpu_signature(cpu, &fam, &mod, &step));
-                cr_expect(fam == want.family && mod == want.model_number && step == want.stepping, "%s", names[i]);
+                cr_expect(fam == want.family && mod == want.model_number && step == want.stepping, "%s",
+                          names[i]);
                 char **ours = calloc(hostcaps_cpu_n_features(cpu) + 1, sizeof(char *));
                 for (size_t k = 0; k < hostcaps_cpu_n_features(cpu); k++)
                         ours[k] = strdup(hostcaps_cpu_feature(cpu, k));
@@ -1535,12 +1633,14 @@ Test(cpumap, xml_of_a_model) {
         pathf(path, sizeof(path), "%s/libvirt/cputest/EPYC-7601-32-Core/cpuid.xml", fx);
         hostcaps_node *node = open_root(root);
         cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc), 0);
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc),
+                     0);
         const char *m = strstr(doc, "<model>"), *v = strstr(doc, "<vendor>AMD</vendor>");
         cr_expect(m && v && m < v, "%s", doc);
         cr_expect_null(strstr(doc, "<feature name='fpu'/>"), "a model's feature is listed: %s", doc);
         free(doc);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &doc), 0);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &doc), 0);
         cr_expect(strstr(doc, "\"model_reason\": null"), "%s", doc);
         cr_expect(strstr(doc, "\"all_features\""), "%s", doc);
         free(doc);
@@ -1568,11 +1668,13 @@ Test(cpumap, arm_and_ppc64) {
                 hostcaps_cpu *cpu = get_cpu(node);
                 cr_expect_str_eq(hostcaps_cpu_vendor(cpu), cases[i].vendor, "%s", cases[i].name);
                 if (cases[i].model)
-                        cr_expect_str_eq(hostcaps_cpu_model(cpu) ? hostcaps_cpu_model(cpu) : "(none)", cases[i].model,
-                                         "%s: %s", cases[i].name, hostcaps_cpu_model_reason(cpu));
+                        cr_expect_str_eq(hostcaps_cpu_model(cpu) ? hostcaps_cpu_model(cpu) : "(none)",
+                                         cases[i].model, "%s: %s", cases[i].name,
+                                         hostcaps_cpu_model_reason(cpu));
                 else {
                         cr_expect_null(hostcaps_cpu_model(cpu), "%s", cases[i].name);
-                        cr_expect(hostcaps_cpu_model_reason(cpu) && strstr(hostcaps_cpu_model_reason(cpu), "part"),
+                        cr_expect(hostcaps_cpu_model_reason(cpu) &&
+                                          strstr(hostcaps_cpu_model_reason(cpu), "part"),
                                   "%s: %s", cases[i].name, hostcaps_cpu_model_reason(cpu));
                 }
                 hostcaps_cpu_unref(cpu);
@@ -1588,18 +1690,21 @@ static void write_map10(const char *dir) {
                    "<cpus>\n<arch name='x86'>\n<include filename='x86_vendors.xml'/>\n"
                    "<include filename='x86_features.xml'/>\n<group name='models'>\n"
                    "<include filename='x86_Base.xml'/>\n<include filename='x86_Base-v2.xml'/>\n"
-                   "<include filename='x86_Guest.xml'/>\n<include filename='x86_Other.xml'/>\n</group>\n</arch>\n"
+                   "<include filename='x86_Guest.xml'/>\n<include "
+                   "filename='x86_Other.xml'/>\n</group>\n</arch>\n"
                    "<arch name='s390'><include filename='s390_x.xml'/></arch>\n</cpus>\n");
         test_write(dir, "x86_vendors.xml", "<cpus><vendor name='Intel' string='GenuineIntel'/></cpus>\n");
-        test_write(dir, "x86_features.xml",
-                   "<cpus>\n"
-                   "<feature name='fpu'><cpuid eax_in='0x01' edx='0x00000001'/></feature>\n"
-                   "<feature name='sse'><cpuid eax_in='0x01' edx='0x02000000'/></feature>\n"
-                   "<feature name='avx'><cpuid eax_in='0x01' ecx='0x10000000'/></feature>\n"
-                   "<feature name='arch-capabilities'><cpuid eax_in='0x07' ecx_in='0x00' edx='0x20000000'/></feature>\n"
-                   "<feature name='rdctl-no'><msr index='0x10a' edx='0x00000000' eax='0x00000001'/></feature>\n"
-                   "<feature name='vmx-test'><msr index='0x48b' edx='0x00000002' eax='0x00000000'/></feature>\n"
-                   "</cpus>\n");
+        test_write(
+                dir, "x86_features.xml",
+                "<cpus>\n"
+                "<feature name='fpu'><cpuid eax_in='0x01' edx='0x00000001'/></feature>\n"
+                "<feature name='sse'><cpuid eax_in='0x01' edx='0x02000000'/></feature>\n"
+                "<feature name='avx'><cpuid eax_in='0x01' ecx='0x10000000'/></feature>\n"
+                "<feature name='arch-capabilities'><cpuid eax_in='0x07' ecx_in='0x00' "
+                "edx='0x20000000'/></feature>\n"
+                "<feature name='rdctl-no'><msr index='0x10a' edx='0x00000000' eax='0x00000001'/></feature>\n"
+                "<feature name='vmx-test'><msr index='0x48b' edx='0x00000002' eax='0x00000000'/></feature>\n"
+                "</cpus>\n");
         test_write(dir, "x86_Base.xml",
                    "<cpus><model name='Base'><decode host='on' guest='on'/>"
                    "<signature family='6' model='85' stepping='0-4'/><vendor name='Intel'/>"
@@ -1612,10 +1717,11 @@ static void write_map10(const char *dir) {
                    "<cpus><model name='Guest'><decode host='off' guest='on'/><model name='Base-v2'/>"
                    "<feature name='avx'/></model></cpus>\n");
         /* Every feature of the test CPU, but another signature. */
-        test_write(dir, "x86_Other.xml",
-                   "<cpus><model name='Other'><decode host='on' guest='on'/><signature family='6' model='99'/>"
-                   "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/><feature name='avx'/>"
-                   "<feature name='arch-capabilities'/><feature name='rdctl-no'/></model></cpus>\n");
+        test_write(
+                dir, "x86_Other.xml",
+                "<cpus><model name='Other'><decode host='on' guest='on'/><signature family='6' model='99'/>"
+                "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/><feature name='avx'/>"
+                "<feature name='arch-capabilities'/><feature name='rdctl-no'/></model></cpus>\n");
 }
 
 Test(cpumap, dialect_10) {
@@ -1625,6 +1731,7 @@ Test(cpumap, dialect_10) {
         cr_assert_eq(hostcaps_cpumap_load(dir, &map), 0, "%s", hostcaps_error_message());
 
         /* Intel 6/85/4 with fpu, sse, avx, arch-capabilities and rdctl-no. */
+        /* clang-format off */
         char *path = write_dump(root, "d.xml",
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
@@ -1633,6 +1740,7 @@ Test(cpumap, dialect_10) {
                                 CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                                 "<msr index='0x10a' edx='0x00000000' eax='0x00000001'/>\n"
                                 "</cpudata>\n");
+        /* clang-format on */
         hostcaps_cpuid *c = load_dump(path);
         hostcaps_cpumap_x86 r;
         cr_assert_eq(decode_with_map(map, c, &r), 0);
@@ -1647,6 +1755,7 @@ Test(cpumap, dialect_10) {
 
         /* Without the MSR, Base-v2 lacks rdctl-no: Base, with three beside it. */
         free(path);
+        /* clang-format off */
         path = write_dump(root, "e.xml",
                           "<cpudata arch='x86'>\n"
                           CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
@@ -1654,6 +1763,7 @@ Test(cpumap, dialect_10) {
                           CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                           CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                           "</cpudata>\n");
+        /* clang-format on */
         c = load_dump(path);
         cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_str_eq(r.model ? r.model : "(none)", "Base");
@@ -1665,6 +1775,7 @@ Test(cpumap, dialect_10) {
          * above, Base-v2 (6/85, steppings 0-4, inherited) won. At stepping 7
          * no signature matches, and the fewest features decide: Other. */
         free(path);
+        /* clang-format off */
         path = write_dump(root, "f.xml",
                           "<cpudata arch='x86'>\n"
                           CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
@@ -1673,6 +1784,7 @@ Test(cpumap, dialect_10) {
                           CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x20000000)
                           "<msr index='0x10a' edx='0x00000000' eax='0x00000001'/>\n"
                           "</cpudata>\n");
+        /* clang-format on */
         c = load_dump(path);
         cr_assert_eq(decode_with_map(map, c, &r), 0);
         cr_expect_str_eq(r.model ? r.model : "(none)", "Other");
@@ -1692,16 +1804,19 @@ Test(cpumap, malformed) {
         static const struct {
                 const char *file, *content, *needle;
         } cases[] = {
-                {"x86_Base.xml", "<cpus><model name='Base'><feature name='nosuch'/></model></cpus>", "x86_Base.xml"},
+                {"x86_Base.xml", "<cpus><model name='Base'><feature name='nosuch'/></model></cpus>",
+                 "x86_Base.xml"},
                 {"x86_Base.xml", "<cpus><model name='Base'>", "x86_Base.xml"},
-                {"x86_features.xml", "<cpus><feature name='x'><cpuid eax_in='zz' edx='0x1'/></feature></cpus>",
+                {"x86_features.xml",
+                 "<cpus><feature name='x'><cpuid eax_in='zz' edx='0x1'/></feature></cpus>",
                  "x86_features.xml"},
                 {"x86_vendors.xml", "<cpus><vendor name='Intel' string='Intel'/></cpus>", "x86_vendors.xml"},
                 {"index.xml", "<cpus><arch name='x86'><include filename='../../etc/passwd'/></arch></cpus>",
                  "index.xml"},
                 {"x86_Base-v2.xml", "<cpus><model name='Base-v2'><model name='Nope'/></model></cpus>",
                  "x86_Base-v2.xml"},
-                {"x86_Base.xml", "<cpus><model name='Base'><signature family='6' model='85' stepping='3-20'/></model></cpus>",
+                {"x86_Base.xml",
+                 "<cpus><model name='Base'><signature family='6' model='85' stepping='3-20'/></model></cpus>",
                  "x86_Base.xml"},
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -1726,22 +1841,25 @@ Test(cpumap, section_with_malformed_map) {
         write_map10(dir);
         test_write(dir, "x86_Guest.xml", "<cpus><model name='Guest'><model name='Nope'/></model></cpus>");
         setenv("HOSTCAPS_CPU_MAP_DIR", dir, 1);
+        /* clang-format off */
         char *path = write_dump(root, "d.xml",
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
                                 CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 "</cpudata>\n");
+        /* clang-format on */
         hostcaps_node *node = open_root(root);
         cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
         hostcaps_cpu *cpu = get_cpu(node);
         cr_expect_null(hostcaps_cpu_model(cpu));
-        cr_expect(hostcaps_cpu_model_reason(cpu) && strstr(hostcaps_cpu_model_reason(cpu), "x86_Guest.xml"), "%s",
-                  hostcaps_cpu_model_reason(cpu));
+        cr_expect(hostcaps_cpu_model_reason(cpu) && strstr(hostcaps_cpu_model_reason(cpu), "x86_Guest.xml"),
+                  "%s", hostcaps_cpu_model_reason(cpu));
         cr_expect_str_eq(hostcaps_cpu_feature_source(cpu), "builtin");
         cr_expect(hostcaps_cpu_has_feature(cpu, "avx"));
         char *doc = NULL;
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &doc), 0);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &doc), 0);
         cr_expect(strstr(doc, "x86_Guest.xml"), "%s", doc);
         free(doc);
         hostcaps_cpu_unref(cpu);
@@ -1760,12 +1878,14 @@ Test(cpumap, unknown_vendor) {
         write_map10(dir);
         hostcaps_cpumap *map = NULL;
         cr_assert_eq(hostcaps_cpumap_load(dir, &map), 0, "%s", hostcaps_error_message());
+        /* clang-format off */
         char *path = write_dump(root, "z.xml",
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x746e6543, 0x736c7561, 0x48727561)
                                 CPUID_LINE(0x1, 0x0, 0x000006f2, 0x0, 0x0, 0x02000001)
                                 CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 "</cpudata>\n");
+        /* clang-format on */
         hostcaps_cpuid *c = load_dump(path);
         hostcaps_cpumap_x86 r;
         cr_assert_eq(decode_with_map(map, c, &r), 0);
@@ -1829,7 +1949,8 @@ Test(cpumap11, cputest_exact) {
                                  "%s: model (%s)", names[i], hostcaps_cpu_model_reason(cpu));
                 cr_expect_str_eq(hostcaps_cpu_vendor(cpu), want.vendor, "%s", names[i]);
                 cr_assert(hostcaps_cpu_signature(cpu, &fam, &mod, &step));
-                cr_expect(fam == want.family && mod == want.model_number && step == want.stepping, "%s", names[i]);
+                cr_expect(fam == want.family && mod == want.model_number && step == want.stepping, "%s",
+                          names[i]);
                 char **ours = calloc(hostcaps_cpu_n_features(cpu) + 1, sizeof(char *));
                 for (size_t k = 0; k < hostcaps_cpu_n_features(cpu); k++)
                         ours[k] = strdup(hostcaps_cpu_feature(cpu, k));
@@ -1870,9 +1991,10 @@ Test(cpumap11, rules_from_the_map) {
 static char *write_rule_map(const char *models) {
         char *dir = test_mkdtemp();
         cr_assert(dir);
-        test_write(dir, "index.xml",
-                   "<cpus><arch name='x86'><include filename='x86_vendors.xml'/>"
-                   "<include filename='x86_features.xml'/><include filename='x86_models.xml'/></arch></cpus>\n");
+        test_write(
+                dir, "index.xml",
+                "<cpus><arch name='x86'><include filename='x86_vendors.xml'/>"
+                "<include filename='x86_features.xml'/><include filename='x86_models.xml'/></arch></cpus>\n");
         test_write(dir, "x86_vendors.xml", "<cpus><vendor name='Intel' string='GenuineIntel'/></cpus>\n");
         test_write(dir, "x86_features.xml",
                    "<cpus>"
@@ -1896,8 +2018,10 @@ static hostcaps_cpuid *rule_cpu(const char *root, uint32_t eax) {
         char body[1024], *path;
         snprintf(body, sizeof(body),
                  "<cpudata arch='x86'>\n"
-                 "<cpuid eax_in='0x0' ecx_in='0x0' eax='0x7' ebx='0x756e6547' ecx='0x6c65746e' edx='0x49656e69'/>\n"
-                 "<cpuid eax_in='0x1' ecx_in='0x0' eax='0x%08x' ebx='0x0' ecx='0x10000000' edx='0x02000001'/>\n"
+                 "<cpuid eax_in='0x0' ecx_in='0x0' eax='0x7' ebx='0x756e6547' ecx='0x6c65746e' "
+                 "edx='0x49656e69'/>\n"
+                 "<cpuid eax_in='0x1' ecx_in='0x0' eax='0x%08x' ebx='0x0' ecx='0x10000000' "
+                 "edx='0x02000001'/>\n"
                  "<cpuid eax_in='0x7' ecx_in='0x0' eax='0x0' ebx='0x00000810' ecx='0x0' edx='0x0'/>\n"
                  "<cpuid eax_in='0x80000000' ecx_in='0x0' eax='0x80000000' ebx='0x0' ecx='0x0' edx='0x0'/>\n"
                  "</cpudata>\n",
@@ -1909,7 +2033,8 @@ static hostcaps_cpuid *rule_cpu(const char *root, uint32_t eax) {
 }
 
 /* The model (or "(none)") and the features beside it, space-separated. */
-static void rule_decode(const char *models, uint32_t eax, char **ret_model, char **ret_features, char **ret_rules) {
+static void rule_decode(const char *models, uint32_t eax, char **ret_model, char **ret_features,
+                        char **ret_rules) {
         char *dir = write_rule_map(models), *root = test_mkdtemp();
         hostcaps_cpumap *map = NULL;
         cr_assert_eq(hostcaps_cpumap_load(dir, &map), 0, "%s", hostcaps_error_message());
@@ -1933,15 +2058,16 @@ static void rule_decode(const char *models, uint32_t eax, char **ret_model, char
         free(root);
 }
 
-#define MODEL(name, decode, body)                                                                  \
+#define MODEL(name, decode, body)                                                                            \
         "<model name='" name "'><decode host='" decode "' guest='on'/>" body "</model>"
 
 /* A model whose signature matches the CPU wins over one that leaves fewer
  * features to list but whose signature does not. */
 Test(cpurules, signature_beats_feature_count) {
         char *model, *features;
-        const char *models = MODEL("Exact", "on",
-                                   "<signature family='6' model='85'/><vendor name='Intel'/><feature name='fpu'/>")
+        const char *models = MODEL(
+                "Exact", "on",
+                "<signature family='6' model='85'/><vendor name='Intel'/><feature name='fpu'/>")
                 MODEL("Closer", "on",
                       "<signature family='6' model='99'/><vendor name='Intel'/><feature name='fpu'/>"
                       "<feature name='sse'/><feature name='avx'/><feature name='hle'/><feature name='rtm'/>");
@@ -1961,7 +2087,8 @@ Test(cpurules, signature_stepping) {
         char *model, *features;
         const char *models =
                 MODEL("Early", "on", "<signature family='6' model='85' stepping='0-3'/><feature name='fpu'/>")
-                MODEL("Late", "on", "<signature family='6' model='85' stepping='4-15'/><feature name='fpu'/>");
+                        MODEL("Late", "on",
+                              "<signature family='6' model='85' stepping='4-15'/><feature name='fpu'/>");
         rule_decode(models, 0x00050652, &model, &features, NULL);
         cr_expect_str_eq(model, "Early");
         free(model), free(features);
@@ -1976,22 +2103,25 @@ Test(cpurules, signature_stepping) {
  * wins. */
 Test(cpurules, versioned_model_against_base) {
         char *model, *features, *rules;
-        const char *base = MODEL("Base", "on", "<signature family='6' model='85'/><vendor name='Intel'/>"
-                                               "<feature name='fpu'/><feature name='sse'/>");
+        const char *base = MODEL("Base", "on",
+                                 "<signature family='6' model='85'/><vendor name='Intel'/>"
+                                 "<feature name='fpu'/><feature name='sse'/>");
         char *models = NULL;
-        cr_assert(asprintf(&models, "%s%s%s", base,
-                           "<model name='Base-v1'><decode host='on' guest='off'/><model name='Base'/></model>",
-                           "<model name='Base-v2'><decode host='on' guest='off'/><model name='Base'/>"
-                           "<feature name='vmx-ept'/></model>") > 0);
+        cr_assert(
+                asprintf(&models, "%s%s%s", base,
+                         "<model name='Base-v1'><decode host='on' guest='off'/><model name='Base'/></model>",
+                         "<model name='Base-v2'><decode host='on' guest='off'/><model name='Base'/>"
+                         "<feature name='vmx-ept'/></model>") > 0);
         rule_decode(models, 0x00050654, &model, &features, &rules);
         cr_expect_str_eq(model, "Base-v1");
         cr_expect_str_eq(features, "avx hle rtm");
         cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
         free(model), free(features), free(rules), free(models);
-        cr_assert(asprintf(&models, "%s%s%s", base,
-                           "<model name='Base-v1'><decode host='on' guest='off'/><model name='Base'/></model>",
-                           "<model name='Base-v2'><decode host='on' guest='off'/><model name='Base'/>"
-                           "<feature name='avx'/></model>") > 0);
+        cr_assert(
+                asprintf(&models, "%s%s%s", base,
+                         "<model name='Base-v1'><decode host='on' guest='off'/><model name='Base'/></model>",
+                         "<model name='Base-v2'><decode host='on' guest='off'/><model name='Base'/>"
+                         "<feature name='avx'/></model>") > 0);
         rule_decode(models, 0x00050654, &model, &features, NULL);
         cr_expect_str_eq(model, "Base-v2");
         cr_expect_str_eq(features, "hle rtm");
@@ -2002,8 +2132,9 @@ Test(cpurules, versioned_model_against_base) {
 Test(cpurules, decode_host_off) {
         char *model, *features, *rules;
         const char *models = MODEL("Small", "on", "<vendor name='Intel'/><feature name='fpu'/>")
-                MODEL("Perfect", "off", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
-                                        "<feature name='avx'/><feature name='hle'/><feature name='rtm'/>");
+                MODEL("Perfect", "off",
+                      "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                      "<feature name='avx'/><feature name='hle'/><feature name='rtm'/>");
         rule_decode(models, 0x00050654, &model, &features, &rules);
         cr_expect_str_eq(model, "Small");
         cr_expect_str_eq(features, "sse avx hle rtm");
@@ -2016,11 +2147,13 @@ Test(cpurules, decode_host_off) {
  * hle and rtm are dropped before the model is chosen. */
 Test(cpurules, tsx_erratum) {
         char *model, *features;
-        const char *models = MODEL("Haswell-noTSX", "on", "<signature family='6' model='63'/><vendor name='Intel'/>"
-                                                          "<feature name='fpu'/><feature name='sse'/>")
-                MODEL("Haswell", "on", "<signature family='6' model='63'/><vendor name='Intel'/>"
-                                       "<feature name='fpu'/><feature name='sse'/><feature name='hle'/>"
-                                       "<feature name='rtm'/>");
+        const char *models = MODEL("Haswell-noTSX", "on",
+                                   "<signature family='6' model='63'/><vendor name='Intel'/>"
+                                   "<feature name='fpu'/><feature name='sse'/>")
+                MODEL("Haswell", "on",
+                      "<signature family='6' model='63'/><vendor name='Intel'/>"
+                      "<feature name='fpu'/><feature name='sse'/><feature name='hle'/>"
+                      "<feature name='rtm'/>");
         rule_decode(models, 0x000306f2, &model, &features, NULL); /* 6/63/2 */
         cr_expect_str_eq(model, "Haswell-noTSX");
         cr_expect_str_eq(features, "avx");
@@ -2042,17 +2175,19 @@ Test(cpurules, tsx_erratum) {
 Test(cpurules, added_features_not_required) {
         char *model, *features, *rules;
         const char *models = MODEL("Old", "on", "<vendor name='Intel'/><feature name='fpu'/>")
-                MODEL("New", "on", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
-                                   "<feature name='vmx-ept' added='yes'/>")
-                "<model name='New-v1'><decode host='on' guest='off'/><model name='New'/></model>";
+                MODEL("New", "on",
+                      "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                      "<feature name='vmx-ept' added='yes'/>") "<model name='New-v1'><decode host='on' "
+                                                               "guest='off'/><model name='New'/></model>";
         rule_decode(models, 0x00050654, &model, &features, &rules);
         cr_expect_str_eq(model, "New-v1");
         cr_expect_str_eq(features, "avx hle rtm");
         cr_expect(strstr(rules, "libvirt 11.x"), "%s", rules);
         free(model), free(features), free(rules);
         models = MODEL("Old", "on", "<vendor name='Intel'/><feature name='fpu'/>")
-                MODEL("New", "on", "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
-                                   "<feature name='vmx-ept'/>");
+                MODEL("New", "on",
+                      "<vendor name='Intel'/><feature name='fpu'/><feature name='sse'/>"
+                      "<feature name='vmx-ept'/>");
         rule_decode(models, 0x00050654, &model, &features, NULL);
         cr_expect_str_eq(model, "Old");
         free(model), free(features);
@@ -2064,12 +2199,14 @@ Test(cpurules, reason_names_the_rules) {
         char *dir = write_rule_map(MODEL("Big", "on", "<vendor name='Intel'/><feature name='vmx-ept'/>")),
              *root = mini_x86_root();
         setenv("HOSTCAPS_CPU_MAP_DIR", dir, 1);
+        /* clang-format off */
         char *path = write_dump(root, "d.xml",
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x10000000, 0x02000001)
                                 CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                                 "</cpudata>\n");
+        /* clang-format on */
         hostcaps_node *node = open_root(root);
         cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
         hostcaps_cpu *cpu = get_cpu(node);
@@ -2174,8 +2311,10 @@ static char *many_models(size_t n, const char *last) {
         cr_assert(f = open_memstream(&s, &len));
         fputs("<cpus>", f);
         for (size_t i = 0; i + 1 < n; i++)
-                fprintf(f, "<model name='m%zu'><decode host='on' guest='on'/><vendor name='Intel'/>"
-                           "<feature name='fpu'/></model>\n", i);
+                fprintf(f,
+                        "<model name='m%zu'><decode host='on' guest='on'/><vendor name='Intel'/>"
+                        "<feature name='fpu'/></model>\n",
+                        i);
         fputs(last, f);
         fputs("</cpus>\n", f);
         fclose(f);
@@ -2233,7 +2372,8 @@ Test(cpumap_bounds, inherited_signatures) {
                 fprintf(f, "<signature family='6' model='%d'/>", i);
         fputs("</model>", f);
         for (int i = 0; i < 200; i++)
-                fprintf(f, "<model name='W%d'><decode host='on' guest='off'/><model name='Wide'/></model>", i);
+                fprintf(f, "<model name='W%d'><decode host='on' guest='off'/><model name='Wide'/></model>",
+                        i);
         fputs("</cpus>\n", f);
         fclose(f);
         char *dir = write_big_map("<include filename='x86_wide.xml'/>");
@@ -2275,51 +2415,67 @@ Test(cpuid_dump, raw_dump_with_leaf_0_only) {
 }
 
 Test(cpuid_dump, cpudata_of_another_arch) {
+        /* clang-format off */
         expect_dump_refused("<cpudata arch='arm'>\n"
                             CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                             CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
                             CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                             "</cpudata>\n",
                             "arch='arm'");
+        /* clang-format on */
+        /* clang-format off */
         expect_dump_refused("<cpudata>\n"
                             CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                             "</cpudata>\n",
                             "'arch'");
+        /* clang-format on */
 }
 
 Test(cpuid_dump, leaves_identity_needs) {
+        /* clang-format off */
         expect_dump_refused("<cpudata arch='x86'>\n"
                             CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                             "</cpudata>\n",
                             "leaf 0x1 (signature)");
+        /* clang-format on */
+        /* clang-format off */
         expect_dump_refused("<cpudata arch='x86'>\n"
                             CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
                             CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                             "</cpudata>\n",
                             "leaf 0x0 (vendor)");
+        /* clang-format on */
+        /* clang-format off */
         expect_dump_refused("<cpudata arch='x86'>\n"
                             CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                             CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
                             "</cpudata>\n",
                             "leaf 0x80000000 (extended range)");
+        /* clang-format on */
+        /* clang-format off */
         expect_dump_refused("<cpudata arch='x86'>\n"
                             CPUID_LINE(0x0, 0x0, 0x0, 0x756e6547, 0x6c65746e, 0x49656e69)
                             CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
                             CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
                             "</cpudata>\n",
                             "states no leaf 0x1");
+        /* clang-format on */
+        /* clang-format off */
         expect_dump_refused("<cpudata arch='x86'>\n"
                             CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                             CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
                             CPUID_LINE(0x80000000, 0x0, 0x0, 0x0, 0x0, 0x0)
                             "</cpudata>\n",
                             "lacks leaf 0x80000000");
+        /* clang-format on */
+        /* clang-format off */
         expect_dump_refused("<cpudata arch='x86'>\n"
                             CPUID_LINE(0x0, 0x0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69)
                             CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
                             CPUID_LINE(0x80000000, 0x0, 0x7fffffff, 0x0, 0x0, 0x0)
                             "</cpudata>\n",
                             "no extended range");
+        /* clang-format on */
 }
 
 /* Through the section: the probe fails, naming the dump (the tool exits 1
@@ -2345,12 +2501,14 @@ Test(cpuid_dump, section_refuses) {
  * leaf 0 alone, which no longer loads). */
 Test(cpuid_dump, written_back_with_a_wide_basic_range) {
         char *root = test_mkdtemp();
+        /* clang-format off */
         char *path = write_dump(root, "wide.xml",
                                 "<cpudata arch='x86'>\n"
                                 CPUID_LINE(0x0, 0x0, 0x40d, 0x756e6547, 0x6c65746e, 0x49656e69)
                                 CPUID_LINE(0x1, 0x0, 0x00050654, 0x0, 0x0, 0x0)
                                 CPUID_LINE(0x80000000, 0x0, 0x80000008, 0x0, 0x0, 0x0)
                                 "</cpudata>\n");
+        /* clang-format on */
         hostcaps_cpuid *c = load_dump(path), *again;
         char *xml = hostcaps_cpuid_format_xml(c);
         cr_assert(xml);
@@ -2374,9 +2532,10 @@ Test(cpuid_dump, written_back_with_a_wide_basic_range) {
  * A hand-added added='yes' alone asks for 11.x's. */
 Test(cpurules, older_and_hand_edited_maps) {
         char *model, *features, *rules;
-        const char *models = "<model name='Plain'><vendor name='Intel'/><feature name='fpu'/><future x='1'/></model>"
-                             "<model name='Wider'><check partial='compat'/><model name='Plain'/>"
-                             "<feature name='sse'/><feature name='avx'/></model>";
+        const char *models =
+                "<model name='Plain'><vendor name='Intel'/><feature name='fpu'/><future x='1'/></model>"
+                "<model name='Wider'><check partial='compat'/><model name='Plain'/>"
+                "<feature name='sse'/><feature name='avx'/></model>";
         rule_decode(models, 0x00050654, &model, &features, &rules);
         cr_expect_str_eq(model, "Wider");
         cr_expect_str_eq(features, "hle rtm");
@@ -2444,8 +2603,8 @@ static void expect_same_map(const hostcaps_cpumap *a, const hostcaps_cpumap *b) 
                                 cr_expect_str_eq(f->items[j].name, g->items[j].name);
                                 cr_expect(f->items[j].leaf == g->items[j].leaf &&
                                                   f->items[j].subleaf == g->items[j].subleaf &&
-                                                  memcmp(f->items[j].mask, g->items[j].mask, sizeof(f->items[j].mask)) ==
-                                                          0 &&
+                                                  memcmp(f->items[j].mask, g->items[j].mask,
+                                                         sizeof(f->items[j].mask)) == 0 &&
                                                   f->items[j].msr_index == g->items[j].msr_index,
                                           "%s: item %zu", f->name, j);
                         }
@@ -2456,11 +2615,11 @@ static void expect_same_map(const hostcaps_cpumap *a, const hostcaps_cpumap *b) 
                         cr_expect_str_eq(m->name, n->name);
                         cr_expect(m->decode_host == n->decode_host && m->vendor == n->vendor, "%s", m->name);
                         cr_assert_eq(m->n_sigs, n->n_sigs, "%s", m->name);
-                        cr_expect(!m->n_sigs || memcmp(m->sigs, n->sigs, m->n_sigs * sizeof(*m->sigs)) == 0, "%s",
-                                  m->name);
+                        cr_expect(!m->n_sigs || memcmp(m->sigs, n->sigs, m->n_sigs * sizeof(*m->sigs)) == 0,
+                                  "%s", m->name);
                         cr_assert_eq(m->n_pvrs, n->n_pvrs, "%s", m->name);
-                        cr_expect(!m->n_pvrs || memcmp(m->pvrs, n->pvrs, m->n_pvrs * sizeof(*m->pvrs)) == 0, "%s",
-                                  m->name);
+                        cr_expect(!m->n_pvrs || memcmp(m->pvrs, n->pvrs, m->n_pvrs * sizeof(*m->pvrs)) == 0,
+                                  "%s", m->name);
                         cr_expect(hostcaps_bitmap_equal(m->features, n->features), "%s: features", m->name);
                         cr_expect(hostcaps_bitmap_equal(m->added, n->added), "%s: added", m->name);
                 }
@@ -2502,7 +2661,8 @@ static void expect_same_decode(const hostcaps_cpumap *a, const hostcaps_cpumap *
 Test(cpumap_compiled, same_as_parsed) {
         const hostcaps_cpumap *compiled = require_compiled();
         hostcaps_cpumap *parsed = NULL;
-        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_compiled_in.dir, &parsed), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_compiled_in.dir, &parsed), 0, "%s",
+                     hostcaps_error_message());
         expect_same_map(compiled, parsed);
         cr_expect_str_eq(hostcaps_cpumap_rules(compiled), hostcaps_cpumap_rules(parsed));
         hostcaps_cpumap_free(parsed);
@@ -2518,7 +2678,8 @@ Test(cpumap_compiled, decodes_every_test_cpu) {
         char pattern[4096], *root = mini_x86_root();
         size_t n = 0;
         glob_t g;
-        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_compiled_in.dir, &parsed), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_cpumap_load(hostcaps_cpumap_compiled_in.dir, &parsed), 0, "%s",
+                     hostcaps_error_message());
 
         const char *fx = test_fixtures_dir();
         if (fx) {
@@ -2541,8 +2702,9 @@ Test(cpumap_compiled, decodes_every_test_cpu) {
                 globfree(&g);
         }
         /* Signatures of the cputest CPUs and of the TSX erratum. */
-        static const uint32_t eax[] = {0x000106ca, 0x000206a7, 0x000306c3, 0x000306f2, 0x00050654, 0x000806ea,
-                                       0x000606a6, 0x00040661, 0x00800f12, 0x00a00f11, 0x00600f12, 0x00900f01};
+        static const uint32_t eax[] = {0x000106ca, 0x000206a7, 0x000306c3, 0x000306f2,
+                                       0x00050654, 0x000806ea, 0x000606a6, 0x00040661,
+                                       0x00800f12, 0x00a00f11, 0x00600f12, 0x00900f01};
         for (size_t i = 0; i < ELEMENTSOF(eax); i++, n++) {
                 char what[64];
                 hostcaps_cpuid *c = rule_cpu(root, eax[i]);
@@ -2555,15 +2717,15 @@ Test(cpumap_compiled, decodes_every_test_cpu) {
         expect_same_decode(compiled, parsed, c, "generated AMD CPU with a TSC");
         hostcaps_cpuid_free(c);
         free(path);
-        path = write_dump(root, "msr.xml",
-                          "<cpudata arch='x86'>\n"
-                          CPUID_LINE(0x0, 0x0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69)
-                          CPUID_LINE(0x1, 0x0, 0x000806ea, 0x0, 0x0, 0x0)
-                          CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0)
-                          CPUID_LINE(0x7, 0x0, 0x0, 0x0, 0x0, 0x60000000)
-                          "<msr index='0x10a' edx='0x00000000' eax='0x00000041'/>\n"
-                          "<msr index='0xcf' edx='0x00000000' eax='0x00000020'/>\n"
-                          "</cpudata>\n");
+        path = write_dump(
+                root, "msr.xml",
+                "<cpudata arch='x86'>\n" CPUID_LINE(0x0, 0x0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69)
+                        CPUID_LINE(0x1, 0x0, 0x000806ea, 0x0, 0x0, 0x0)
+                                CPUID_LINE(0x80000000, 0x0, 0x80000000, 0x0, 0x0, 0x0) CPUID_LINE(
+                                        0x7, 0x0, 0x0, 0x0, 0x0,
+                                        0x60000000) "<msr index='0x10a' edx='0x00000000' eax='0x00000041'/>\n"
+                                                    "<msr index='0xcf' edx='0x00000000' eax='0x00000020'/>\n"
+                                                    "</cpudata>\n");
         c = load_dump(path);
         expect_same_decode(compiled, parsed, c, "generated Intel CPU with MSRs");
         hostcaps_cpuid_free(c);
@@ -2608,7 +2770,7 @@ Test(cpumap_compiled, changed_stamp_parses) {
         cr_assert_eq(hostcaps_cpumap_open(dir, &compiled, &m, &parsed), 0, "%s", hostcaps_error_message());
         cr_expect(parsed && m != old, "a touched index.xml did not make the map parsed");
         if (parsed && m != old)
-                hostcaps_cpumap_free((hostcaps_cpumap *) m);
+                hostcaps_cpumap_free((hostcaps_cpumap *)m);
 
         /* A new index.xml renamed over the old one, as package managers do:
          * a new inode. */
@@ -2620,7 +2782,7 @@ Test(cpumap_compiled, changed_stamp_parses) {
         cr_assert_eq(hostcaps_cpumap_open(dir, &compiled, &m, &parsed), 0, "%s", hostcaps_error_message());
         cr_expect(parsed && m != old, "a replaced index.xml did not make the map parsed");
         if (parsed && m != old)
-                hostcaps_cpumap_free((hostcaps_cpumap *) m);
+                hostcaps_cpumap_free((hostcaps_cpumap *)m);
 
         /* Another directory never takes the compiled map. */
         char *other = write_rule_map(MODEL("Only", "on", "<vendor name='Intel'/><feature name='fpu'/>"));
@@ -2628,7 +2790,7 @@ Test(cpumap_compiled, changed_stamp_parses) {
         cr_assert_eq(hostcaps_cpumap_open(other, &compiled, &m, &parsed), 0, "%s", hostcaps_error_message());
         cr_expect(parsed && m != old);
         if (parsed && m != old)
-                hostcaps_cpumap_free((hostcaps_cpumap *) m);
+                hostcaps_cpumap_free((hostcaps_cpumap *)m);
 
         /* No map there: not installed, whatever was compiled. */
         test_rm_rf(dir);

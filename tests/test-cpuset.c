@@ -76,7 +76,8 @@ Test(cpuset, cgroup_of_a_workload) {
         test_write(root, "sys/fs/cgroup/kubepods/pod1/cpuset.cpus.effective", "2-5\n");
         test_write(root, "sys/fs/cgroup/cpuset/legacy/cpuset.effective_cpus", "6-7\n");
         cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
-        cr_assert_eq(hostcaps_node_cgroup_cpus(node, "/kubepods/pod1", &s), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_cgroup_cpus(node, "/kubepods/pod1", &s), 0, "%s",
+                     hostcaps_error_message());
         char *list = hostcaps_cpuset_to_list(s);
         cr_assert_str_eq(list, "2-5");
         free(list);

@@ -60,7 +60,8 @@ Test(document, live_json_parses) {
                                   "section %s missing", hostcaps_section_to_string(1u << i));
         json_object_put(j);
         free(doc);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &doc), 0);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_JSON, &doc), 0);
         j = json_tokener_parse(doc);
         cr_assert(json_object_object_get_ex(j, "cpu", NULL));
         cr_assert_not(json_object_object_get_ex(j, "host", NULL), "only what was asked");
@@ -73,7 +74,8 @@ Test(document, live_text) {
         hostcaps_node *node = NULL;
         char *doc = NULL;
         cr_assert_eq(hostcaps_node_open(&node, NULL, 0), 0);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_TEXT, &doc), 0);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_TEXT, &doc), 0);
         cr_assert(strstr(doc, "Architecture:"));
         cr_assert(strstr(doc, "Sockets:"));
         free(doc);
@@ -84,7 +86,8 @@ Test(document, cpu_only_request_probes_only_the_cpu) {
         hostcaps_node *node = NULL;
         char *doc = NULL;
         cr_assert_eq(hostcaps_node_open(&node, NULL, 0), 0);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc), 0);
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc),
+                     0);
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
                 cr_assert_eq(hostcaps_node_n_probes(node, 1u << i), i == HOSTCAPS_IDX_CPU ? 1u : 0u,
                              "section %s probed", hostcaps_section_to_string(1u << i));

@@ -28,7 +28,7 @@ static void pick_tmpdir(void) {
         const char *t = getenv("TMPDIR");
         if (t && *t)
                 return;
-        if (statvfs("/dev/shm", &st) == 0 && (uint64_t) st.f_bavail * st.f_frsize >= (UINT64_C(1) << 30) &&
+        if (statvfs("/dev/shm", &st) == 0 && (uint64_t)st.f_bavail * st.f_frsize >= (UINT64_C(1) << 30) &&
             access("/dev/shm", W_OK) == 0)
                 setenv("TMPDIR", "/dev/shm", 1);
 }
@@ -154,7 +154,7 @@ static char *lscpu_value(const char *out, const char *key) {
                 line += kl + 1;
                 line += strspn(line, " \t");
                 end = strchrnul(line, '\n');
-                return strndup(line, (size_t) (end - line));
+                return strndup(line, (size_t)(end - line));
         }
         return NULL;
 }
@@ -494,7 +494,7 @@ static void check_cpu(const gen_shape *s, const char *root, unsigned cpu) {
                 {0, gc.core_index, same_core, "48K", "Data"},
                 {1, gc.core_index, same_core, "32K", "Instruction"},
                 {2, gc.l2_id, same_l2, "2048K", "Unified"},
-                {3, (unsigned) gc.l3_id, same_l3, "32768K", "Unified"},
+                {3, (unsigned)gc.l3_id, same_l3, "32768K", "Unified"},
         };
         for (size_t i = 0; i < 4; i++) {
                 char lp[128], mp[128];
@@ -582,23 +582,23 @@ ParameterizedTest(size_t *idx, gen, files) {
                 char *mi = slurp(root, "sys/devices/system/node/node%u/meminfo", id), line[128];
                 cr_assert(mi);
                 snprintf(line, sizeof(line), "Node %u MemTotal:       %8llu kB\n", id,
-                         (unsigned long long) node.mem_total_kib);
+                         (unsigned long long)node.mem_total_kib);
                 cr_expect(strstr(mi, line), "%s: node%u meminfo lacks '%s'", c->name, id, line);
                 snprintf(line, sizeof(line), "Node %u MemFree:        %8llu kB\n", id,
-                         (unsigned long long) node.mem_free_kib);
+                         (unsigned long long)node.mem_free_kib);
                 cr_expect(strstr(mi, line), "%s: node%u meminfo lacks '%s'", c->name, id, line);
                 uint64_t nr, fr, surp;
                 if (gen_hugepages(s, i, 2048, &nr, &fr, &surp) == 0) {
                         snprintf(line, sizeof(line), "Node %u HugePages_Total: %5llu", id,
-                                 (unsigned long long) nr);
+                                 (unsigned long long)nr);
                         cr_expect(strstr(mi, line), "%s: node%u meminfo lacks '%s'", c->name, id, line);
-                        snprintf(want, sizeof(want), "%llu", (unsigned long long) fr);
+                        snprintf(want, sizeof(want), "%llu", (unsigned long long)fr);
                         expect_file(
                                 want, root,
                                 "sys/devices/system/node/node%u/hugepages/hugepages-2048kB/free_hugepages",
                                 id);
                         cr_assert_eq(gen_hugepages(s, i, 1048576, &nr, &fr, &surp), 0);
-                        snprintf(want, sizeof(want), "%llu", (unsigned long long) nr);
+                        snprintf(want, sizeof(want), "%llu", (unsigned long long)nr);
                         expect_file(
                                 want, root,
                                 "sys/devices/system/node/node%u/hugepages/hugepages-1048576kB/nr_hugepages",
@@ -613,10 +613,10 @@ ParameterizedTest(size_t *idx, gen, files) {
         /* Global hugepages. */
         uint64_t nr, fr, surp;
         if (gen_hugepages(s, GEN_GLOBAL, 2048, &nr, &fr, &surp) == 0) {
-                snprintf(want, sizeof(want), "%llu", (unsigned long long) nr);
+                snprintf(want, sizeof(want), "%llu", (unsigned long long)nr);
                 expect_file(want, root, "sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages");
                 char *mi = slurp(root, "proc/meminfo"), line[64];
-                snprintf(line, sizeof(line), "HugePages_Total: %7llu\n", (unsigned long long) nr);
+                snprintf(line, sizeof(line), "HugePages_Total: %7llu\n", (unsigned long long)nr);
                 cr_expect(mi && strstr(mi, line), "%s: proc/meminfo lacks '%s'", c->name, line);
                 free(mi);
         } else
@@ -737,7 +737,7 @@ static void expect_resctrl(const gen_shape *s, const char *root) {
                 l3 = "sys/fs/resctrl/info/L3DATA";
                 cr_expect(exists(root, "sys/fs/resctrl/info/L3CODE/cbm_mask"));
         }
-        snprintf(want, sizeof(want), "%llx", (unsigned long long) ri.cbm_mask);
+        snprintf(want, sizeof(want), "%llx", (unsigned long long)ri.cbm_mask);
         expect_file(want, root, "%s/cbm_mask", l3);
         snprintf(want, sizeof(want), "%u", ri.num_closids);
         expect_file(want, root, "%s/num_closids", l3);
@@ -746,7 +746,7 @@ static void expect_resctrl(const gen_shape *s, const char *root) {
         expect_file("0", root, "%s/shareable_bits", l3);
         snprintf(want, sizeof(want), "%u", ri.num_rmids);
         expect_file(want, root, "sys/fs/resctrl/info/L3_MON/num_rmids");
-        snprintf(want, sizeof(want), "%llu", (unsigned long long) ri.max_threshold_occupancy);
+        snprintf(want, sizeof(want), "%llu", (unsigned long long)ri.max_threshold_occupancy);
         expect_file(want, root, "sys/fs/resctrl/info/L3_MON/max_threshold_occupancy");
         expect_file("llc_occupancy\nmbm_total_bytes\nmbm_local_bytes", root,
                     "sys/fs/resctrl/info/L3_MON/mon_features");
@@ -1020,7 +1020,7 @@ Test(gen, big_files) {
         clock_gettime(CLOCK_MONOTONIC, &b);
         /* For information only: speed targets live in the benchmarks. */
         fprintf(stderr, "gen: 1024 CPUs, 16 nodes written in %.3f s\n",
-                (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9);
+                (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
         expect_file("0-1023", root, "sys/devices/system/cpu/online");
         expect_file("0-15", root, "sys/devices/system/node/online");
         expect_file("480-511,992-1023", root, "sys/devices/system/node/node15/cpulist");

@@ -106,11 +106,14 @@ Test(host, xml) {
         test_write(root, "etc/machine-id", "0123456789abcdef0123456789abcdef\n");
         test_write(root, "sys/power/state", "mem\n");
         cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_HOST, 0, HOSTCAPS_FORMAT_XML, &doc), 0);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_HOST, 0, HOSTCAPS_FORMAT_XML, &doc), 0);
         cr_assert(strstr(doc, "<uuid>01234567-89ab-cdef-0123-456789abcdef</uuid>"), "%s", doc);
-        cr_assert(strstr(doc, "<power_management>\n      <suspend_mem/>\n    </power_management>"), "%s", doc);
+        cr_assert(strstr(doc, "<power_management>\n      <suspend_mem/>\n    </power_management>"), "%s",
+                  doc);
         cr_assert(strstr(doc, "<iommu support='no'/>"), "%s", doc);
-        cr_assert(strstr(doc, "<cpu>\n      <arch>x86_64</arch>\n    </cpu>"), "arch without the CPU section: %s", doc);
+        cr_assert(strstr(doc, "<cpu>\n      <arch>x86_64</arch>\n    </cpu>"),
+                  "arch without the CPU section: %s", doc);
         cr_assert_null(strstr(doc, "<feature"), "the CPU section was not asked for");
         free(doc);
         hostcaps_node_unref(node);

@@ -99,10 +99,10 @@ static tree_case cases[] = {
 static void fill_128ia64(void) {
         for (unsigned i = 0; i < 17; i++)
                 for (unsigned j = 0; j < 17; j++)
-                        dist_128ia64[i * 17 + j] = i == j                   ? 10
-                                                   : i == 16 || j == 16     ? 14
-                                                   : i / 4 == j / 4         ? 17
-                                                                            : 20;
+                        dist_128ia64[i * 17 + j] = i == j               ? 10
+                                                   : i == 16 || j == 16 ? 14
+                                                   : i / 4 == j / 4     ? 17
+                                                                        : 20;
 }
 
 static char *tree_root(const char *fixtures, const char *name) {
@@ -118,12 +118,13 @@ static char *tree_root(const char *fixtures, const char *name) {
 static void check_cells(const tree_case *tc, hostcaps_numa *numa) {
         cr_assert_eq(hostcaps_numa_n_cells(numa), tc->n_cells, "%s: cells", tc->name);
         for (size_t i = 0; i < tc->n_cells; i++) {
-                cr_expect_eq(hostcaps_numa_cell_id(numa, i), (int) tc->cells[i].id, "%s: cell %zu", tc->name, i);
-                cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, i), tc->cells[i].cpus, "%s: node %u CPUs", tc->name,
-                                 tc->cells[i].id);
+                cr_expect_eq(hostcaps_numa_cell_id(numa, i), (int)tc->cells[i].id, "%s: cell %zu", tc->name,
+                             i);
+                cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, i), tc->cells[i].cpus, "%s: node %u CPUs",
+                                 tc->name, tc->cells[i].id);
                 for (size_t j = 0; j < tc->n_cells; j++)
                         cr_expect_eq(hostcaps_numa_distance(numa, i, j),
-                                     tc->distances ? (int) tc->distances[i * tc->n_cells + j] : -ENODATA,
+                                     tc->distances ? (int)tc->distances[i * tc->n_cells + j] : -ENODATA,
                                      "%s: distance %u -> %u", tc->name, tc->cells[i].id, tc->cells[j].id);
         }
         bool found = !tc->reason;
@@ -163,7 +164,8 @@ Test(hwloc_trees, cells_cpus_distances) {
  * microcode/version in 40intel64) is not this file's. */
 Test(hwloc_trees, whole_documents) {
         TEST_REQUIRE_FIXTURES(fixtures);
-        static const hostcaps_format formats[] = {HOSTCAPS_FORMAT_XML, HOSTCAPS_FORMAT_JSON, HOSTCAPS_FORMAT_TEXT};
+        static const hostcaps_format formats[] = {HOSTCAPS_FORMAT_XML, HOSTCAPS_FORMAT_JSON,
+                                                  HOSTCAPS_FORMAT_TEXT};
         const unsigned sections = HOSTCAPS_SECTION_ALL & ~HOSTCAPS_SECTION_CPU;
         size_t read = 0;
         for (size_t c = 0; c < N_OF(cases); c++) {
@@ -175,7 +177,8 @@ Test(hwloc_trees, whole_documents) {
                 for (size_t f = 0; f < N_OF(formats); f++) {
                         char *doc = NULL;
                         cr_expect_eq(hostcaps_node_get_capabilities(node, sections, 0, formats[f], &doc), 0,
-                                     "%s, format %d: %s", cases[c].name, (int) formats[f], hostcaps_error_message());
+                                     "%s, format %d: %s", cases[c].name, (int)formats[f],
+                                     hostcaps_error_message());
                         if (doc && formats[f] == HOSTCAPS_FORMAT_XML) {
                                 hostcaps_node *back = NULL;
                                 char *again = NULL;

@@ -495,8 +495,8 @@ Test(load, typed_from_libvirt_document) {
         char *text = caps(node, HOSTCAPS_SECTION_CACHE | HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_TEXT,
                           "resctrl");
         cr_assert(has_squeezed(text, "L3 15 MiB 30 MiB - Unified 3 - 2"), "%s", text);
-        cr_assert(has_squeezed(text, "L3 allocation (both): 20-bit mask fffff, min 2 bits, 4 allocations"), "%s",
-                  text);
+        cr_assert(has_squeezed(text, "L3 allocation (both): 20-bit mask fffff, min 2 bits, 4 allocations"),
+                  "%s", text);
         free(text);
 
         hostcaps_resctrl_unref(rc);
@@ -874,8 +874,9 @@ Test(load, edge_cases_round_trip) {
                 free(json);
                 free(caps(again, implemented(), HOSTCAPS_FORMAT_TEXT, name));
                 if (i == 0) {
-                        cr_assert(has_squeezed(once, "<bank id='0' level='3' type='both' size='16' unit='MiB' "
-                                                     "cpus='0-3'/> <bank id='1'"),
+                        cr_assert(has_squeezed(once,
+                                               "<bank id='0' level='3' type='both' size='16' unit='MiB' "
+                                               "cpus='0-3'/> <bank id='1'"),
                                   "%s", once);
                 }
                 if (i == 1) {
@@ -925,7 +926,8 @@ static void assert_quietly_refused(const char *doc, size_t len, const char *need
         if (!tool)
                 return;
         char *file = NULL, *err = NULL, *cmd = NULL;
-        cr_assert(asprintf(&file, "%s/%s.xml", root, name) >= 0 && asprintf(&err, "%s/%s.err", root, name) >= 0);
+        cr_assert(asprintf(&file, "%s/%s.xml", root, name) >= 0 &&
+                  asprintf(&err, "%s/%s.err", root, name) >= 0);
         cr_assert(asprintf(&cmd, "'%s' --from '%s' >/dev/null 2>'%s'", tool, file, err) >= 0);
         cr_assert(system(cmd) != 0);
         char *msg = read_file(err);
@@ -938,7 +940,8 @@ static void assert_quietly_refused(const char *doc, size_t len, const char *need
 }
 
 static char *big_doc(const char *open, const char *unit, size_t n_units, const char *close, size_t *ret_len) {
-        size_t u = strlen(unit), len = strlen(HEAD) + strlen(open) + u * n_units + strlen(close) + strlen(TAIL);
+        size_t u = strlen(unit),
+               len = strlen(HEAD) + strlen(open) + u * n_units + strlen(close) + strlen(TAIL);
         char *d = malloc(len + 1), *p = d;
         cr_assert(d);
         p = stpcpy(p, HEAD);
@@ -956,8 +959,9 @@ static char *big_doc(const char *open, const char *unit, size_t n_units, const c
  * libxml2 prints nothing ("parser error : xmlSAX2Characters: huge text
  * node" went to the caller's stderr). */
 Test(load, libxml2_limits_named_and_quiet, .timeout = 120) {
-        static const char limit[] = "document:4: a text, comment or attribute value is longer than libxml2's limit "
-                                    "of 10000000 bytes";
+        static const char limit[] =
+                "document:4: a text, comment or attribute value is longer than libxml2's limit "
+                "of 10000000 bytes";
         size_t len;
         char *d = big_doc("<uuid>", "\xc3\xa9", 5500000, "</uuid>\n", &len); /* 11 MB of 'é' */
         assert_quietly_refused(d, len, limit, "huge-text");
@@ -969,7 +973,8 @@ Test(load, libxml2_limits_named_and_quiet, .timeout = 120) {
         assert_quietly_refused(d, len, limit, "huge-comment");
         free(d);
         /* An ordinary error names its first cause. */
-        REFUSED(HEAD "<uuid>\n" TAIL, "document:5: malformed XML: Opening and ending tag mismatch", "mismatch");
+        REFUSED(HEAD "<uuid>\n" TAIL, "document:5: malformed XML: Opening and ending tag mismatch",
+                "mismatch");
 }
 
 /* UTF-16 and UTF-32: refused alike as data and as a file, naming the encoding. */
@@ -994,7 +999,8 @@ Test(load, utf16_refused_alike) {
                 for (size_t i = 0; i < len; i++)
                         u[enc[k].n_bom + enc[k].width * i + (enc[k].big ? enc[k].width - 1 : 0)] = doc[i];
                 snprintf(name, sizeof(name), "enc%zu", k);
-                cr_assert(asprintf(&needle, "document: the document is encoded in %s; only UTF-8", enc[k].name) >= 0);
+                cr_assert(asprintf(&needle, "document: the document is encoded in %s; only UTF-8",
+                                   enc[k].name) >= 0);
                 assert_refused(u, n, needle, name);
                 free(needle);
                 free(u);

@@ -288,7 +288,8 @@ Test(memory, size_once) {
         hostcaps_memory_unref(mem);
         cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
         cr_assert_eq(
-                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_MEMORY, 0, HOSTCAPS_FORMAT_XML, &xml), 0);
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_MEMORY, 0, HOSTCAPS_FORMAT_XML, &xml),
+                0);
         const char *at = strstr(xml, "size='2048'");
         cr_expect(at && !strstr(at + 1, "size='2048'"), "%s", xml);
         /* What is printed loads back. */

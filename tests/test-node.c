@@ -56,9 +56,10 @@ Test(node, argument_checks) {
         cr_assert_eq(hostcaps_node_get_cpu(NULL, 0, &cpu), -EINVAL);
         cr_assert_eq(hostcaps_node_get_capabilities(node, 1u << 12, 0, HOSTCAPS_FORMAT_XML, &doc), -EINVAL);
         cr_assert(strstr(hostcaps_error_message(), "section"));
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, (hostcaps_format) 9, &doc),
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, (hostcaps_format)9, &doc),
                      -EINVAL);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 1u << 9, HOSTCAPS_FORMAT_XML, &doc),
+        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 1u << 9, HOSTCAPS_FORMAT_XML,
+                                                    &doc),
                      -EINVAL);
         cr_assert_null(doc);
         /* Memoized without I/O and probed afresh at once: contradictory. */
@@ -67,7 +68,8 @@ Test(node, argument_checks) {
                                                     HOSTCAPS_FORMAT_XML, &doc),
                      -EINVAL);
         cr_assert(strstr(hostcaps_error_message(), "contradict"), "%s", hostcaps_error_message());
-        cr_assert_eq(hostcaps_node_get_cpu(node, HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH, &cpu), -EINVAL);
+        cr_assert_eq(hostcaps_node_get_cpu(node, HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH, &cpu),
+                     -EINVAL);
         cr_assert_null(doc);
         cr_assert_null(hostcaps_node_unref(node));
         cr_assert_null(hostcaps_node_unref(NULL));
@@ -163,7 +165,7 @@ static pthread_barrier_t barrier;
 
 static void *get_cpu(void *arg) {
         hostcaps_cpu *cpu = NULL;
-        (void) arg;
+        (void)arg;
         pthread_barrier_wait(&barrier);
         int r = hostcaps_node_get_cpu(shared_node, 0, &cpu);
         return r == 0 ? cpu : NULL;
@@ -247,13 +249,15 @@ Test(node, partly_failed_request) {
                                                     HOSTCAPS_FLAG_STRICT, HOSTCAPS_FORMAT_JSON, &doc),
                      -EINVAL);
         cr_assert_null(doc);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_NUMA, 0, HOSTCAPS_FORMAT_TEXT, &doc),
-                     -EINVAL);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_NUMA, 0, HOSTCAPS_FORMAT_TEXT, &doc),
+                -EINVAL);
         cr_assert_null(doc);
         cr_assert(strstr(hostcaps_error_message(), "sys/devices/system/node/online"), "%s",
                   hostcaps_error_message());
         /* A success afterwards leaves no stale message behind. */
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_TEXT, &doc), 0);
+        cr_assert_eq(
+                hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_TEXT, &doc), 0);
         cr_assert_null(hostcaps_error_message());
         free(doc);
         hostcaps_node_unref(node);

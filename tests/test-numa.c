@@ -59,8 +59,8 @@ static const char *numa_reasons(hostcaps_numa **ret) {
                      hostcaps_error_message());
         reasons_buf[0] = '\0';
         for (size_t i = 0; i < hostcaps_numa_n_unknown(numa); i++)
-                used += (size_t) snprintf(reasons_buf + used, sizeof(reasons_buf) - used, "%s\n",
-                                          hostcaps_numa_unknown_reason(numa, i));
+                used += (size_t)snprintf(reasons_buf + used, sizeof(reasons_buf) - used, "%s\n",
+                                         hostcaps_numa_unknown_reason(numa, i));
         if (ret)
                 *ret = numa;
         else
@@ -239,13 +239,17 @@ Test(numa, two_sockets_xml_json_text) {
                        "          <distances>\n            <sibling id='0' value='10'/>\n"
                        "            <sibling id='1' value='21'/>\n            <sibling id='3' value='17'/>\n"
                        "          </distances>\n          <cpus num='4'>\n"
-                       "            <cpu id='0' socket_id='0' die_id='0' cluster_id='0' core_id='0' siblings='0,4'/>\n"),
+                       "            <cpu id='0' socket_id='0' die_id='0' cluster_id='0' core_id='0' "
+                       "siblings='0,4'/>\n"),
                 "%s", xml);
-        cr_expect(strstr(xml, "<cpu id='2' socket_id='1' die_id='0' cluster_id='8' core_id='0' siblings='2'/>"), "%s", xml);
+        cr_expect(
+                strstr(xml, "<cpu id='2' socket_id='1' die_id='0' cluster_id='8' core_id='0' siblings='2'/>"),
+                "%s", xml);
         cr_expect(strstr(xml, "<cell id='3'>\n          <memory unit='KiB'>67108864</memory>"), "%s", xml);
         cr_expect(strstr(xml, "<cpus num='0'/>"), "the memory-only cell has an empty <cpus>:\n%s", xml);
         /* libvirt 9.1 prints cluster_id on every <cpu>: 0 without the file. */
-        cr_expect(strstr(xml, "<cpu id='4' socket_id='0' die_id='0' cluster_id='0' core_id='0' siblings='0,4'/>"),
+        cr_expect(strstr(xml,
+                         "<cpu id='4' socket_id='0' die_id='0' cluster_id='0' core_id='0' siblings='0,4'/>"),
                   "%s", xml);
         cr_expect_null(strstr(xml, "<pages"), "pages belong to the memory section");
         if (test_have_schema())
@@ -313,7 +317,9 @@ Test(numa, no_numa_in_kernel) {
 
         char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
         cr_expect(strstr(xml, "<cells num='1'>"), "%s", xml);
-        cr_expect(strstr(xml, "<cpu id='1' socket_id='5' die_id='0' cluster_id='0' core_id='1' siblings='1'/>"), "%s", xml);
+        cr_expect(
+                strstr(xml, "<cpu id='1' socket_id='5' die_id='0' cluster_id='0' core_id='1' siblings='1'/>"),
+                "%s", xml);
         cr_expect_null(strstr(xml, "<distances>"));
         if (test_have_schema())
                 test_assert_valid_capabilities(xml);
@@ -359,12 +365,14 @@ Test(numa, huge_memory) {
         free(json);
         hostcaps_node_unref(node);
 
-        test_write(root, "sys/devices/system/node/node1/meminfo", "Node 1 MemTotal:       18014398509481983 kB\n");
+        test_write(root, "sys/devices/system/node/node1/meminfo",
+                   "Node 1 MemTotal:       18014398509481983 kB\n");
         cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
         json = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_JSON);
         cr_expect(strstr(json, "\"memory_kib\": 18014398509481983"), "%s", json);
         char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
-        cr_assert_eq(hostcaps_node_open_document_data(&back, xml, strlen(xml), 0), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_open_document_data(&back, xml, strlen(xml), 0), 0, "%s",
+                     hostcaps_error_message());
         char *again = doc_of(back, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
         cr_expect_str_eq(again, xml);
         free(again);
@@ -477,7 +485,8 @@ Test(numa, bad_cpulist) {
         write_two_sockets(root);
         test_write(root, "sys/devices/system/node/node1/cpulist", "7-2\n");
         m = numa_reasons(&numa);
-        cr_expect(strstr(m, "sys/devices/system/node/node1/cpulist") && strstr(m, "7-2") && strstr(m, "reversed"),
+        cr_expect(strstr(m, "sys/devices/system/node/node1/cpulist") && strstr(m, "7-2") &&
+                          strstr(m, "reversed"),
                   "%s", m);
         cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 1), "");
         cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 0), "0-1,4-5");
@@ -487,7 +496,8 @@ Test(numa, bad_cpulist) {
         write_two_sockets(root);
         test_write(root, "proc/self/status", "Cpus_allowed_list:\t3-1\nMems_allowed_list:\t0\n");
         m = numa_reasons(&numa);
-        cr_expect(strstr(m, "proc/self/status") && strstr(m, "Cpus_allowed_list") && strstr(m, "3-1"), "%s", m);
+        cr_expect(strstr(m, "proc/self/status") && strstr(m, "Cpus_allowed_list") && strstr(m, "3-1"), "%s",
+                  m);
         cr_expect_null(hostcaps_numa_allowed_cpus(numa));
         cr_expect_str_eq(hostcaps_numa_cell_cpus(numa, 1), "2-3,7");
         hostcaps_numa_unref(numa);
@@ -558,7 +568,8 @@ Test(numa, listed_but_absent_cpus) {
                 cr_expect_eq(t.threads, 1, "%s", lists[l]);
                 bool reported = false;
                 for (size_t i = 0; i < hostcaps_numa_n_unknown(numa); i++)
-                        reported |= strstr(hostcaps_numa_unknown_reason(numa, i), "listed but absent") != NULL;
+                        reported |=
+                                strstr(hostcaps_numa_unknown_reason(numa, i), "listed but absent") != NULL;
                 cr_expect(reported, "%s: the absent CPUs are not reported", lists[l]);
                 hostcaps_cpu_unref(cpu);
                 hostcaps_numa_unref(numa);
@@ -597,8 +608,8 @@ static bool startswith_str(const char *s, const char *prefix) {
 static bool is_numa_file(const char *p) {
         return startswith_str(p, "sys/devices/system/node/") ||
                startswith_str(p, "sys/devices/system/cpu/online") ||
-               startswith_str(p, "sys/devices/system/cpu/present") || strcmp(p, "sys/devices/system/cpu/") == 0 ||
-               strcmp(p, "proc/self/status") == 0 ||
+               startswith_str(p, "sys/devices/system/cpu/present") ||
+               strcmp(p, "sys/devices/system/cpu/") == 0 || strcmp(p, "proc/self/status") == 0 ||
                strcmp(p, "proc/meminfo") == 0 ||
                (strstr(p, "sys/devices/system/cpu/cpu") && strstr(p, "/topology/")) ||
                (startswith_str(p, "sys/devices/system/cpu/cpu") && p[strlen(p) - 1] == '/');
@@ -802,8 +813,8 @@ static char *attributes_of(xmlNodePtr n) {
         cr_assert(f);
         for (xmlAttrPtr a = n->properties; a; a = a->next) {
                 xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
-                fprintf(f, "%s%s='%s'", a == n->properties ? "" : " ", (const char *) a->name,
-                        v ? (const char *) v : "");
+                fprintf(f, "%s%s='%s'", a == n->properties ? "" : " ", (const char *)a->name,
+                        v ? (const char *)v : "");
                 xmlFree(v);
         }
         fclose(f);
@@ -812,7 +823,7 @@ static char *attributes_of(xmlNodePtr n) {
 
 static xmlNodePtr next_element(xmlNodePtr n, const char *name) {
         for (; n; n = n->next)
-                if (n->type == XML_ELEMENT_NODE && strcmp((const char *) n->name, name) == 0)
+                if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
                         return n;
         return NULL;
 }
@@ -834,7 +845,8 @@ static bool compare_case(const char *fixtures, const char *casedir, const char *
         cr_assert_eq(hostcaps_node_open(&node, dir, 0), 0);
         char *ours = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
         hostcaps_node_unref(node);
-        xmlDocPtr got = xmlReadMemory(ours, (int) strlen(ours), "ours.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+        xmlDocPtr got = xmlReadMemory(ours, (int)strlen(ours), "ours.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOBLANKS);
         cr_assert(got, "our document does not parse:\n%s", ours);
         xmlNodePtr wc = child(child(child(xmlDocGetRootElement(want), "host"), "topology"), "cells");
         xmlNodePtr gc = child(child(child(xmlDocGetRootElement(got), "host"), "topology"), "cells");
@@ -849,8 +861,8 @@ static bool compare_case(const char *fixtures, const char *casedir, const char *
                 xmlNodePtr gp = next_element(child(g, "cpus")->children, "cpu");
                 for (; wp && gp; wp = next_element(wp->next, "cpu"), gp = next_element(gp->next, "cpu")) {
                         char *wa = attributes_of(wp), *ga = attributes_of(gp);
-                        cr_expect_str_eq(ga, wa, "%s: cell %u: <cpu %s/> where libvirt has <cpu %s/>", casedir,
-                                         xml_uint(w, "id"), ga, wa);
+                        cr_expect_str_eq(ga, wa, "%s: cell %u: <cpu %s/> where libvirt has <cpu %s/>",
+                                         casedir, xml_uint(w, "id"), ga, wa);
                         free(wa);
                         free(ga);
                         n_cpus++;
@@ -964,7 +976,8 @@ Test(numa, live_agrees_with_numactl) {
         /* numactl lists the nodes in the order of the cells. */
         cr_expect_eq(n_nodes, hostcaps_numa_n_cells(numa));
         for (unsigned k = 0; k < n_nodes && k < 256; k++)
-                cr_expect_eq(hostcaps_numa_cell_id(numa, k), (int)ids[k], "numactl's node %u is cell %u", ids[k], k);
+                cr_expect_eq(hostcaps_numa_cell_id(numa, k), (int)ids[k], "numactl's node %u is cell %u",
+                             ids[k], k);
         hostcaps_numa_unref(numa);
 }
 
@@ -1223,7 +1236,8 @@ Test(numa, libvirt_trees_agree_with_hwloc) {
         /* The trees hwloc can read (it needs the topology masks, which most
          * of libvirt's trees leave out): a fixture update or a hwloc that
          * reads fewer shows here. */
-        cr_expect_geq(compared, LIBVIRT_TREES_HWLOC_READS, "only %zu libvirt trees compared with hwloc", compared);
+        cr_expect_geq(compared, LIBVIRT_TREES_HWLOC_READS, "only %zu libvirt trees compared with hwloc",
+                      compared);
         globfree(&g);
         free(pattern);
 }
@@ -1442,14 +1456,15 @@ static numa_view view_of(const char *dir) {
                 fprintf(f, "%s:", hostcaps_numa_cell_cpus(numa, i));
                 for (size_t c = 0; c < hostcaps_numa_cell_n_cpus(numa, i); c++) {
                         const hostcaps_numa_cpu *p = hostcaps_numa_cell_cpu(numa, i, c);
-                        fprintf(f, " %u/%u/%u/%u/%u/%s", p->id, p->socket, p->die, p->cluster, p->core, p->siblings);
+                        fprintf(f, " %u/%u/%u/%u/%u/%s", p->id, p->socket, p->die, p->cluster, p->core,
+                                p->siblings);
                 }
                 fclose(f);
                 cr_assert(asprintf(&k, "cell%d.cpus", hostcaps_numa_cell_id(numa, i)) > 0);
                 view_add(&v, k, ids);
                 cr_assert(asprintf(&k, "cell%d.memory", hostcaps_numa_cell_id(numa, i)) > 0);
                 if (hostcaps_numa_cell_memory(numa, i, &kib) == 0)
-                        cr_assert(asprintf(&val, "%llu", (unsigned long long) kib) > 0);
+                        cr_assert(asprintf(&val, "%llu", (unsigned long long)kib) > 0);
                 else
                         val = strdup("unknown");
                 view_add(&v, k, val);
@@ -1485,7 +1500,7 @@ static void view_done(numa_view *v) {
  * it. Required files fail the section instead (bad_cpulist). */
 Test(numa, each_optional_file_alone) {
         static const struct {
-                const char *path; /* below sys/devices/system or proc */
+                const char *path;    /* below sys/devices/system or proc */
                 const char *content; /* NULL: removed */
                 const char *changes; /* the one key that changes, NULL: none */
         } cases[] = {
@@ -1505,7 +1520,8 @@ Test(numa, each_optional_file_alone) {
                 {"sys/devices/system/cpu/cpu2/topology/cluster_id", NULL, NULL},
                 {"sys/devices/system/node/possible", NULL, NULL}, /* rows are per online node */
         };
-        gen_shape shape = {.sockets = 2, .cores_per_cluster = 2, .threads_per_core = 2, .memory_only_nodes = 1};
+        gen_shape shape = {
+                .sockets = 2, .cores_per_cluster = 2, .threads_per_core = 2, .memory_only_nodes = 1};
         char *dir = test_mkdtemp();
         cr_assert(dir);
         cr_assert_eq(gen_sysroot(dir, &shape), 0);
@@ -1525,12 +1541,13 @@ Test(numa, each_optional_file_alone) {
                         cr_expect_str_eq(v.key[i], base.key[i]);
                         if (may_change)
                                 cr_expect_str_neq(v.value[i], base.value[i], "%s '%s': %s kept its value",
-                                                  cases[c].path, cases[c].content ? cases[c].content : "(removed)",
+                                                  cases[c].path,
+                                                  cases[c].content ? cases[c].content : "(removed)",
                                                   base.key[i]);
                         else
-                                cr_expect_str_eq(v.value[i], base.value[i], "%s '%s': %s changed",
-                                                 cases[c].path, cases[c].content ? cases[c].content : "(removed)",
-                                                 base.key[i]);
+                                cr_expect_str_eq(
+                                        v.value[i], base.value[i], "%s '%s': %s changed", cases[c].path,
+                                        cases[c].content ? cases[c].content : "(removed)", base.key[i]);
                 }
                 const char *file = strrchr(cases[c].path, '/') + 1;
                 if (cases[c].content && cases[c].changes)

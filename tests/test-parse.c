@@ -15,10 +15,10 @@ static char *list(const char *s) {
 
 Test(parse, cpulist_roundtrip) {
         static const char *const cases[][2] = {
-                {"0", "0"},           {"0-3", "0-3"},         {"0-3,8-11", "0-3,8-11"},
-                {"0-3,4-7", "0-7"},   {"5,1,3", "1,3,5"},      {"0-7:2", "0,2,4,6"},
-                {"", ""},             {"\n", ""},              {"1-1", "1"},
-                {" 0-1\n", "0-1"},    {"63-65", "63-65"},      {"0,2-3,7", "0,2-3,7"},
+                {"0", "0"},         {"0-3", "0-3"},     {"0-3,8-11", "0-3,8-11"},
+                {"0-3,4-7", "0-7"}, {"5,1,3", "1,3,5"}, {"0-7:2", "0,2,4,6"},
+                {"", ""},           {"\n", ""},         {"1-1", "1"},
+                {" 0-1\n", "0-1"},  {"63-65", "63-65"}, {"0,2-3,7", "0,2-3,7"},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 char *f = list(cases[i][0]);
@@ -28,8 +28,18 @@ Test(parse, cpulist_roundtrip) {
 }
 
 Test(parse, cpulist_bad) {
-        static const char *const bad[] = {"3-1", "a", "1-", "-1", "1,,2", "1-2-3", "0x1", "1 2", "1;2",
-                                          "0-7:0", "99999999999999999999", "0-70000"};
+        static const char *const bad[] = {"3-1",
+                                          "a",
+                                          "1-",
+                                          "-1",
+                                          "1,,2",
+                                          "1-2-3",
+                                          "0x1",
+                                          "1 2",
+                                          "1;2",
+                                          "0-7:0",
+                                          "99999999999999999999",
+                                          "0-70000"};
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 hostcaps_bitmap *b = NULL;
                 int r = hostcaps_parse_cpulist(bad[i], &b);
@@ -99,8 +109,8 @@ Test(parse, sizes) {
                 const char *s;
                 uint64_t v;
         } cases[] = {
-                {"32768K", 32768ull << 10}, {"1M", 1ull << 20},   {"2G", 2ull << 30}, {"512", 512},
-                {"2048 kB", 2048ull << 10}, {"15MiB", 15ull << 20}, {"0K", 0},        {"1T", 1ull << 40},
+                {"32768K", 32768ull << 10}, {"1M", 1ull << 20},     {"2G", 2ull << 30}, {"512", 512},
+                {"2048 kB", 2048ull << 10}, {"15MiB", 15ull << 20}, {"0K", 0},          {"1T", 1ull << 40},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 uint64_t v;

@@ -17,8 +17,8 @@
 
 TEST_SYSROOT_SUITE(policy, "arch=x86_64\npage_size=4096\n");
 
-#define CPUINFO_HEAD                                                                               \
-        "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\n"           \
+#define CPUINFO_HEAD                                                                                         \
+        "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\n"                        \
         "model name\t: Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz\nstepping\t: 4\n"
 #define CPUINFO_TAIL "flags\t\t: fpu vme sse sse2\n\n"
 
@@ -40,7 +40,8 @@ static void write_tree(const char *dir) {
                 test_write(dir, p, "0-1\n");
         }
         test_write(dir, "sys/devices/system/cpu/cpu0/microcode/version", "0x2006e05\n");
-        test_write(dir, "proc/cpuinfo", CPUINFO_HEAD "address sizes\t: 46 bits physical, 48 bits virtual\n" CPUINFO_TAIL);
+        test_write(dir, "proc/cpuinfo",
+                   CPUINFO_HEAD "address sizes\t: 46 bits physical, 48 bits virtual\n" CPUINFO_TAIL);
         test_write(dir, "sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "16\n");
         test_write(dir, "sys/devices/cpu_core/cpus", "0\n");
         test_write(dir, "sys/devices/cpu_atom/cpus", "1\n");
@@ -83,40 +84,101 @@ typedef struct policy_case {
 
 static const policy_case cases[] = {
         /* Real kernels leave the microcode file empty. */
-        {HOSTCAPS_SECTION_CPU, "sys/devices/system/cpu/cpu0/microcode/version", EMPTY, NULL,
-         {"cpu.microcode"}, "<microcode", "Microcode:               unknown\n"},
-        {HOSTCAPS_SECTION_CPU, "proc/cpuinfo", CONTENT,
+        {HOSTCAPS_SECTION_CPU,
+         "sys/devices/system/cpu/cpu0/microcode/version",
+         EMPTY,
+         NULL,
+         {"cpu.microcode"},
+         "<microcode",
+         "Microcode:               unknown\n"},
+        {HOSTCAPS_SECTION_CPU,
+         "proc/cpuinfo",
+         CONTENT,
          "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: six\nmodel\t\t: 85\n"
          "model name\t: Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz\nstepping\t: 4\n"
          "address sizes\t: 46 bits physical, 48 bits virtual\n" CPUINFO_TAIL,
-         {"cpu.signature"}, "<signature", "Signature:               unknown\n"},
-        {HOSTCAPS_SECTION_CPU, "proc/cpuinfo", CONTENT,
+         {"cpu.signature"},
+         "<signature",
+         "Signature:               unknown\n"},
+        {HOSTCAPS_SECTION_CPU,
+         "proc/cpuinfo",
+         CONTENT,
          CPUINFO_HEAD "address sizes\t: lots of bits\n" CPUINFO_TAIL,
-         {"cpu.phys_addr_bits"}, "<maxphysaddr", "Physical address bits:   unknown\n"},
-        {HOSTCAPS_SECTION_CPU, "sys/devices/cpu_atom/cpus", CONTENT, "1-x\n",
-         {"cpu.core_kinds"}, NULL, "Core kinds:              unknown\n"},
-        {HOSTCAPS_SECTION_CPU, "sys/kernel/mm/hugepages", SYMLINK_LOOP, NULL,
-         {"-cpu.page_sizes_kib.1"}, "<pages unit='KiB' size='2048'/>", "(hugepage sizes unknown)"},
+         {"cpu.phys_addr_bits"},
+         "<maxphysaddr",
+         "Physical address bits:   unknown\n"},
+        {HOSTCAPS_SECTION_CPU,
+         "sys/devices/cpu_atom/cpus",
+         CONTENT,
+         "1-x\n",
+         {"cpu.core_kinds"},
+         NULL,
+         "Core kinds:              unknown\n"},
+        {HOSTCAPS_SECTION_CPU,
+         "sys/kernel/mm/hugepages",
+         SYMLINK_LOOP,
+         NULL,
+         {"-cpu.page_sizes_kib.1"},
+         "<pages unit='KiB' size='2048'/>",
+         "(hugepage sizes unknown)"},
         /* Old kernels: a node meminfo with MemTotal only. */
-        {HOSTCAPS_SECTION_MEMORY, "sys/devices/system/node/node0/meminfo", CONTENT,
+        {HOSTCAPS_SECTION_MEMORY,
+         "sys/devices/system/node/node0/meminfo",
+         CONTENT,
          "Node 0 MemTotal:        8388608 kB\n",
-         {"memory.cells.0.free_kib", "memory.cells.0.pages.0.free"}, NULL, "GiB     unknown"},
+         {"memory.cells.0.free_kib", "memory.cells.0.pages.0.free"},
+         NULL,
+         "GiB     unknown"},
         /* The base pages are what the pools leave: unknown with a pool's size. */
-        {HOSTCAPS_SECTION_MEMORY, "sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
-         EMPTY, NULL, {"memory.cells.0.pages.1.total", "-memory.cells.0.pages.0"}, "size='2048'",
+        {HOSTCAPS_SECTION_MEMORY,
+         "sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
+         EMPTY,
+         NULL,
+         {"memory.cells.0.pages.1.total", "-memory.cells.0.pages.0"},
+         "size='2048'",
          "2M: unknown/8"},
-        {HOSTCAPS_SECTION_MEMORY, "sys/devices/system/node/node0/hugepages/hugepages-2048kB/free_hugepages",
-         CONTENT, "8x\n", {"memory.cells.0.pages.1.free"}, NULL, "2M: 16/unknown"},
-        {HOSTCAPS_SECTION_MEMORY, "sys/devices/system/node/node0/hugepages", SYMLINK_LOOP, NULL,
-         {"-memory.cells.0.pages.1", "-memory.cells.0.pages.0"}, "size='2048'", NULL},
-        {HOSTCAPS_SECTION_HOST, "sys/class/dmi/id/product_uuid", CONTENT, "not-a-uuid\n",
-         {"host.uuid", "host.uuid_source"}, "<uuid>", "Host UUID:               unknown\n"},
-        {HOSTCAPS_SECTION_HOST, "sys/power/state", DIRECTORY, NULL,
-         {"host.power_management"}, "<power_management>", "Power management:        unknown\n"},
-        {HOSTCAPS_SECTION_HOST, "sys/power/disk", DIRECTORY, NULL,
-         {"host.power_management"}, "<power_management>", "Power management:        unknown\n"},
-        {HOSTCAPS_SECTION_HOST, "sys/kernel/iommu_groups", SYMLINK_LOOP, NULL,
-         {"host.iommu"}, "<iommu", "IOMMU:                   unknown\n"},
+        {HOSTCAPS_SECTION_MEMORY,
+         "sys/devices/system/node/node0/hugepages/hugepages-2048kB/free_hugepages",
+         CONTENT,
+         "8x\n",
+         {"memory.cells.0.pages.1.free"},
+         NULL,
+         "2M: 16/unknown"},
+        {HOSTCAPS_SECTION_MEMORY,
+         "sys/devices/system/node/node0/hugepages",
+         SYMLINK_LOOP,
+         NULL,
+         {"-memory.cells.0.pages.1", "-memory.cells.0.pages.0"},
+         "size='2048'",
+         NULL},
+        {HOSTCAPS_SECTION_HOST,
+         "sys/class/dmi/id/product_uuid",
+         CONTENT,
+         "not-a-uuid\n",
+         {"host.uuid", "host.uuid_source"},
+         "<uuid>",
+         "Host UUID:               unknown\n"},
+        {HOSTCAPS_SECTION_HOST,
+         "sys/power/state",
+         DIRECTORY,
+         NULL,
+         {"host.power_management"},
+         "<power_management>",
+         "Power management:        unknown\n"},
+        {HOSTCAPS_SECTION_HOST,
+         "sys/power/disk",
+         DIRECTORY,
+         NULL,
+         {"host.power_management"},
+         "<power_management>",
+         "Power management:        unknown\n"},
+        {HOSTCAPS_SECTION_HOST,
+         "sys/kernel/iommu_groups",
+         SYMLINK_LOOP,
+         NULL,
+         {"host.iommu"},
+         "<iommu",
+         "IOMMU:                   unknown\n"},
 };
 
 static void break_file(const policy_case *c) {
@@ -230,14 +292,14 @@ Test(policy, each_optional_file_costs_only_its_value) {
                 for (size_t k = 0; k < N_ELEMS(c->json) && c->json[k]; k++)
                         json_unknown(want, c->json[k]);
                 cr_assert(json_object_object_get_ex(got, name, &sec));
-                cr_assert(json_object_object_get_ex(sec, "reasons", &reasons), "case %zu (%s): no reasons:\n%s",
-                          i, c->file, json);
+                cr_assert(json_object_object_get_ex(sec, "reasons", &reasons),
+                          "case %zu (%s): no reasons:\n%s", i, c->file, json);
                 cr_expect_eq(json_object_array_length(reasons), 1, "%s", json);
                 const char *why = json_object_get_string(json_object_array_get_idx(reasons, 0));
                 cr_expect(strstr(why, c->file), "case %zu: the reason does not name %s: %s", i, c->file, why);
                 json_object_object_del(sec, "reasons");
-                cr_expect(json_object_equal(want, got), "case %zu (%s): more than the value changed:\n%s\n%s", i,
-                          c->file, json_before, json);
+                cr_expect(json_object_equal(want, got), "case %zu (%s): more than the value changed:\n%s\n%s",
+                          i, c->file, json_before, json);
                 json_object_put(want);
                 json_object_put(got);
 
@@ -273,7 +335,8 @@ Test(policy, absent_files_are_quiet) {
         cr_expect_eq(n_unknown(HOSTCAPS_SECTION_MEMORY), 0);
         cr_expect_eq(n_unknown(HOSTCAPS_SECTION_HOST), 0);
         char *text = document(HOSTCAPS_SECTION_HOST, HOSTCAPS_FORMAT_TEXT);
-        cr_expect(strstr(text, "Power management:        none\n") && strstr(text, "IOMMU:                   no\n"),
+        cr_expect(strstr(text, "Power management:        none\n") &&
+                          strstr(text, "IOMMU:                   no\n"),
                   "%s", text);
         free(text);
 }
@@ -287,14 +350,16 @@ Test(policy, absent_files_are_quiet) {
 Test(policy, hwloc_trees_read_whole) {
         TEST_REQUIRE_FIXTURES(fixtures);
         static const char *const trees[] = {"128ia64-17n4s2c", "40intel64-2g2n4c+pci", "8em64t-2s2ca2c",
-                                            "8ia64-2s2c2t", "nvidiagpunumanodes", "offline-cpu0-node0"};
-        static const hostcaps_format formats[] = {HOSTCAPS_FORMAT_XML, HOSTCAPS_FORMAT_JSON, HOSTCAPS_FORMAT_TEXT};
+                                            "8ia64-2s2c2t",    "nvidiagpunumanodes",   "offline-cpu0-node0"};
+        static const hostcaps_format formats[] = {HOSTCAPS_FORMAT_XML, HOSTCAPS_FORMAT_JSON,
+                                                  HOSTCAPS_FORMAT_TEXT};
         unsigned whole = 0;
         for (size_t t = 0; t < N_ELEMS(trees); t++) {
                 char *path = NULL;
                 hostcaps_node *node = NULL;
                 cr_assert(asprintf(&path, "%s/hwloc/%s/root", fixtures, trees[t]) >= 0);
-                cr_assert_eq(hostcaps_node_open(&node, path, 0), 0, "%s: %s", trees[t], hostcaps_error_message());
+                cr_assert_eq(hostcaps_node_open(&node, path, 0), 0, "%s: %s", trees[t],
+                             hostcaps_error_message());
                 for (size_t f = 0; f < N_ELEMS(formats); f++) {
                         char *doc = NULL;
                         int r = hostcaps_node_get_capabilities(
@@ -382,9 +447,10 @@ static char *big_document(const char *head, bool pages, size_t n, const char *ta
         cr_assert(s);
         len += (size_t)snprintf(s + len, size - len, "%s", head);
         for (size_t i = 0; i < n; i++)
-                len += (size_t)(pages ? snprintf(s + len, size - len, "<pages unit='KiB' size='%zu'>1</pages>",
-                                                 i % (n / 2) + 1)
-                                      : snprintf(s + len, size - len, "<feature name='f%zu'/>", i % (n / 2) + 1));
+                len += (size_t)(pages ? snprintf(s + len, size - len,
+                                                 "<pages unit='KiB' size='%zu'>1</pages>", i % (n / 2) + 1)
+                                      : snprintf(s + len, size - len, "<feature name='f%zu'/>",
+                                                 i % (n / 2) + 1));
         snprintf(s + len, size - len, "%s", tail);
         return s;
 }
@@ -407,7 +473,8 @@ Test(policy, many_features_load) {
         cr_expect_str_eq(hostcaps_cpu_feature(cpu, 0), "f1");
         cr_expect_str_eq(hostcaps_cpu_feature(cpu, n / 2 - 1), "f150000");
         cr_expect(hostcaps_cpu_has_feature(cpu, "f123"));
-        fprintf(stderr, "FIGURES policy: %zu <feature> loaded in about %lld s\n", n, (long long)(time(NULL) - t0));
+        fprintf(stderr, "FIGURES policy: %zu <feature> loaded in about %lld s\n", n,
+                (long long)(time(NULL) - t0));
         hostcaps_cpu_unref(cpu);
         hostcaps_node_unref(node);
         free(doc);
@@ -419,13 +486,13 @@ Test(policy, many_pages_load) {
         const size_t n = 200000;
         char *doc = big_document("<capabilities><host><cpu><arch>x86_64</arch></cpu><topology><cells num='1'>"
                                  "<cell id='0'><memory unit='KiB'>8388608</memory>",
-                                 true, n,
-                                 "</cell></cells></topology></host></capabilities>");
+                                 true, n, "</cell></cells></topology></host></capabilities>");
         hostcaps_node *node = NULL;
         hostcaps_memory *mem = NULL;
         /* Each size twice: the document is refused, naming the repeated size. */
         cr_expect_lt(hostcaps_node_open_document_data(&node, doc, strlen(doc), 0), 0);
-        cr_expect(strstr(hostcaps_error_message(), "<pages> of size 1 KiB again"), "%s", hostcaps_error_message());
+        cr_expect(strstr(hostcaps_error_message(), "<pages> of size 1 KiB again"), "%s",
+                  hostcaps_error_message());
         cr_expect_null(node);
         free(doc);
 

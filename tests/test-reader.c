@@ -74,7 +74,8 @@ Test(reader, errors_name_the_file_and_value) {
         cr_assert_eq(hostcaps_read_u64(r, "sys/missing", &u), -ENOENT);
         cr_assert_null(hostcaps_error_message());
         cr_assert_eq(hostcaps_error_finish(-ENOENT), -ENOENT);
-        cr_assert(strstr(hostcaps_error_message(), "sys/missing: No such file"), "%s", hostcaps_error_message());
+        cr_assert(strstr(hostcaps_error_message(), "sys/missing: No such file"), "%s",
+                  hostcaps_error_message());
         cr_assert_eq(hostcaps_read_u64(r, "sys/bad", &u), -EINVAL);
         cr_assert(strstr(hostcaps_error_message(), "sys/bad"), "%s", hostcaps_error_message());
         cr_assert(strstr(hostcaps_error_message(), "12abc"), "%s", hostcaps_error_message());
@@ -169,8 +170,8 @@ Test(reader, trace_records_paths) {
 }
 
 static int fail_open(void *userdata, const char *path, const char *op) {
-        (void) userdata;
-        (void) op;
+        (void)userdata;
+        (void)op;
         return strcmp(path, "sys/a") == 0 ? -EIO : 0;
 }
 
@@ -244,7 +245,7 @@ Test(reader, file_of_exactly_the_limit) {
         for (size_t off = 0; off < HOSTCAPS_READ_MAX; off += 1u << 20) {
                 static char mb[1u << 20];
                 memset(mb, 'x', sizeof(mb));
-                cr_assert_eq(pwrite(fd, mb, sizeof(mb), (off_t) off), (ssize_t) sizeof(mb));
+                cr_assert_eq(pwrite(fd, mb, sizeof(mb), (off_t)off), (ssize_t)sizeof(mb));
         }
         close(fd);
         cr_assert_eq(hostcaps_read_file(r, "sys/max", &s, &len), 0, "%s", hostcaps_error_message());
@@ -252,7 +253,8 @@ Test(reader, file_of_exactly_the_limit) {
         free(s);
         cr_assert_eq(truncate(path, HOSTCAPS_READ_MAX + 1), 0);
         cr_assert_eq(hostcaps_read_file(r, "sys/max", &s, &len), -EFBIG);
-        cr_assert(strstr(hostcaps_error_message(), "larger than 16777216 bytes"), "%s", hostcaps_error_message());
+        cr_assert(strstr(hostcaps_error_message(), "larger than 16777216 bytes"), "%s",
+                  hostcaps_error_message());
         free(path);
 }
 
@@ -271,18 +273,21 @@ Test(reader, special_files_refused_before_open) {
         cr_assert_eq(errno, EBADF);
         close(fd);
         cr_assert_eq(hostcaps_read_string(r, "sys/fifo", &s), -EINVAL);
-        cr_assert(strstr(hostcaps_error_message(), "sys/fifo: not a regular file"), "%s", hostcaps_error_message());
+        cr_assert(strstr(hostcaps_error_message(), "sys/fifo: not a regular file"), "%s",
+                  hostcaps_error_message());
         free(path);
 }
 
 /* A value quoted in a message cannot drive the caller's terminal. */
 Test(reader, control_bytes_never_reach_a_message) {
         uint64_t u;
-        test_write(root, "sys/esc", "\x1b]0;owned\x07\x9b" "2J\n");
+        test_write(root, "sys/esc",
+                   "\x1b]0;owned\x07\x9b"
+                   "2J\n");
         cr_assert_eq(hostcaps_read_u64(r, "sys/esc", &u), -EINVAL);
         const char *m = hostcaps_error_message();
         cr_assert(strstr(m, "sys/esc"), "%s", m);
-        for (const unsigned char *p = (const unsigned char *) m; *p; p++)
+        for (const unsigned char *p = (const unsigned char *)m; *p; p++)
                 cr_assert(*p >= 0x20 && *p != 0x7f && *p != 0x9b, "control byte 0x%02x in '%s'", *p, m);
         cr_assert(strstr(m, "?]0;owned?"), "%s", m);
 }

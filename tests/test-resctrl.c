@@ -52,7 +52,7 @@ static char *fixture_root(const char *fixtures, const char *name) {
 
 static xmlDocPtr parse_xml(const char *text, const char *what) {
         xmlDocPtr d =
-                xmlReadMemory(text, (int) strlen(text), what, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+                xmlReadMemory(text, (int)strlen(text), what, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
         cr_assert(d, "%s is not well-formed XML", what);
         return d;
 }
@@ -69,7 +69,7 @@ static xmlNodePtr host_child(xmlDocPtr d, const char *name) {
 }
 
 static char *attr(xmlNodePtr n, const char *name) {
-        return (char *) xmlGetProp(n, BAD_CAST name);
+        return (char *)xmlGetProp(n, BAD_CAST name);
 }
 
 static size_t n_attrs(xmlNodePtr n) {
@@ -88,24 +88,23 @@ static xmlNodePtr next_element(xmlNodePtr c) {
 /* Element equality: name, the set of attributes with their values, and the
  * element children in order. */
 static void assert_same_element(xmlNodePtr e, xmlNodePtr o, const char *where) {
-        cr_assert(o, "%s: <%s> missing from hostcaps' document", where, (const char *) e->name);
-        cr_assert_str_eq((const char *) o->name, (const char *) e->name, "%s", where);
+        cr_assert(o, "%s: <%s> missing from hostcaps' document", where, (const char *)e->name);
+        cr_assert_str_eq((const char *)o->name, (const char *)e->name, "%s", where);
         cr_assert_eq(n_attrs(o), n_attrs(e), "%s: <%s> has %zu attributes, libvirt %zu", where,
-                     (const char *) e->name, n_attrs(o), n_attrs(e));
+                     (const char *)e->name, n_attrs(o), n_attrs(e));
         for (xmlAttrPtr a = e->properties; a; a = a->next) {
-                char *ev = attr(e, (const char *) a->name), *ov = attr(o, (const char *) a->name);
-                cr_assert(ov, "%s: <%s> lacks %s='%s'", where, (const char *) e->name, (const char *) a->name,
+                char *ev = attr(e, (const char *)a->name), *ov = attr(o, (const char *)a->name);
+                cr_assert(ov, "%s: <%s> lacks %s='%s'", where, (const char *)e->name, (const char *)a->name,
                           ev);
-                cr_assert_str_eq(ov, ev, "%s: <%s %s>", where, (const char *) e->name,
-                                 (const char *) a->name);
+                cr_assert_str_eq(ov, ev, "%s: <%s %s>", where, (const char *)e->name, (const char *)a->name);
                 xmlFree(ev);
                 xmlFree(ov);
         }
         xmlNodePtr ec = next_element(e->children), oc = next_element(o->children);
         for (; ec; ec = next_element(ec->next), oc = next_element(oc ? oc->next : NULL))
                 assert_same_element(ec, oc, where);
-        cr_assert_null(oc, "%s: extra <%s> in hostcaps' <%s>", where, oc ? (const char *) oc->name : "",
-                       (const char *) e->name);
+        cr_assert_null(oc, "%s: extra <%s> in hostcaps' <%s>", where, oc ? (const char *)oc->name : "",
+                       (const char *)e->name);
 }
 
 static xmlNodePtr find_bank(xmlNodePtr cache, const char *id, const char *level, const char *type) {
@@ -511,10 +510,11 @@ Test(resctrl, control_units) {
         free(xml);
         write_l3("L3", "fffff\n", "3\n", "15\n"); /* 11 MiB / 20: 563.2 KiB, rounded down to bytes */
         xml = caps_of(root, HOSTCAPS_SECTION_CACHE | HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_XML);
-        assert_host_element(xml, "cache",
-                            "<cache><bank id='4' level='3' type='both' size='11' unit='MiB' cpus='0'>"
-                            "<control granularity='576716' min='1730148' unit='B' type='both' maxAllocs='15'/>"
-                            "</bank></cache>");
+        assert_host_element(
+                xml, "cache",
+                "<cache><bank id='4' level='3' type='both' size='11' unit='MiB' cpus='0'>"
+                "<control granularity='576716' min='1730148' unit='B' type='both' maxAllocs='15'/>"
+                "</bank></cache>");
         free(xml);
         /* MBA: one node per last-level bank, keyed by the bank's id. */
         test_write(root, "sys/fs/resctrl/info/MB/bandwidth_gran", "10\n");
@@ -691,7 +691,8 @@ Test(resctrl, crlf_and_u64) {
         char *json = caps_of(root, HOSTCAPS_SECTION_RESCTRL, HOSTCAPS_FORMAT_JSON);
         struct json_object *doc = json_tokener_parse(json), *rc, *mon, *v;
         cr_assert(doc, "%s", json);
-        cr_assert(json_object_object_get_ex(doc, "resctrl", &rc) && json_object_object_get_ex(rc, "monitoring", &mon));
+        cr_assert(json_object_object_get_ex(doc, "resctrl", &rc) &&
+                  json_object_object_get_ex(rc, "monitoring", &mon));
         cr_assert(json_object_object_get_ex(mon, "reuse_threshold_bytes", &v));
         cr_assert_eq(json_object_get_uint64(v), UINT64_MAX, "%s", json);
         cr_assert(json_object_object_get_ex(mon, "features", &v));

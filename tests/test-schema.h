@@ -29,7 +29,7 @@ static inline bool test_have_schema(void) {
                 return true;
         cr_assert_not(ci && strcmp(ci, "true") == 0,
                       LIBVIRT_SCHEMAS "/capability.rng is missing: CI must validate against libvirt's schema "
-                      "(Debian package libvirt0)");
+                                      "(Debian package libvirt0)");
         fprintf(stderr, "SKIP schema validation: " LIBVIRT_SCHEMAS "/capability.rng not installed\n");
         return false;
 }
@@ -53,7 +53,7 @@ static inline char *test_schema_copy(char **ret_dir) {
         cr_assert(at, "the installed cputypes.rng changed: host feature pattern not found");
         f = fopen(path, "w");
         cr_assert(f);
-        fwrite(data, 1, (size_t) (at - data), f);
+        fwrite(data, 1, (size_t)(at - data), f);
         fputs("<param name=\"pattern\">[a-zA-Z0-9_.\\-]+</param>", f);
         fputs(at + strlen(old), f);
         fclose(f);
@@ -72,8 +72,10 @@ static inline char *test_schema_copy(char **ret_dir) {
         if (!strstr(data, "\"cluster_id\"")) {
                 f = fopen(path, "w");
                 cr_assert(f);
-                fwrite(data, 1, (size_t) (at - data), f);
-                fputs("<optional><attribute name=\"cluster_id\"><ref name=\"unsignedInt\"/></attribute></optional>", f);
+                fwrite(data, 1, (size_t)(at - data), f);
+                fputs("<optional><attribute name=\"cluster_id\"><ref "
+                      "name=\"unsignedInt\"/></attribute></optional>",
+                      f);
                 fputs(at, f);
                 fclose(f);
         }
@@ -89,7 +91,7 @@ static inline void test_assert_valid_capabilities(const char *xml) {
         xmlRelaxNGPtr schema = xmlRelaxNGParse(pctxt);
         cr_assert(schema, "cannot parse %s", rng);
         xmlRelaxNGValidCtxtPtr vctxt = xmlRelaxNGNewValidCtxt(schema);
-        xmlDocPtr doc = xmlReadMemory(xml, (int) strlen(xml), "doc.xml", NULL, XML_PARSE_NONET);
+        xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "doc.xml", NULL, XML_PARSE_NONET);
         cr_assert(doc, "document is not well-formed XML:\n%s", xml);
         int r = xmlRelaxNGValidateDoc(vctxt, doc);
         cr_assert_eq(r, 0, "document does not validate against capability.rng:\n%s", xml);

@@ -30,12 +30,12 @@ Test(snapshot, replays_identically) {
         char *dir = test_mkdtemp(), *snap = NULL;
         /* Free memory moves between two reads: the volatile section is
          * compared by shape in its own tests, not here. */
-        unsigned sections = implemented() & ~(unsigned) HOSTCAPS_SECTION_MEMORY;
+        unsigned sections = implemented() & ~(unsigned)HOSTCAPS_SECTION_MEMORY;
         cr_assert(asprintf(&snap, "%s/snap", dir) >= 0);
         cr_assert_eq(hostcaps_snapshot(snap, sections, 0), 0, "%s", hostcaps_error_message());
         for (int f = HOSTCAPS_FORMAT_XML; f <= HOSTCAPS_FORMAT_TEXT; f++) {
-                char *live = document(NULL, sections, (hostcaps_format) f);
-                char *replay = document(snap, sections, (hostcaps_format) f);
+                char *live = document(NULL, sections, (hostcaps_format)f);
+                char *replay = document(snap, sections, (hostcaps_format)f);
                 cr_assert_str_eq(replay, live, "format %d differs", f);
                 free(live);
                 free(replay);
@@ -51,7 +51,8 @@ Test(snapshot, records_only_what_probes_read) {
         cr_assert_eq(hostcaps_snapshot(snap, HOSTCAPS_SECTION_CPU, 0), 0, "%s", hostcaps_error_message());
         /* A CPU-only snapshot holds no NUMA, cache or resctrl file. */
         cr_assert(asprintf(&cmd,
-                           "cd '%s' && ! find . -type f | grep -E 'system/node/|/cache/index|fs/resctrl|meminfo'",
+                           "cd '%s' && ! find . -type f | grep -E "
+                           "'system/node/|/cache/index|fs/resctrl|meminfo'",
                            snap) >= 0);
         cr_assert_eq(system(cmd), 0, "the CPU snapshot recorded another section's files");
         free(cmd);
@@ -93,10 +94,10 @@ static char *read_whole(const char *path) {
 }
 
 struct plant {
-        const char *at_step;  /* the hook's step that triggers it */
-        const char *at_rel;   /* and path prefix ("" = the first such step) */
-        const char *link;     /* created relative to the snapshot */
-        const char *target;   /* what it points at */
+        const char *at_step; /* the hook's step that triggers it */
+        const char *at_rel;  /* and path prefix ("" = the first such step) */
+        const char *link;    /* created relative to the snapshot */
+        const char *target;  /* what it points at */
         const char *snap;
         bool done;
 };

@@ -24,12 +24,12 @@ static inline const char *test_fixtures_dir(void) {
 
 /* Skip the current test, saying why, when the fixtures are missing. Criterion
  * reports it as skipped, never as passed. */
-#define TEST_REQUIRE_FIXTURES(dir)                                                                 \
-        const char *dir = test_fixtures_dir();                                                     \
-        if (!dir) {                                                                                \
-                fprintf(stderr, "SKIP %s: ../shared/fixtures not found (set HOSTCAPS_FIXTURES)\n", \
-                        __func__);                                                                 \
-                cr_skip_test("shared fixtures not found");                                         \
+#define TEST_REQUIRE_FIXTURES(dir)                                                                           \
+        const char *dir = test_fixtures_dir();                                                               \
+        if (!dir) {                                                                                          \
+                fprintf(stderr, "SKIP %s: ../shared/fixtures not found (set HOSTCAPS_FIXTURES)\n",           \
+                        __func__);                                                                           \
+                cr_skip_test("shared fixtures not found");                                                   \
         }
 
 /* A fresh empty directory under $TMPDIR; the caller removes it with test_rm_rf(). */
@@ -45,7 +45,7 @@ static inline void test_rm_rf(const char *dir) {
         char *cmd = NULL;
         if (dir && asprintf(&cmd, "rm -rf '%s'", dir) >= 0) {
                 int r = system(cmd);
-                (void) r;
+                (void)r;
         }
         free(cmd);
 }
@@ -66,17 +66,17 @@ static inline void test_write(const char *root, const char *path, const char *co
 
 /* A suite whose every test gets a fresh sysroot `root` holding the sidecar
  * `meta` (hostcaps-snapshot.txt), removed after the test. */
-#define TEST_SYSROOT_SUITE(suite, meta)                                                            \
-        static char *root;                                                                         \
-        static void suite##_setup(void) {                                                          \
-                root = test_mkdtemp();                                                             \
-                cr_assert(root);                                                                   \
-                test_write(root, "hostcaps-snapshot.txt", meta);                                   \
-        }                                                                                          \
-        static void suite##_teardown(void) {                                                       \
-                test_rm_rf(root);                                                                  \
-                free(root);                                                                        \
-        }                                                                                          \
+#define TEST_SYSROOT_SUITE(suite, meta)                                                                      \
+        static char *root;                                                                                   \
+        static void suite##_setup(void) {                                                                    \
+                root = test_mkdtemp();                                                                       \
+                cr_assert(root);                                                                             \
+                test_write(root, "hostcaps-snapshot.txt", meta);                                             \
+        }                                                                                                    \
+        static void suite##_teardown(void) {                                                                 \
+                test_rm_rf(root);                                                                            \
+                free(root);                                                                                  \
+        }                                                                                                    \
         TestSuite(suite, .init = suite##_setup, .fini = suite##_teardown)
 
 /* libvirt's trees store git symlinks as small text files; the reader keeps

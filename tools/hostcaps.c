@@ -12,34 +12,33 @@
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 static void help(FILE *f) {
-        fprintf(f,
-                "Usage: hostcaps [OPTION]...\n"
-                "       hostcaps snapshot [--section NAME]... DIR\n"
-                "\n"
-                "Print this host's capabilities: only the sections asked for are probed.\n"
-                "\n"
-                "Options:\n"
-                "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host or all;\n"
-                "                       repeat or separate with commas (default: all)\n"
-                "  -f, --format FORMAT  xml (libvirt capabilities, default), json or text\n"
-                "  -r, --root DIR       read a recorded sysroot instead of this host\n"
-                "      --from FILE      read a saved capabilities document (hostcaps' XML\n"
-                "                       or libvirt's `virsh capabilities`) instead of this host\n"
-                "      --from-hwloc FILE  read an hwloc XML topology (lstopo --of xml)\n"
-                "      --cpuid FILE     take x86 CPUID from a dump (libvirt <cpudata> or\n"
-                "                       libcpuid raw format) instead of the CPU or the root\n"
-                "      --strict         fail when any requested section fails (default: print\n"
-                "                       the sections that could be read, report the others)\n"
-                "  -h, --help           show this help\n"
-                "  -V, --version        show the version\n"
-                "\n"
-                "Commands:\n"
-                "  snapshot DIR         record a sysroot of this host holding exactly the\n"
-                "                       files the requested sections read\n"
-                "\n"
-                "Exit status: 0 success (sections that failed are reported on standard\n"
-                "error; the document holds the others), 1 every requested section failed\n"
-                "(with --strict: any did) or another runtime error, 2 usage error.\n");
+        fprintf(f, "Usage: hostcaps [OPTION]...\n"
+                   "       hostcaps snapshot [--section NAME]... DIR\n"
+                   "\n"
+                   "Print this host's capabilities: only the sections asked for are probed.\n"
+                   "\n"
+                   "Options:\n"
+                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host or all;\n"
+                   "                       repeat or separate with commas (default: all)\n"
+                   "  -f, --format FORMAT  xml (libvirt capabilities, default), json or text\n"
+                   "  -r, --root DIR       read a recorded sysroot instead of this host\n"
+                   "      --from FILE      read a saved capabilities document (hostcaps' XML\n"
+                   "                       or libvirt's `virsh capabilities`) instead of this host\n"
+                   "      --from-hwloc FILE  read an hwloc XML topology (lstopo --of xml)\n"
+                   "      --cpuid FILE     take x86 CPUID from a dump (libvirt <cpudata> or\n"
+                   "                       libcpuid raw format) instead of the CPU or the root\n"
+                   "      --strict         fail when any requested section fails (default: print\n"
+                   "                       the sections that could be read, report the others)\n"
+                   "  -h, --help           show this help\n"
+                   "  -V, --version        show the version\n"
+                   "\n"
+                   "Commands:\n"
+                   "  snapshot DIR         record a sysroot of this host holding exactly the\n"
+                   "                       files the requested sections read\n"
+                   "\n"
+                   "Exit status: 0 success (sections that failed are reported on standard\n"
+                   "error; the document holds the others), 1 every requested section failed\n"
+                   "(with --strict: any did) or another runtime error, 2 usage error.\n");
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
@@ -57,19 +56,22 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 static int parse_sections(const char *arg, unsigned *sections) {
         const char *p = arg;
         if (!*arg)
-                return usage_error("%s", "--section needs a section name (cpu, numa, memory, cache, resctrl, host, all)");
+                return usage_error(
+                        "%s",
+                        "--section needs a section name (cpu, numa, memory, cache, resctrl, host, all)");
         for (;;) {
                 size_t n = strcspn(p, ",");
                 char name[32];
                 if (n == 0)
                         return usage_error("empty section name in '%s'", arg);
-                snprintf(name, sizeof(name), "%.*s", (int) n, p);
-                unsigned s = n >= sizeof(name) ? 0
+                snprintf(name, sizeof(name), "%.*s", (int)n, p);
+                unsigned s = n >= sizeof(name)          ? 0
                              : strcmp(name, "all") == 0 ? HOSTCAPS_SECTION_ALL
                                                         : hostcaps_section_from_string(name);
                 if (!s)
-                        return usage_error("unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, all)",
-                                           (int) n, p);
+                        return usage_error(
+                                "unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, all)",
+                                (int)n, p);
                 *sections |= s;
                 if (!p[n])
                         return 0;
@@ -81,7 +83,7 @@ static int parse_sections(const char *arg, unsigned *sections) {
 static void print_message(const char *what, const char *m) {
         while (m && *m) {
                 size_t n = strcspn(m, "\n");
-                fprintf(stderr, "hostcaps: %s%s%.*s\n", what ? what : "", what ? ": " : "", (int) n, m);
+                fprintf(stderr, "hostcaps: %s%s%.*s\n", what ? what : "", what ? ": " : "", (int)n, m);
                 m += n + (m[n] == '\n');
         }
 }
@@ -111,12 +113,15 @@ static int write_document(const char *doc, hostcaps_format format) {
 int main(int argc, char **argv) {
         enum { OPT_CPUID = 256, OPT_FROM, OPT_FROM_HWLOC, OPT_STRICT };
         static const struct option options[] = {
-                {"section", required_argument, NULL, 's'}, {"format", required_argument, NULL, 'f'},
-                {"root", required_argument, NULL, 'r'},    {"cpuid", required_argument, NULL, OPT_CPUID},
+                {"section", required_argument, NULL, 's'},
+                {"format", required_argument, NULL, 'f'},
+                {"root", required_argument, NULL, 'r'},
+                {"cpuid", required_argument, NULL, OPT_CPUID},
                 {"from", required_argument, NULL, OPT_FROM},
                 {"from-hwloc", required_argument, NULL, OPT_FROM_HWLOC},
                 {"strict", no_argument, NULL, OPT_STRICT},
-                {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, 'V'},
                 {},
         };
         unsigned sections = 0;
@@ -147,7 +152,8 @@ int main(int argc, char **argv) {
                         break;
                 case 'r':
                         if (!*optarg)
-                                return usage_error("%s", "--root needs a directory (an empty one would read this host)");
+                                return usage_error(
+                                        "%s", "--root needs a directory (an empty one would read this host)");
                         root = optarg;
                         break;
                 case OPT_STRICT:
@@ -191,7 +197,9 @@ int main(int argc, char **argv) {
                 if (optind != argc - 1)
                         return usage_error("%s", "snapshot needs exactly one directory");
                 if (root || cpuid || from || from_hwloc)
-                        return usage_error("%s", "snapshot records this live host; --root, --from and --cpuid do not apply");
+                        return usage_error(
+                                "%s",
+                                "snapshot records this live host; --root, --from and --cpuid do not apply");
                 r = hostcaps_snapshot(argv[optind], sections, 0);
                 if (r < 0)
                         return runtime_error("snapshot", r);

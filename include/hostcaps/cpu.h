@@ -12,8 +12,7 @@ extern "C" {
 typedef struct hostcaps_cpu hostcaps_cpu;
 
 /* A new reference to the node's CPU object, probed if needed. */
-HOSTCAPS_EXPORT int hostcaps_node_get_cpu(hostcaps_node *node, unsigned int flags,
-                                          hostcaps_cpu **ret);
+HOSTCAPS_EXPORT int hostcaps_node_get_cpu(hostcaps_node *node, unsigned int flags, hostcaps_cpu **ret);
 HOSTCAPS_EXPORT hostcaps_cpu *hostcaps_cpu_ref(hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT hostcaps_cpu *hostcaps_cpu_unref(hostcaps_cpu *cpu);
 /* Why the section is absent (present and empty: "resctrl not mounted",

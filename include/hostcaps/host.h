@@ -10,8 +10,7 @@ extern "C" {
 /* The host section (HOSTCAPS_SECTION_HOST): identity and platform support. */
 typedef struct hostcaps_host hostcaps_host;
 
-HOSTCAPS_EXPORT int hostcaps_node_get_host(hostcaps_node *node, unsigned int flags,
-                                           hostcaps_host **ret);
+HOSTCAPS_EXPORT int hostcaps_node_get_host(hostcaps_node *node, unsigned int flags, hostcaps_host **ret);
 HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_ref(hostcaps_host *host);
 HOSTCAPS_EXPORT hostcaps_host *hostcaps_host_unref(hostcaps_host *host);
 /* Why the section is absent (present and empty: "resctrl not mounted",

@@ -8,7 +8,7 @@
 #include "host/units.h"
 
 void hostcaps_cache_free_fields(hostcaps_object *o) {
-        hostcaps_cache *c = (hostcaps_cache *) o;
+        hostcaps_cache *c = (hostcaps_cache *)o;
         for (size_t i = 0; i < c->n_banks; i++)
                 free(c->banks[i].cpus);
         free(c->banks);
@@ -18,7 +18,7 @@ static int cache_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         hostcaps_object *o = NULL;
         int e = hostcaps_object_new(HOSTCAPS_SECTION_CACHE, &o);
         if (e >= 0)
-                e = hostcaps_cache_probe_banks(ctx->reader, (hostcaps_cache *) o);
+                e = hostcaps_cache_probe_banks(ctx->reader, (hostcaps_cache *)o);
         return hostcaps_object_finish(o, e, ret);
 }
 
@@ -42,7 +42,7 @@ static void xml_bank(hostcaps_xml *x, const hostcaps_cache_bank_data *b) {
         hostcaps_xml_attrf(x, "id", "%u", b->id);
         hostcaps_xml_attrf(x, "level", "%u", b->level);
         hostcaps_xml_attr(x, "type", hostcaps_cache_type_names[b->type]);
-        hostcaps_xml_attrf(x, "size", "%llu", (unsigned long long) size);
+        hostcaps_xml_attrf(x, "size", "%llu", (unsigned long long)size);
         hostcaps_xml_attr(x, "unit", unit);
         hostcaps_xml_attr(x, "cpus", b->cpus);
         /* resctrl's <control> children, when that section was requested. */
@@ -55,7 +55,7 @@ static void xml_bank(hostcaps_xml *x, const hostcaps_cache_bank_data *b) {
  * resctrl's <monitor>. The schema wants at least one bank: a host without
  * cache information gets no <cache> at all. */
 static void cache_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
-        const hostcaps_cache *c = (const hostcaps_cache *) o;
+        const hostcaps_cache *c = (const hostcaps_cache *)o;
         if (region != HOSTCAPS_XML_CACHE || c->n_banks == 0)
                 return;
         hostcaps_xml_start(x, "cache");
@@ -66,7 +66,7 @@ static void cache_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_re
 }
 
 static bool cache_llc_bank(const hostcaps_object *o, size_t i, unsigned int *ret_id, const char **ret_cpus) {
-        const hostcaps_cache *c = (const hostcaps_cache *) o;
+        const hostcaps_cache *c = (const hostcaps_cache *)o;
         unsigned level = last_level(c);
         for (size_t j = 0; j < c->n_banks; j++) {
                 if (c->banks[j].level != level || i-- > 0)
@@ -79,7 +79,7 @@ static bool cache_llc_bank(const hostcaps_object *o, size_t i, unsigned int *ret
 }
 
 static int cache_json(struct json_object *root, const hostcaps_object *o) {
-        const hostcaps_cache *c = (const hostcaps_cache *) o;
+        const hostcaps_cache *c = (const hostcaps_cache *)o;
         struct json_object *j = json_object_new_object(), *a = json_object_new_array();
         if (!j || !a) {
                 json_object_put(j);
@@ -120,13 +120,13 @@ static void format_size(char *buf, size_t n, uint64_t v) {
                 s = v / 1024; /* not a whole number of KiB: round down, as lscpu does */
                 unit = "KiB";
         }
-        snprintf(buf, n, "%llu %s", (unsigned long long) s, unit);
+        snprintf(buf, n, "%llu %s", (unsigned long long)s, unit);
 }
 
 /* A table like `lscpu -C`: one line per level and type, then the banks of
  * the last level with their CPUs. */
 static int cache_text(hostcaps_buf *b, const hostcaps_object *o) {
-        const hostcaps_cache *c = (const hostcaps_cache *) o;
+        const hostcaps_cache *c = (const hostcaps_cache *)o;
         const char *const *kernel_types = hostcaps_cache_type_kernel_names;
         const char *const *suffix = hostcaps_cache_type_suffixes;
         unsigned level = last_level(c);

@@ -18,7 +18,7 @@
 static int parse_type(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_cache_type *ret) {
         int t, e = hostcaps_xml_prop_cache_type(d, n, &t);
         if (e >= 0)
-                *ret = (hostcaps_cache_type) t;
+                *ret = (hostcaps_cache_type)t;
         return e;
 }
 
@@ -58,7 +58,7 @@ int hostcaps_cache_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         if ((e = hostcaps_object_new(HOSTCAPS_SECTION_CACHE, &o)) < 0)
                 return e;
-        c = (hostcaps_cache *) o;
+        c = (hostcaps_cache *)o;
         c->loaded = true;
         /* Other children (resctrl's <monitor>, anything newer) are not banks. */
         XML_FOREACH_CHILD(b, cache, "bank") {

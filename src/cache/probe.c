@@ -45,9 +45,9 @@ typedef struct walk {
         size_t n_kinds, kinds_allocated;
         hostcaps_cache_bank_data *designs; /* first bank of each level, type and size */
         size_t n_designs, designs_allocated;
-        size_t n_cpus;    /* last online CPU + 1 */
-        int *sibling_of;  /* the listed CPU sharing this CPU's L1, or -1 */
-        uint64_t *leaves; /* per listed CPU: bit K set when it has indexK; 0 = not listed */
+        size_t n_cpus;             /* last online CPU + 1 */
+        int *sibling_of;           /* the listed CPU sharing this CPU's L1, or -1 */
+        uint64_t *leaves;          /* per listed CPU: bit K set when it has indexK; 0 = not listed */
         hostcaps_bitmap *siblings; /* the thread siblings of CPU siblings_of, read once */
         int siblings_of;
 } walk;
@@ -96,7 +96,7 @@ static int read_optional_u64(walk *w, const char *dir, const char *name, uint64_
         int e = hostcaps_readf_u64(w->r, &v, "%s/%s", dir, name);
         *present = false;
         if (e >= 0 && v > max)
-                e = hostcaps_error(ERANGE, "%s/%s: %llu is out of range", dir, name, (unsigned long long) v);
+                e = hostcaps_error(ERANGE, "%s/%s: %llu is out of range", dir, name, (unsigned long long)v);
         if (e < 0)
                 return hostcaps_optional(&w->cache->obj, e);
         *ret = v;
@@ -113,7 +113,7 @@ static int read_thread_siblings(walk *w, unsigned cpu, hostcaps_bitmap **ret) {
         int e;
 
         /* Several leaves of a CPU may need it (ia64: L2i and L3). */
-        if (w->siblings && w->siblings_of == (int) cpu)
+        if (w->siblings && w->siblings_of == (int)cpu)
                 goto copy;
         e = hostcaps_readf_cpulist(w->r, &b, CPU_DIR "/cpu%u/topology/thread_siblings_list", cpu);
         if (e == -ENOENT || e == -ENOTDIR)
@@ -126,7 +126,7 @@ static int read_thread_siblings(walk *w, unsigned cpu, hostcaps_bitmap **ret) {
                 return e;
         hostcaps_bitmap_free(w->siblings);
         w->siblings = b;
-        w->siblings_of = (int) cpu;
+        w->siblings_of = (int)cpu;
 copy:
         *ret = hostcaps_bitmap_dup(w->siblings);
         return *ret ? 0 : -ENOMEM;
@@ -176,10 +176,10 @@ static int read_geometry(walk *w, const char *dir, hostcaps_cache_bank_data *b) 
         /* "%u\n" each; missing on some arm64 and virtual machines. */
         if ((e = read_optional_u64(w, dir, "coherency_line_size", UINT32_MAX, &v, &present)) < 0)
                 return e;
-        b->line_size = present ? (unsigned) v : 0;
+        b->line_size = present ? (unsigned)v : 0;
         if ((e = read_optional_u64(w, dir, "ways_of_associativity", UINT32_MAX, &v, &present)) < 0)
                 return e;
-        b->ways = present ? (unsigned) v : 0;
+        b->ways = present ? (unsigned)v : 0;
         /* An unknown value is this bank's alone: the next bank of the
          * design reads its own files. */
         if (!b->line_size || !b->ways)
@@ -210,8 +210,8 @@ static int read_leaf(walk *w, unsigned cpu, unsigned k, hostcaps_cache_bank_data
                 return e;
         if (v < 1 || v > 15)
                 return hostcaps_error(ERANGE, "%s/level: %llu is not a cache level", dir,
-                                      (unsigned long long) v);
-        b->level = (unsigned) v;
+                                      (unsigned long long)v);
+        b->level = (unsigned)v;
 
         /* A kernel writes every file below; trimmed recordings (libvirt's
          * test trees keep only what libvirt reads) may hold a leaf with its
@@ -238,7 +238,7 @@ static int read_leaf(walk *w, unsigned cpu, unsigned k, hostcaps_cache_bank_data
         if ((e = read_optional_u64(w, dir, "id", UINT32_MAX, &v, &present)) < 0)
                 return e;
         b->has_id = present;
-        b->id = present ? (unsigned) v : 0;
+        b->id = present ? (unsigned)v : 0;
 
         /* "%uK\n" at least up to 6.x; missing where firmware does not say.
          * 0: unknown. */
@@ -254,7 +254,7 @@ static int read_leaf(walk *w, unsigned cpu, unsigned k, hostcaps_cache_bank_data
 
 static int add_bank(walk *w, hostcaps_cache_bank_data *b, const hostcaps_bitmap *cpus) {
         hostcaps_cache *c = w->cache;
-        b->first_cpu = (unsigned) hostcaps_bitmap_next(cpus, 0);
+        b->first_cpu = (unsigned)hostcaps_bitmap_next(cpus, 0);
         b->cpus = hostcaps_bitmap_format(cpus);
         if (!b->cpus)
                 return -ENOMEM;
@@ -310,8 +310,8 @@ static int visit_leaf(walk *w, unsigned cpu, unsigned k) {
         /* CPUs sharing this CPU's L1 are its SMT siblings: same core, same leaves. */
         if (b.level == 1) {
                 BITMAP_FOREACH(c, cpus) {
-                        if ((size_t) c < w->n_cpus && (unsigned) c != cpu && w->sibling_of[c] < 0)
-                                w->sibling_of[c] = (int) cpu;
+                        if ((size_t)c < w->n_cpus && (unsigned)c != cpu && w->sibling_of[c] < 0)
+                                w->sibling_of[c] = (int)cpu;
                 }
         }
         return 0;
@@ -417,7 +417,7 @@ static void derive_ids(hostcaps_cache *c) {
                 if (!derive)
                         continue;
                 for (size_t k = i; k < j; k++) {
-                        c->banks[k].id = (unsigned) (k - i);
+                        c->banks[k].id = (unsigned)(k - i);
                         c->banks[k].has_id = false;
                 }
         }
@@ -440,7 +440,7 @@ int hostcaps_cache_probe_banks(hostcaps_reader *r, hostcaps_cache *cache) {
         if ((e = hostcaps_read_cpus(r, &online, &absent)) < 0)
                 return e;
         w.online = online;
-        w.n_cpus = (size_t) hostcaps_bitmap_last(online) + 1;
+        w.n_cpus = (size_t)hostcaps_bitmap_last(online) + 1;
         w.sibling_of = malloc(w.n_cpus * sizeof(int));
         w.leaves = calloc(w.n_cpus, sizeof(uint64_t));
         if (!w.sibling_of || !w.leaves) {
@@ -450,7 +450,7 @@ int hostcaps_cache_probe_banks(hostcaps_reader *r, hostcaps_cache *cache) {
         for (size_t i = 0; i < w.n_cpus; i++)
                 w.sibling_of[i] = -1;
         BITMAP_FOREACH(cpu, online) {
-                if ((e = walk_cpu(&w, (unsigned) cpu)) < 0)
+                if ((e = walk_cpu(&w, (unsigned)cpu)) < 0)
                         break;
         }
         walk_done(&w);

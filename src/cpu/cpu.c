@@ -10,7 +10,7 @@
 #include "host/parse.h"
 
 void hostcaps_cpu_free_fields(hostcaps_object *o) {
-        hostcaps_cpu *cpu = (hostcaps_cpu *) o;
+        hostcaps_cpu *cpu = (hostcaps_cpu *)o;
         free(cpu->arch);
         free(cpu->vendor);
         free(cpu->vendor_id);
@@ -138,7 +138,7 @@ static int microcode_from_cpuinfo(hostcaps_reader *r, hostcaps_cpu *cpu) {
                         continue;
                 if (n <= 0)
                         break;
-                len += (size_t) n;
+                len += (size_t)n;
         }
         close(fd);
         buf[len] = '\0';
@@ -158,7 +158,8 @@ static int microcode_from_cpuinfo(hostcaps_reader *r, hostcaps_cpu *cpu) {
                         continue;
                 if (hostcaps_parse_u64(p, &cpu->microcode) < 0)
                         return hostcaps_cpu_optional(
-                                cpu, hostcaps_error(EINVAL, "proc/cpuinfo: invalid 'microcode' value '%.32s'", p),
+                                cpu,
+                                hostcaps_error(EINVAL, "proc/cpuinfo: invalid 'microcode' value '%.32s'", p),
                                 HOSTCAPS_CPU_UNKNOWN_MICROCODE);
                 cpu->has_microcode = true;
                 break;
@@ -189,7 +190,7 @@ static int probe_microcode(hostcaps_reader *r, hostcaps_cpu *cpu) {
 }
 
 static int cmp_u64(const void *a, const void *b) {
-        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
         return x < y ? -1 : x > y;
 }
 
@@ -212,7 +213,7 @@ typedef struct page_sizes {
 static int add_page_size(void *userdata, const char *name, uint64_t size_kib) {
         page_sizes *p = userdata;
         int e = GROW(p->cpu->page_sizes, p->allocated, p->cpu->n_page_sizes + 1);
-        (void) name;
+        (void)name;
         if (e >= 0)
                 p->cpu->page_sizes[p->cpu->n_page_sizes++] = size_kib;
         return e;
@@ -281,7 +282,7 @@ static int cpu_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         hostcaps_object *o = NULL;
         int e = hostcaps_object_new(HOSTCAPS_SECTION_CPU, &o);
         if (e >= 0)
-                e = cpu_probe_into(ctx, (hostcaps_cpu *) o);
+                e = cpu_probe_into(ctx, (hostcaps_cpu *)o);
         return hostcaps_object_finish(o, e, ret);
 }
 
@@ -308,7 +309,7 @@ static void xml_empty(hostcaps_xml *x, const char *element, const char *const *a
 
 /* The writer's failure is sticky and checked once per document. */
 static void cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
-        const hostcaps_cpu *cpu = (const hostcaps_cpu *) o;
+        const hostcaps_cpu *cpu = (const hostcaps_cpu *)o;
         char a[3][32];
 
         if (region != HOSTCAPS_XML_CPU)
@@ -322,7 +323,7 @@ static void cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_regi
         if (cpu->vendor)
                 hostcaps_xml_text(x, "vendor", cpu->vendor);
         if (cpu->has_microcode && cpu->microcode > 0) {
-                snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long) cpu->microcode);
+                snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long)cpu->microcode);
                 xml_empty(x, "microcode", (const char *const[]){"version", a[0], NULL});
         }
         if (cpu->has_signature && cpu->family > 0) {
@@ -334,7 +335,7 @@ static void cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_regi
         }
         if (cpu->tsc_hz) {
                 /* scaling is optional in libvirt's schema: left out when unknown. */
-                snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long) cpu->tsc_hz);
+                snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long)cpu->tsc_hz);
                 xml_empty(x, "counter",
                           (const char *const[]){"name", "tsc", "frequency", a[0],
                                                 cpu->tsc_scaling >= 0 ? "scaling" : NULL,
@@ -358,7 +359,7 @@ static void cpu_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_regi
         for (size_t i = 0; i < cpu->n_features; i++)
                 xml_empty(x, "feature", (const char *const[]){"name", cpu->features[i], NULL});
         for (size_t i = 0; i < cpu->n_page_sizes; i++) {
-                snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long) cpu->page_sizes[i]);
+                snprintf(a[0], sizeof(a[0]), "%llu", (unsigned long long)cpu->page_sizes[i]);
                 xml_empty(x, "pages", (const char *const[]){"unit", "KiB", "size", a[0], NULL});
         }
         hostcaps_xml_end(x);
@@ -372,7 +373,7 @@ static struct json_object *json_strv(int *e, char *const *v, size_t n) {
 }
 
 static int cpu_json(struct json_object *root, const hostcaps_object *o) {
-        const hostcaps_cpu *cpu = (const hostcaps_cpu *) o;
+        const hostcaps_cpu *cpu = (const hostcaps_cpu *)o;
         struct json_object *j = json_object_new_object(), *t, *a;
         int e = 0;
 
@@ -431,7 +432,7 @@ static int cpu_json(struct json_object *root, const hostcaps_object *o) {
 }
 
 static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
-        const hostcaps_cpu *cpu = (const hostcaps_cpu *) o;
+        const hostcaps_cpu *cpu = (const hostcaps_cpu *)o;
         unsigned int unknown = cpu->unknown;
 #define LINE(label, fmt, ...) hostcaps_buf_printf(b, "%-24s " fmt "\n", label ":", __VA_ARGS__)
         LINE("Vendor", "%s%s%s%s", cpu->vendor ? cpu->vendor : "unknown", cpu->vendor_id ? " (" : "",
@@ -448,12 +449,14 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
         else if (unknown & HOSTCAPS_CPU_UNKNOWN_SIGNATURE)
                 LINE("Signature", "%s", "unknown");
         if (cpu->has_microcode)
-                LINE("Microcode", "0x%llx", (unsigned long long) cpu->microcode);
+                LINE("Microcode", "0x%llx", (unsigned long long)cpu->microcode);
         else if (unknown & HOSTCAPS_CPU_UNKNOWN_MICROCODE)
                 LINE("Microcode", "%s", "unknown");
         if (cpu->tsc_hz)
-                LINE("TSC frequency", "%llu Hz%s", (unsigned long long) cpu->tsc_hz,
-                     cpu->tsc_scaling > 0 ? ", scaling" : cpu->tsc_scaling == 0 ? ", no scaling" : "");
+                LINE("TSC frequency", "%llu Hz%s", (unsigned long long)cpu->tsc_hz,
+                     cpu->tsc_scaling > 0    ? ", scaling"
+                     : cpu->tsc_scaling == 0 ? ", no scaling"
+                                             : "");
         if (cpu->phys_bits)
                 LINE("Physical address bits", "%u", cpu->phys_bits);
         else if (unknown & HOSTCAPS_CPU_UNKNOWN_PHYS_BITS)
@@ -470,7 +473,7 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
                 LINE("Core kinds", "%s", "unknown");
         hostcaps_buf_printf(b, "%-24s", "Page sizes:");
         for (size_t i = 0; i < cpu->n_page_sizes; i++)
-                hostcaps_buf_printf(b, " %llu KiB", (unsigned long long) cpu->page_sizes[i]);
+                hostcaps_buf_printf(b, " %llu KiB", (unsigned long long)cpu->page_sizes[i]);
         if (unknown & HOSTCAPS_CPU_UNKNOWN_HUGE_PAGES)
                 hostcaps_buf_puts(b, " (hugepage sizes unknown)");
         hostcaps_buf_printf(b, "\n%-24s", cpu->model ? "Features beyond model:" : "Features:");
@@ -501,13 +504,13 @@ HOSTCAPS_DEFINE_SECTION_API(cpu, HOSTCAPS_SECTION_CPU);
 
 /* The accessors that read one field: `expr` of a CPU object, `none` for
  * NULL (and, with an index, for an index out of range). */
-#define CPU_GET(type, name, expr, none)                                                            \
-        HOSTCAPS_EXPORT type hostcaps_cpu_##name(const hostcaps_cpu *cpu) {                        \
-                return cpu ? (expr) : (none);                                                      \
+#define CPU_GET(type, name, expr, none)                                                                      \
+        HOSTCAPS_EXPORT type hostcaps_cpu_##name(const hostcaps_cpu *cpu) {                                  \
+                return cpu ? (expr) : (none);                                                                \
         }
-#define CPU_GET_AT(type, name, count, expr, none)                                                  \
-        HOSTCAPS_EXPORT type hostcaps_cpu_##name(const hostcaps_cpu *cpu, size_t i) {              \
-                return cpu && i < cpu->count ? (expr) : (none);                                    \
+#define CPU_GET_AT(type, name, count, expr, none)                                                            \
+        HOSTCAPS_EXPORT type hostcaps_cpu_##name(const hostcaps_cpu *cpu, size_t i) {                        \
+                return cpu && i < cpu->count ? (expr) : (none);                                              \
         }
 
 CPU_GET(const char *, arch, cpu->arch, NULL)
@@ -630,21 +633,21 @@ HOSTCAPS_EXPORT int hostcaps_cpu_topology_count(const hostcaps_cpu *cpu, hostcap
                 return hostcaps_error(EINVAL, "invalid argument: cpu is NULL");
         switch (what) {
         case HOSTCAPS_CPU_SOCKETS:
-                return (int) cpu->topo.sockets;
+                return (int)cpu->topo.sockets;
         case HOSTCAPS_CPU_DIES:
-                return (int) cpu->topo.dies;
+                return (int)cpu->topo.dies;
         case HOSTCAPS_CPU_CLUSTERS:
-                return (int) cpu->topo.clusters;
+                return (int)cpu->topo.clusters;
         case HOSTCAPS_CPU_CORES:
-                return (int) cpu->topo.cores;
+                return (int)cpu->topo.cores;
         case HOSTCAPS_CPU_THREADS:
-                return (int) cpu->topo.threads;
+                return (int)cpu->topo.threads;
         case HOSTCAPS_CPU_ONLINE_CPUS:
-                return (int) cpu->topo.online_cpus;
+                return (int)cpu->topo.online_cpus;
         case HOSTCAPS_CPU_POSSIBLE_CPUS:
-                return (int) cpu->topo.possible_cpus;
+                return (int)cpu->topo.possible_cpus;
         }
-        return hostcaps_error(EINVAL, "invalid argument: unknown topology count %d", (int) what);
+        return hostcaps_error(EINVAL, "invalid argument: unknown topology count %d", (int)what);
 }
 
 HOSTCAPS_EXPORT int hostcaps_cpu_tsc_scaling_get(const hostcaps_cpu *cpu, bool *ret) {

@@ -41,11 +41,11 @@ struct hostcaps_cpu {
 enum {
         HOSTCAPS_CPU_UNKNOWN_MICROCODE = 1u << 0,
         HOSTCAPS_CPU_UNKNOWN_SIGNATURE = 1u << 1,
-        HOSTCAPS_CPU_UNKNOWN_IDENTITY = 1u << 2,   /* vendor and model (ARM MIDR, POWER PVR) */
+        HOSTCAPS_CPU_UNKNOWN_IDENTITY = 1u << 2, /* vendor and model (ARM MIDR, POWER PVR) */
         HOSTCAPS_CPU_UNKNOWN_PHYS_BITS = 1u << 3,
         HOSTCAPS_CPU_UNKNOWN_HUGE_PAGES = 1u << 4, /* page sizes beyond the base page */
         HOSTCAPS_CPU_UNKNOWN_CORE_KINDS = 1u << 5,
-        HOSTCAPS_CPU_UNKNOWN_CPUINFO = 1u << 6,    /* proc/cpuinfo unreadable: all it gives */
+        HOSTCAPS_CPU_UNKNOWN_CPUINFO = 1u << 6, /* proc/cpuinfo unreadable: all it gives */
 };
 
 /* The read policy for an optional value of the CPU section: hostcaps_optional()

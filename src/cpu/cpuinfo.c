@@ -100,10 +100,10 @@ static const char *arm_vendor(unsigned code) {
                 unsigned code;
                 const char *name;
         } vendors[] = {
-                {0x41, "ARM"},      {0x42, "Broadcom"},  {0x43, "Cavium"},  {0x44, "DigitalEquipment"},
-                {0x46, "Fujitsu"},  {0x48, "HiSilicon"}, {0x49, "Infineon"}, {0x4d, "Freescale"},
-                {0x4e, "NVIDIA"},   {0x50, "APM"},       {0x51, "Qualcomm"}, {0x56, "Marvell"},
-                {0x69, "Intel"},    {0x70, "Phytium"},   {0x61, "Apple"},    {0xc0, "Ampere"},
+                {0x41, "ARM"},     {0x42, "Broadcom"},  {0x43, "Cavium"},   {0x44, "DigitalEquipment"},
+                {0x46, "Fujitsu"}, {0x48, "HiSilicon"}, {0x49, "Infineon"}, {0x4d, "Freescale"},
+                {0x4e, "NVIDIA"},  {0x50, "APM"},       {0x51, "Qualcomm"}, {0x56, "Marvell"},
+                {0x69, "Intel"},   {0x70, "Phytium"},   {0x61, "Apple"},    {0xc0, "Ampere"},
         };
         for (size_t i = 0; i < ELEMENTSOF(vendors); i++)
                 if (vendors[i].code == code)
@@ -115,7 +115,7 @@ static int probe_x86(const char *path, char *const *lines, size_t n, hostcaps_cp
         static const struct {
                 const char *id, *name;
         } vendors[] = {
-                {"GenuineIntel", "Intel"}, {"AuthenticAMD", "AMD"}, {"HygonGenuine", "Hygon"},
+                {"GenuineIntel", "Intel"},   {"AuthenticAMD", "AMD"},     {"HygonGenuine", "Hygon"},
                 {"CentaurHauls", "Centaur"}, {"  Shanghai  ", "Zhaoxin"},
         };
         const char *v;
@@ -136,7 +136,8 @@ static int probe_x86(const char *path, char *const *lines, size_t n, hostcaps_cp
         if (fam && mod && step) {
                 unsigned f = 0, m = 0, st = 0;
                 if ((e = parse_num(path, "cpu family", fam, &f)) >= 0 &&
-                    (e = parse_num(path, "model", mod, &m)) >= 0 && (e = parse_num(path, "stepping", step, &st)) >= 0) {
+                    (e = parse_num(path, "model", mod, &m)) >= 0 &&
+                    (e = parse_num(path, "stepping", step, &st)) >= 0) {
                         cpu->family = f;
                         cpu->model_number = m;
                         cpu->stepping = st;
@@ -150,7 +151,8 @@ static int probe_x86(const char *path, char *const *lines, size_t n, hostcaps_cp
                 if (hostcaps_parse_u64(v, &cpu->microcode) >= 0)
                         cpu->has_microcode = true;
                 else if ((e = hostcaps_cpu_optional(
-                                  cpu, hostcaps_error(EINVAL, "%s: invalid 'microcode' value '%.64s'", path, v),
+                                  cpu,
+                                  hostcaps_error(EINVAL, "%s: invalid 'microcode' value '%.64s'", path, v),
                                   HOSTCAPS_CPU_UNKNOWN_MICROCODE)) < 0)
                         return e;
         }
@@ -160,7 +162,9 @@ static int probe_x86(const char *path, char *const *lines, size_t n, hostcaps_cp
                 if (sscanf(v, "%u bits physical", &bits) == 1 && bits > 0 && bits <= 64)
                         cpu->phys_bits = bits;
                 else if ((e = hostcaps_cpu_optional(
-                                  cpu, hostcaps_error(EINVAL, "%s: invalid 'address sizes' value '%.64s'", path, v),
+                                  cpu,
+                                  hostcaps_error(EINVAL, "%s: invalid 'address sizes' value '%.64s'", path,
+                                                 v),
                                   HOSTCAPS_CPU_UNKNOWN_PHYS_BITS)) < 0)
                         return e;
         }
@@ -185,8 +189,9 @@ int hostcaps_cpu_arm_model(hostcaps_cpu *cpu, uint32_t implementer, uint32_t par
         model = hostcaps_cpumap_arm_model(map, implementer, part);
         if (!model) {
                 char why[96];
-                snprintf(why, sizeof(why), "libvirt's cpu_map has no model for implementer 0x%02x part 0x%03x",
-                         implementer, part);
+                snprintf(why, sizeof(why),
+                         "libvirt's cpu_map has no model for implementer 0x%02x part 0x%03x", implementer,
+                         part);
                 return hostcaps_cpu_set_model_reason(cpu, why);
         }
         cpu->model = strdup(model);
@@ -240,16 +245,18 @@ static int probe_arm(const char *path, char *const *lines, size_t n, hostcaps_cp
                 if (hostcaps_parse_u32(v, &part) >= 0)
                         have_part = true;
                 else if ((e = hostcaps_cpu_optional(
-                                  cpu, hostcaps_error(EINVAL, "%s: invalid 'CPU part' value '%.64s'", path, v),
+                                  cpu,
+                                  hostcaps_error(EINVAL, "%s: invalid 'CPU part' value '%.64s'", path, v),
                                   HOSTCAPS_CPU_UNKNOWN_IDENTITY)) < 0)
                         return e;
         }
         if (have_code && have_part)
                 e = hostcaps_cpu_arm_model(cpu, code, part);
         else
-                e = hostcaps_cpu_set_model_reason(cpu, cpu->unknown & HOSTCAPS_CPU_UNKNOWN_IDENTITY
-                                                               ? "proc/cpuinfo's CPU implementer or part is invalid"
-                                                               : "proc/cpuinfo names no CPU implementer and part");
+                e = hostcaps_cpu_set_model_reason(
+                        cpu, cpu->unknown & HOSTCAPS_CPU_UNKNOWN_IDENTITY
+                                     ? "proc/cpuinfo's CPU implementer or part is invalid"
+                                     : "proc/cpuinfo names no CPU implementer and part");
         if (e < 0)
                 return e;
         /* 32-bit kernels: "Processor : ARMv6-compatible processor rev 7 (v6l)";
@@ -285,7 +292,7 @@ static int probe_ppc(const char *path, char *const *lines, size_t n, hostcaps_cp
                         return e;
                 return hostcaps_cpu_set_model_reason(cpu, "proc/cpuinfo's PVR is invalid");
         }
-        return hostcaps_cpu_ppc64_model(cpu, (uint32_t) hi << 16 | lo);
+        return hostcaps_cpu_ppc64_model(cpu, (uint32_t)hi << 16 | lo);
 }
 
 static int probe_s390(char *const *lines, size_t n, hostcaps_cpu *cpu) {

@@ -29,7 +29,7 @@ const hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in = {0};
 static void put_string(FILE *f, const char *s) {
         fputc('"', f);
         for (; *s; s++) {
-                unsigned char c = (unsigned char) *s;
+                unsigned char c = (unsigned char)*s;
                 if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?')
                         fputc(c, f);
                 else
@@ -40,11 +40,12 @@ static void put_string(FILE *f, const char *s) {
 
 static void put_stamp(FILE *f, const hostcaps_cpumap_stamp *s) {
         fprintf(f,
-                "{.dir_ino = %llu, .dir_mtime_ns = %lld, .dir_ctime_ns = %lld, .index_ino = %llu, .index_size = %llu, "
+                "{.dir_ino = %llu, .dir_mtime_ns = %lld, .dir_ctime_ns = %lld, .index_ino = %llu, "
+                ".index_size = %llu, "
                 ".index_mtime_ns = %lld, .index_ctime_ns = %lld}",
-                (unsigned long long) s->dir_ino, (long long) s->dir_mtime_ns, (long long) s->dir_ctime_ns,
-                (unsigned long long) s->index_ino, (unsigned long long) s->index_size, (long long) s->index_mtime_ns,
-                (long long) s->index_ctime_ns);
+                (unsigned long long)s->dir_ino, (long long)s->dir_mtime_ns, (long long)s->dir_ctime_ns,
+                (unsigned long long)s->index_ino, (unsigned long long)s->index_size,
+                (long long)s->index_mtime_ns, (long long)s->index_ctime_ns);
 }
 
 /* A bitmap: its words, then the struct pointing at them. */
@@ -52,9 +53,10 @@ static void put_bitmap(FILE *f, const char *name, const hostcaps_bitmap *b) {
         if (b->n_words) {
                 fprintf(f, "static const uint64_t %s_w[] = {", name);
                 for (size_t i = 0; i < b->n_words; i++)
-                        fprintf(f, "%s0x%llxu", i ? ", " : "", (unsigned long long) b->words[i]);
+                        fprintf(f, "%s0x%llxu", i ? ", " : "", (unsigned long long)b->words[i]);
                 fprintf(f, "};\n");
-                fprintf(f, "static const hostcaps_bitmap %s = {(uint64_t *) %s_w, %zu};\n", name, name, b->n_words);
+                fprintf(f, "static const hostcaps_bitmap %s = {(uint64_t *) %s_w, %zu};\n", name, name,
+                        b->n_words);
         } else
                 fprintf(f, "static const hostcaps_bitmap %s = {NULL, 0};\n", name);
 }
@@ -67,7 +69,8 @@ static void put_table(FILE *f, const char *name, const char *prefix, const name_
         fprintf(f, "static const name_slot %s[%zu] = {\n", name, t->size);
         for (size_t i = 0; i < t->size; i++)
                 if (t->slots[i].name)
-                        fprintf(f, "\t[%zu] = {%s%d, %d},\n", i, prefix, t->slots[i].index, t->slots[i].index);
+                        fprintf(f, "\t[%zu] = {%s%d, %d},\n", i, prefix, t->slots[i].index,
+                                t->slots[i].index);
         fprintf(f, "};\n");
 }
 
@@ -99,8 +102,8 @@ static void put_arch(FILE *f, unsigned k, const map_arch *a) {
                 fprintf(f, "static const hostcaps_x86_feature a%u_fi%zu[] = {\n", k, i);
                 for (size_t j = 0; j < ft->n_items; j++) {
                         const hostcaps_x86_feature *it = &ft->items[j];
-                        fprintf(f, "\t{a%u_fn%zu, 0x%xu, 0x%xu, {0x%xu, 0x%xu, 0x%xu, 0x%xu}, 0x%xu},\n", k, i,
-                                it->leaf, it->subleaf, it->mask[0], it->mask[1], it->mask[2], it->mask[3],
+                        fprintf(f, "\t{a%u_fn%zu, 0x%xu, 0x%xu, {0x%xu, 0x%xu, 0x%xu, 0x%xu}, 0x%xu},\n", k,
+                                i, it->leaf, it->subleaf, it->mask[0], it->mask[1], it->mask[2], it->mask[3],
                                 it->msr_index);
                 }
                 fprintf(f, "};\n");
@@ -109,8 +112,9 @@ static void put_arch(FILE *f, unsigned k, const map_arch *a) {
                 fprintf(f, "static const map_feature a%u_features[] = {\n", k);
                 for (size_t i = 0; i < a->n_features; i++) {
                         if (a->features[i].n_items)
-                                fprintf(f, "\t{(char *) a%u_fn%zu, (hostcaps_x86_feature *) a%u_fi%zu, %zu},\n", k, i,
-                                        k, i, a->features[i].n_items);
+                                fprintf(f,
+                                        "\t{(char *) a%u_fn%zu, (hostcaps_x86_feature *) a%u_fi%zu, %zu},\n",
+                                        k, i, k, i, a->features[i].n_items);
                         else
                                 fprintf(f, "\t{(char *) a%u_fn%zu, NULL, 0},\n", k, i);
                 }
@@ -125,14 +129,15 @@ static void put_arch(FILE *f, unsigned k, const map_arch *a) {
                 if (m->n_sigs) {
                         fprintf(f, "static const map_signature a%u_ms%zu[] = {", k, i);
                         for (size_t j = 0; j < m->n_sigs; j++)
-                                fprintf(f, "%s{%u, %u, 0x%xu}", j ? ", " : "", m->sigs[j].family, m->sigs[j].model,
-                                        m->sigs[j].steppings);
+                                fprintf(f, "%s{%u, %u, 0x%xu}", j ? ", " : "", m->sigs[j].family,
+                                        m->sigs[j].model, m->sigs[j].steppings);
                         fprintf(f, "};\n");
                 }
                 if (m->n_pvrs) {
                         fprintf(f, "static const map_pvr a%u_mp%zu[] = {", k, i);
                         for (size_t j = 0; j < m->n_pvrs; j++)
-                                fprintf(f, "%s{0x%xu, 0x%xu}", j ? ", " : "", m->pvrs[j].value, m->pvrs[j].mask);
+                                fprintf(f, "%s{0x%xu, 0x%xu}", j ? ", " : "", m->pvrs[j].value,
+                                        m->pvrs[j].mask);
                         fprintf(f, "};\n");
                 }
                 snprintf(name, sizeof(name), "a%u_mf%zu", k, i);
@@ -150,7 +155,8 @@ static void put_arch(FILE *f, unsigned k, const map_arch *a) {
                                 fprintf(f, "(map_signature *) a%u_ms%zu, %zu, ", k, i, m->n_sigs);
                         else
                                 fprintf(f, "NULL, 0, ");
-                        fprintf(f, "(hostcaps_bitmap *) &a%u_mf%zu, (hostcaps_bitmap *) &a%u_ma%zu, ", k, i, k, i);
+                        fprintf(f, "(hostcaps_bitmap *) &a%u_mf%zu, (hostcaps_bitmap *) &a%u_ma%zu, ", k, i,
+                                k, i);
                         if (m->n_pvrs)
                                 fprintf(f, "(map_pvr *) a%u_mp%zu, %zu},\n", k, i, m->n_pvrs);
                         else
@@ -210,7 +216,8 @@ static void put_map(FILE *f, const hostcaps_cpumap *m) {
 }
 
 static int usage(void) {
-        fprintf(stderr, "usage: hostcaps-cpumap-gen DIR OUT.c\n       hostcaps-cpumap-gen --stamp DIR [FILE]\n");
+        fprintf(stderr,
+                "usage: hostcaps-cpumap-gen DIR OUT.c\n       hostcaps-cpumap-gen --stamp DIR [FILE]\n");
         return 2;
 }
 
@@ -276,18 +283,19 @@ int main(int argc, char **argv) {
                         why = hostcaps_error_message() ? hostcaps_error_message() : strerror(-e);
                         break;
                 }
-                if (hostcaps_cpumap_stamp_take(dir, &after) == 0 && hostcaps_cpumap_stamp_equal(&before, &after))
+                if (hostcaps_cpumap_stamp_take(dir, &after) == 0 &&
+                    hostcaps_cpumap_stamp_equal(&before, &after))
                         break;
                 why = "the map changed while it was read";
         }
         if (m && why)
                 m = hostcaps_cpumap_free(m);
         if (!m)
-                fprintf(stderr, "hostcaps-cpumap-gen: %s: %s; the library will parse the map at run time\n", dir,
-                        why);
+                fprintf(stderr, "hostcaps-cpumap-gen: %s: %s; the library will parse the map at run time\n",
+                        dir, why);
 
         char tmp[4096];
-        if (snprintf(tmp, sizeof(tmp), "%s.tmp", out) >= (int) sizeof(tmp))
+        if (snprintf(tmp, sizeof(tmp), "%s.tmp", out) >= (int)sizeof(tmp))
                 return usage();
         FILE *f = fopen(tmp, "w");
         if (!f) {
@@ -299,7 +307,8 @@ int main(int argc, char **argv) {
         fprintf(f, ": do not edit. */\n#include \"cpu/cpumap-internal.h\"\n\n");
         if (m) {
                 put_map(f, m);
-                fprintf(f, "\nconst hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in = {\n\t.map = &map,\n\t.stamp = ");
+                fprintf(f, "\nconst hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in = {\n\t.map = "
+                           "&map,\n\t.stamp = ");
                 put_stamp(f, &before);
                 fprintf(f, ",\n\t.dir = ");
                 put_string(f, dir);
@@ -308,7 +317,8 @@ int main(int argc, char **argv) {
                 fprintf(f, "/* No map: ");
                 for (const char *s = why; *s; s++)
                         fputc(*s == '*' || *s == '\n' ? ' ' : *s, f);
-                fprintf(f, " */\nconst hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in = {.map = NULL};\n");
+                fprintf(f,
+                        " */\nconst hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in = {.map = NULL};\n");
         }
         hostcaps_cpumap_free(m);
         if (fclose(f) != 0 || rename(tmp, out) < 0) {

@@ -110,8 +110,8 @@ extern const hostcaps_cpumap_compiled hostcaps_cpumap_compiled_in;
 /* The map to use for `dir`: `compiled` (no file read) when it is there and
  * its stamp is the directory's, else the map parsed from `dir`. Never
  * freed when compiled; *ret_parsed (optional) tells which. */
-int hostcaps_cpumap_open(const char *dir, const hostcaps_cpumap_compiled *compiled, const hostcaps_cpumap **ret,
-                         bool *ret_parsed);
+int hostcaps_cpumap_open(const char *dir, const hostcaps_cpumap_compiled *compiled,
+                         const hostcaps_cpumap **ret, bool *ret_parsed);
 
 /* Whether `m` is the compiled map (tests). */
 bool hostcaps_cpumap_is_compiled(const hostcaps_cpumap *m);

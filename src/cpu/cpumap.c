@@ -32,7 +32,8 @@
 static const char *const arch_names[N_ARCHS] = {"x86", "arm", "ppc64"};
 static const char *const rules_names[] = {
         [RULES_LIBVIRT_9] = "libvirt 9.0-10.x rules",
-        [RULES_LIBVIRT_11] = "libvirt 11.x rules: versioned models, features added to a model later not required",
+        [RULES_LIBVIRT_11] =
+                "libvirt 11.x rules: versioned models, features added to a model later not required",
 };
 
 /* ---- names ---------------------------------------------------------------- */
@@ -40,7 +41,7 @@ static const char *const rules_names[] = {
 static uint64_t name_hash(const char *s) {
         uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
         for (; *s; s++)
-                h = (h ^ (unsigned char) *s) * 0x100000001b3u;
+                h = (h ^ (unsigned char)*s) * 0x100000001b3u;
         return h;
 }
 
@@ -136,8 +137,8 @@ static bool is(xmlNodePtr n, const char *name) {
 }
 
 static int too_many(const char *path, xmlNodePtr n, const char *what, size_t bound) {
-        return hostcaps_error(E2BIG, "%s:%ld: more than %zu %s in one CPU map", path, n ? xmlGetLineNo(n) : 0L,
-                              bound, what);
+        return hostcaps_error(E2BIG, "%s:%ld: more than %zu %s in one CPU map", path,
+                              n ? xmlGetLineNo(n) : 0L, bound, what);
 }
 
 /* A yes/no attribute: true only for 'yes'. */
@@ -178,8 +179,8 @@ static int read_doc(parse_ctx *ctx, const char *path, xmlNodePtr at, xmlDocPtr *
 }
 
 /* Room for one more vendor, feature or model of the current arch. */
-#define MAKE_ROOM(path, n, array, count, allocated, what)                                     \
-        ((count) >= HOSTCAPS_CPUMAP_MAX_ENTRIES ? too_many(path, n, what, HOSTCAPS_CPUMAP_MAX_ENTRIES) \
+#define MAKE_ROOM(path, n, array, count, allocated, what)                                                    \
+        ((count) >= HOSTCAPS_CPUMAP_MAX_ENTRIES ? too_many(path, n, what, HOSTCAPS_CPUMAP_MAX_ENTRIES)       \
                                                 : GROW(array, allocated, (count) + 1))
 
 /* ---- elements ------------------------------------------------------------- */
@@ -198,7 +199,8 @@ static int parse_vendor(parse_ctx *ctx, xmlNodePtr n, const char *path) {
                 if ((e = hostcaps_xml_prop_str(DOC(path), n, "string", true, &string)) < 0)
                         return e;
                 if (strlen(string) != 12)
-                        return hostcaps_xml_error(DOC(path), n, "vendor string '%.64s' is not 12 characters", string);
+                        return hostcaps_xml_error(DOC(path), n, "vendor string '%.64s' is not 12 characters",
+                                                  string);
         } else if (ctx->arch == ARCH_ARM && (e = prop_u32(path, n, "value", true, &value)) < 0)
                 return e;
         if ((e = MAKE_ROOM(path, n, a->vendors, a->n_vendors, a->allocated_vendors, "vendors")) < 0)
@@ -207,7 +209,7 @@ static int parse_vendor(parse_ctx *ctx, xmlNodePtr n, const char *path) {
         *v = (map_vendor){.name = TAKE_PTR(name), .value = value};
         if (string)
                 memcpy(v->id, string, 13);
-        return name_add(&a->vendor_names, v->name, (int) a->n_vendors++);
+        return name_add(&a->vendor_names, v->name, (int)a->n_vendors++);
 }
 
 static int parse_feature_item(const char *path, xmlNodePtr c, const char *name, hostcaps_x86_feature *it) {
@@ -281,7 +283,7 @@ static int parse_feature(parse_ctx *ctx, xmlNodePtr n, const char *path) {
                 items[i].name = name;
         map_feature *f = &a->features[a->n_features];
         *f = (map_feature){.name = TAKE_PTR(name), .items = items, .n_items = n_items};
-        return name_add(&a->feature_names, f->name, (int) a->n_features++);
+        return name_add(&a->feature_names, f->name, (int)a->n_features++);
 }
 
 static int parse_signature(xmlNodePtr n, const char *path, map_signature *sig) {
@@ -302,7 +304,7 @@ static int parse_signature(xmlNodePtr n, const char *path, map_signature *sig) {
         if (hostcaps_bitmap_last(steps) > 15 || hostcaps_bitmap_is_empty(steps))
                 return hostcaps_xml_error(DOC(path), n, "stepping beyond 0-15");
         BITMAP_FOREACH(s, steps)
-                sig->steppings |= 1u << s;
+        sig->steppings |= 1u << s;
         return 0;
 }
 
@@ -337,8 +339,8 @@ static int parse_model_ancestor(parse_ctx *ctx, model_parse *p, xmlNodePtr c, co
         if ((e = hostcaps_xml_prop_str(DOC(path), c, "name", true, &name)) < 0)
                 return e;
         if ((i = name_find(&a->model_names, name)) < 0)
-                return hostcaps_xml_error(DOC(path), c, "model '%.64s' inherits unknown model '%.64s'", p->m.name,
-                                          name);
+                return hostcaps_xml_error(DOC(path), c, "model '%.64s' inherits unknown model '%.64s'",
+                                          p->m.name, name);
         const map_model *anc = &a->models[i];
         if ((e = count_signatures(ctx, path, c, anc->n_sigs)) < 0)
                 return e;
@@ -387,8 +389,8 @@ static int parse_model_feature(parse_ctx *ctx, model_parse *p, xmlNodePtr c, con
             (e = prop_yes(path, c, "removed", &removed)) < 0 || (e = prop_yes(path, c, "added", &added)) < 0)
                 return e;
         if ((i = name_find(&a->feature_names, name)) < 0)
-                return hostcaps_xml_error(DOC(path), c, "model '%.64s' names unknown feature '%.64s'", p->m.name,
-                                          name);
+                return hostcaps_xml_error(DOC(path), c, "model '%.64s' names unknown feature '%.64s'",
+                                          p->m.name, name);
         /* removed='yes': dropped from the model in a later libvirt, listed
          * as disabled in guest definitions; not a feature of the model. */
         if (removed)
@@ -398,10 +400,10 @@ static int parse_model_feature(parse_ctx *ctx, model_parse *p, xmlNodePtr c, con
          * model that libvirt 11.x does not require of a host CPU. */
         if (added) {
                 ctx->saw_added = true;
-                if ((e = hostcaps_bitmap_set(p->m.added, (unsigned) i)) < 0)
+                if ((e = hostcaps_bitmap_set(p->m.added, (unsigned)i)) < 0)
                         return e;
         }
-        return hostcaps_bitmap_set(p->m.features, (unsigned) i);
+        return hostcaps_bitmap_set(p->m.features, (unsigned)i);
 }
 
 static int parse_model_pvr(parse_ctx *ctx, model_parse *p, xmlNodePtr c, const char *path) {
@@ -423,7 +425,8 @@ static int parse_model_vendor(parse_ctx *ctx, model_parse *p, xmlNodePtr c, cons
         if ((e = hostcaps_xml_prop_str(DOC(path), c, "name", true, &name)) < 0)
                 return e;
         if ((p->m.vendor = name_find(&a->vendor_names, name)) < 0)
-                return hostcaps_xml_error(DOC(path), c, "model '%.64s' names unknown vendor '%.64s'", p->m.name, name);
+                return hostcaps_xml_error(DOC(path), c, "model '%.64s' names unknown vendor '%.64s'",
+                                          p->m.name, name);
         return 0;
 }
 
@@ -456,8 +459,8 @@ static int parse_model(parse_ctx *ctx, xmlNodePtr n, const char *path) {
         else if (!(p.m.features = hostcaps_bitmap_new()) || !(p.m.added = hostcaps_bitmap_new()))
                 e = -ENOMEM;
         XML_FOREACH_CHILD(c, e >= 0 ? n : NULL, NULL)
-                if ((e = parse_model_child(ctx, &p, c, path)) < 0)
-                        break;
+        if ((e = parse_model_child(ctx, &p, c, path)) < 0)
+                break;
         if (e >= 0)
                 e = MAKE_ROOM(path, n, a->models, a->n_models, a->allocated_models, "models");
         if (e < 0) {
@@ -465,7 +468,7 @@ static int parse_model(parse_ctx *ctx, xmlNodePtr n, const char *path) {
                 return e;
         }
         a->models[a->n_models] = p.m;
-        return name_add(&a->model_names, p.m.name, (int) a->n_models++);
+        return name_add(&a->model_names, p.m.name, (int)a->n_models++);
 }
 
 static int parse_element(parse_ctx *ctx, xmlNodePtr n, const char *path, int depth);
@@ -495,8 +498,8 @@ static int parse_include(parse_ctx *ctx, xmlNodePtr n, const char *path, int dep
         if ((e = read_doc(ctx, file, n, &doc)) < 0)
                 return e;
         XML_FOREACH_CHILD(c, xmlDocGetRootElement(doc), NULL)
-                if ((e = parse_element(ctx, c, file, depth + 1)) < 0)
-                        break;
+        if ((e = parse_element(ctx, c, file, depth + 1)) < 0)
+                break;
         xmlFreeDoc(doc);
         return e;
 }
@@ -530,8 +533,8 @@ static int parse_arch(parse_ctx *ctx, xmlNodePtr a, const char *index) {
         if (ctx->arch == N_ARCHS)
                 return 0; /* s390, loongarch, riscv: nothing hostcaps decodes */
         XML_FOREACH_CHILD(c, a, NULL)
-                if ((e = parse_element(ctx, c, index, 0)) < 0)
-                        return e;
+        if ((e = parse_element(ctx, c, index, 0)) < 0)
+                return e;
         return 0;
 }
 
@@ -549,8 +552,8 @@ int hostcaps_cpumap_load(const char *dir, hostcaps_cpumap **ret) {
         if (e >= 0)
                 e = read_doc(&ctx, index, NULL, &doc);
         XML_FOREACH_CHILD(a, e >= 0 ? xmlDocGetRootElement(doc) : NULL, "arch")
-                if ((e = parse_arch(&ctx, a, index)) < 0)
-                        break;
+        if ((e = parse_arch(&ctx, a, index)) < 0)
+                break;
         if (e >= 0 && ctx.map->arch[ARCH_X86].n_features == 0)
                 e = hostcaps_error(EINVAL, "%s: no x86 features", index);
         /* The map's dialect tells the libvirt that wrote it (docs/cpu.md). */
@@ -580,8 +583,8 @@ size_t hostcaps_cpumap_x86_n_features(const hostcaps_cpumap *m) {
         return m->arch[ARCH_X86].n_features;
 }
 
-const char *hostcaps_cpumap_x86_feature(const hostcaps_cpumap *m, size_t i, const hostcaps_x86_feature **ret_items,
-                                        size_t *ret_n_items) {
+const char *hostcaps_cpumap_x86_feature(const hostcaps_cpumap *m, size_t i,
+                                        const hostcaps_x86_feature **ret_items, size_t *ret_n_items) {
         const map_arch *a = &m->arch[ARCH_X86];
         if (i >= a->n_features)
                 return NULL;
@@ -601,7 +604,7 @@ const char *hostcaps_cpu_map_dir(void) {
 
 /* The stamp: two stat() calls, no file read. */
 static int64_t ns_of(struct timespec t) {
-        return (int64_t) t.tv_sec * 1000000000 + t.tv_nsec;
+        return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
 int hostcaps_cpumap_stamp_take(const char *dir, hostcaps_cpumap_stamp *ret) {
@@ -618,7 +621,7 @@ int hostcaps_cpumap_stamp_take(const char *dir, hostcaps_cpumap_stamp *ret) {
                 .dir_mtime_ns = ns_of(d.st_mtim),
                 .dir_ctime_ns = ns_of(d.st_ctim),
                 .index_ino = i.st_ino,
-                .index_size = (uint64_t) i.st_size,
+                .index_size = (uint64_t)i.st_size,
                 .index_mtime_ns = ns_of(i.st_mtim),
                 .index_ctime_ns = ns_of(i.st_ctim),
         };
@@ -626,9 +629,10 @@ int hostcaps_cpumap_stamp_take(const char *dir, hostcaps_cpumap_stamp *ret) {
 }
 
 bool hostcaps_cpumap_stamp_equal(const hostcaps_cpumap_stamp *a, const hostcaps_cpumap_stamp *b) {
-        return a->dir_ino == b->dir_ino && a->dir_mtime_ns == b->dir_mtime_ns && a->dir_ctime_ns == b->dir_ctime_ns &&
-               a->index_ino == b->index_ino && a->index_size == b->index_size &&
-               a->index_mtime_ns == b->index_mtime_ns && a->index_ctime_ns == b->index_ctime_ns;
+        return a->dir_ino == b->dir_ino && a->dir_mtime_ns == b->dir_mtime_ns &&
+               a->dir_ctime_ns == b->dir_ctime_ns && a->index_ino == b->index_ino &&
+               a->index_size == b->index_size && a->index_mtime_ns == b->index_mtime_ns &&
+               a->index_ctime_ns == b->index_ctime_ns;
 }
 
 bool hostcaps_cpumap_is_compiled(const hostcaps_cpumap *m) {
@@ -639,8 +643,8 @@ bool hostcaps_cpumap_is_compiled(const hostcaps_cpumap *m) {
  * libvirt upgrade, a reinstall, an edit that replaced index.xml or any file
  * of the directory, or another directory ($HOSTCAPS_CPU_MAP_DIR) changes
  * the stamp, and the map is parsed as it is now. */
-int hostcaps_cpumap_open(const char *dir, const hostcaps_cpumap_compiled *compiled, const hostcaps_cpumap **ret,
-                         bool *ret_parsed) {
+int hostcaps_cpumap_open(const char *dir, const hostcaps_cpumap_compiled *compiled,
+                         const hostcaps_cpumap **ret, bool *ret_parsed) {
         hostcaps_cpumap_stamp now;
         hostcaps_cpumap *parsed;
         if (compiled && compiled->map && hostcaps_cpumap_stamp_take(dir, &now) == 0 &&
@@ -667,10 +671,12 @@ static void load_installed(void) {
         const char *dir = hostcaps_cpu_map_dir();
         int e = hostcaps_cpumap_open(dir, &hostcaps_cpumap_compiled_in, &installed, NULL);
         if (e == -ENOENT)
-                snprintf(installed_reason, sizeof(installed_reason), "libvirt's cpu_map is not installed (%s)", dir);
+                snprintf(installed_reason, sizeof(installed_reason),
+                         "libvirt's cpu_map is not installed (%s)", dir);
         else if (e < 0)
                 snprintf(installed_reason, sizeof(installed_reason), "%s",
-                         hostcaps_error_message() ? hostcaps_error_message() : "libvirt's cpu_map is unusable");
+                         hostcaps_error_message() ? hostcaps_error_message()
+                                                  : "libvirt's cpu_map is unusable");
         hostcaps_error_reset();
 }
 
@@ -697,14 +703,14 @@ static int host_features(const map_arch *a, const hostcaps_cpuid *c, const hostc
         if (!host)
                 return -ENOMEM;
         for (size_t i = 0; i < a->n_features; i++)
-                if (feature_in(&a->features[i], c) && hostcaps_bitmap_set(host, (unsigned) i) < 0)
+                if (feature_in(&a->features[i], c) && hostcaps_bitmap_set(host, (unsigned)i) < 0)
                         return -ENOMEM;
         if (id->broken_tsx) {
                 int f;
                 if ((f = name_find(&a->feature_names, "hle")) >= 0)
-                        hostcaps_bitmap_clear(host, (unsigned) f);
+                        hostcaps_bitmap_clear(host, (unsigned)f);
                 if ((f = name_find(&a->feature_names, "rtm")) >= 0)
-                        hostcaps_bitmap_clear(host, (unsigned) f);
+                        hostcaps_bitmap_clear(host, (unsigned)f);
         }
         *ret = TAKE_PTR(host);
         return 0;
@@ -713,7 +719,7 @@ static int host_features(const map_arch *a, const hostcaps_cpuid *c, const hostc
 static int vendor_of(const map_arch *a, const hostcaps_x86_identity *id) {
         for (size_t i = 0; i < a->n_vendors; i++)
                 if (strcmp(a->vendors[i].id, id->vendor_id) == 0)
-                        return (int) i;
+                        return (int)i;
         return -1;
 }
 
@@ -728,15 +734,16 @@ static bool signature_matches(const map_model *m, const hostcaps_x86_identity *i
 /* Whether a model may name this host CPU: meant for hosts, of its vendor
  * (or of none, or the CPU's vendor unknown to the map), and every feature
  * of it present, but those added to it later where the rules allow. */
-static bool model_fits(const hostcaps_cpumap *map, const map_model *m, const hostcaps_bitmap *host, int vendor) {
+static bool model_fits(const hostcaps_cpumap *map, const map_model *m, const hostcaps_bitmap *host,
+                       int vendor) {
         if (!m->decode_host)
                 return false;
         if (vendor >= 0 && m->vendor >= 0 && m->vendor != vendor)
                 return false;
         BITMAP_FOREACH(f, m->features)
-                if (!hostcaps_bitmap_test(host, (unsigned) f) &&
-                    !(map->rules == RULES_LIBVIRT_11 && hostcaps_bitmap_test(m->added, (unsigned) f)))
-                        return false;
+        if (!hostcaps_bitmap_test(host, (unsigned)f) &&
+            !(map->rules == RULES_LIBVIRT_11 && hostcaps_bitmap_test(m->added, (unsigned)f)))
+                return false;
         return true;
 }
 
@@ -744,7 +751,7 @@ static bool model_fits(const hostcaps_cpumap *map, const map_model *m, const hos
 static unsigned n_beyond(const hostcaps_bitmap *host, const hostcaps_bitmap *model) {
         unsigned n = 0;
         BITMAP_FOREACH(f, host)
-                n += !hostcaps_bitmap_test(model, (unsigned) f);
+        n += !hostcaps_bitmap_test(model, (unsigned)f);
         return n;
 }
 
@@ -771,12 +778,12 @@ static int select_model(const hostcaps_cpumap *map, const hostcaps_bitmap *host,
                         const hostcaps_x86_identity *id) {
         const map_arch *a = &map->arch[ARCH_X86];
         candidate best = {.index = -1};
-        for (ssize_t i = (ssize_t) a->n_models - 1; i >= 0; i--) {
+        for (ssize_t i = (ssize_t)a->n_models - 1; i >= 0; i--) {
                 const map_model *m = &a->models[i];
                 if (!model_fits(map, m, host, vendor))
                         continue;
                 candidate cand = {
-                        .index = (int) i,
+                        .index = (int)i,
                         .signature_match = id->signature && signature_matches(m, id),
                         .listed = n_beyond(host, m->features),
                 };
@@ -803,15 +810,15 @@ static int x86_output(const map_arch *a, const hostcaps_bitmap *host, int best, 
         }
         BITMAP_FOREACH(f, host) {
                 r->all[r->n_all++] = a->features[f].name;
-                if (best < 0 || !hostcaps_bitmap_test(a->models[best].features, (unsigned) f))
+                if (best < 0 || !hostcaps_bitmap_test(a->models[best].features, (unsigned)f))
                         r->features[r->n_features++] = a->features[f].name;
         }
         r->model = best >= 0 ? a->models[best].name : NULL;
         return 0;
 }
 
-int hostcaps_cpumap_x86_decode(const hostcaps_cpumap *map, const hostcaps_cpuid *c, const hostcaps_x86_identity *id,
-                               hostcaps_cpumap_x86 *ret) {
+int hostcaps_cpumap_x86_decode(const hostcaps_cpumap *map, const hostcaps_cpuid *c,
+                               const hostcaps_x86_identity *id, hostcaps_cpumap_x86 *ret) {
         const map_arch *a = &map->arch[ARCH_X86];
         _cleanup_bitmap_ hostcaps_bitmap *host = NULL;
         hostcaps_cpumap_x86 r = {.rules = rules_names[map->rules]};

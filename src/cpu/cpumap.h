@@ -18,10 +18,10 @@ const char *hostcaps_cpu_map_dir(void);
 /* Bounds on the work one map may ask for (libvirt 11.3's whole map: 178
  * files, 1.6 MB, 364 x86 features, 230 x86 models). Beyond any of them the
  * map is refused with an error naming the bound and the file. */
-#define HOSTCAPS_CPUMAP_MAX_FILES 1024          /* files parsed, index.xml included */
-#define HOSTCAPS_CPUMAP_MAX_BYTES (64u << 20)   /* their total size */
-#define HOSTCAPS_CPUMAP_MAX_ENTRIES 16384       /* vendors, features or models, per arch */
-#define HOSTCAPS_CPUMAP_MAX_SIGNATURES 262144   /* signatures and PVRs, inherited copies counted */
+#define HOSTCAPS_CPUMAP_MAX_FILES      1024        /* files parsed, index.xml included */
+#define HOSTCAPS_CPUMAP_MAX_BYTES      (64u << 20) /* their total size */
+#define HOSTCAPS_CPUMAP_MAX_ENTRIES    16384       /* vendors, features or models, per arch */
+#define HOSTCAPS_CPUMAP_MAX_SIGNATURES 262144      /* signatures and PVRs, inherited copies counted */
 
 /* The installed map ($HOSTCAPS_CPU_MAP_DIR, else /usr/share/libvirt/cpu_map),
  * taken at the first call: the compiled map where its stamp is the
@@ -47,17 +47,17 @@ const char *hostcaps_cpumap_rules(const hostcaps_cpumap *m);
  * name, and the conditions that must all hold (items' names are the
  * feature's). */
 size_t hostcaps_cpumap_x86_n_features(const hostcaps_cpumap *m);
-const char *hostcaps_cpumap_x86_feature(const hostcaps_cpumap *m, size_t i, const hostcaps_x86_feature **ret_items,
-                                        size_t *ret_n_items);
+const char *hostcaps_cpumap_x86_feature(const hostcaps_cpumap *m, size_t i,
+                                        const hostcaps_x86_feature **ret_items, size_t *ret_n_items);
 
 /* What the map makes of an x86 CPU. Names point into the map. */
 typedef struct hostcaps_cpumap_x86 {
-        const char *rules;  /* hostcaps_cpumap_rules() */
-        const char *vendor; /* the map's vendor name, NULL when the map does not know it */
-        const char *model;  /* NULL when no model fits */
+        const char *rules;     /* hostcaps_cpumap_rules() */
+        const char *vendor;    /* the map's vendor name, NULL when the map does not know it */
+        const char *model;     /* NULL when no model fits */
         const char **features; /* beside the model, in the map's order (all when no model) */
         size_t n_features;
-        const char **all;   /* every feature the CPU has, in the map's order */
+        const char **all; /* every feature the CPU has, in the map's order */
         size_t n_all;
 } hostcaps_cpumap_x86;
 
@@ -75,8 +75,8 @@ typedef struct hostcaps_cpumap_x86 {
  *   - else the model that leaves fewer features to list beside it wins; on a
  *     tie the one tried first (the later in the map) stays.
  * Free with hostcaps_cpumap_x86_done(). */
-int hostcaps_cpumap_x86_decode(const hostcaps_cpumap *m, const hostcaps_cpuid *c, const hostcaps_x86_identity *id,
-                               hostcaps_cpumap_x86 *ret);
+int hostcaps_cpumap_x86_decode(const hostcaps_cpumap *m, const hostcaps_cpuid *c,
+                               const hostcaps_x86_identity *id, hostcaps_cpumap_x86 *ret);
 void hostcaps_cpumap_x86_done(hostcaps_cpumap_x86 *r);
 
 /* ARM: the vendor named for an implementer code (MIDR bits 31:24) and the

@@ -26,14 +26,15 @@ static int load_topology(const hostcaps_doc_ctx *d, xmlNodePtr t, hostcaps_cpu *
                 return e;
         cpu->topo.dies = hostcaps_xml_prop_u32(d, t, "dies", false, &v) >= 0 ? v : 1;
         cpu->topo.clusters = hostcaps_xml_prop_u32(d, t, "clusters", false, &v) >= 0 ? v : 1;
-        if (!cpu->topo.sockets || !cpu->topo.cores || !cpu->topo.threads || !cpu->topo.dies || !cpu->topo.clusters)
+        if (!cpu->topo.sockets || !cpu->topo.cores || !cpu->topo.threads || !cpu->topo.dies ||
+            !cpu->topo.clusters)
                 return hostcaps_xml_error(d, t, "<topology> counts must be positive");
         /* A document says nothing of online CPUs: the product is what it describes. */
-        uint64_t n = (uint64_t) cpu->topo.sockets * cpu->topo.dies * cpu->topo.clusters * cpu->topo.cores *
+        uint64_t n = (uint64_t)cpu->topo.sockets * cpu->topo.dies * cpu->topo.clusters * cpu->topo.cores *
                      cpu->topo.threads;
         if (n > 65536)
-                return hostcaps_xml_error(d, t, "<topology> describes %llu CPUs", (unsigned long long) n);
-        cpu->topo.online_cpus = cpu->topo.possible_cpus = (unsigned) n;
+                return hostcaps_xml_error(d, t, "<topology> describes %llu CPUs", (unsigned long long)n);
+        cpu->topo.online_cpus = cpu->topo.possible_cpus = (unsigned)n;
         return 0;
 }
 
@@ -50,7 +51,7 @@ int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         if ((e = hostcaps_object_new(HOSTCAPS_SECTION_CPU, &o)) < 0)
                 return e;
-        cpu = (hostcaps_cpu *) o;
+        cpu = (hostcaps_cpu *)o;
         cpu->tsc_scaling = -1;
         cpu->feature_source = "document";
 

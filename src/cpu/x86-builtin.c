@@ -7,10 +7,11 @@
  * (tests/test-cpu.c checks both against the installed map). */
 #include "x86.h"
 
-#define CPUID(l, s, reg, bit, n)                                                                   \
+#define CPUID(l, s, reg, bit, n)                                                                             \
         { .name = n, .leaf = l, .subleaf = s, .mask[HOSTCAPS_##reg] = UINT32_C(1) << (bit) }
 /* MSR features test bits of the low half (eax) of a 64-bit MSR. */
-#define MSR(index, bit, n) { .name = n, .msr_index = index, .mask[HOSTCAPS_EAX] = UINT32_C(1) << (bit) }
+#define MSR(index, bit, n)                                                                                   \
+        { .name = n, .msr_index = index, .mask[HOSTCAPS_EAX] = UINT32_C(1) << (bit) }
 
 const hostcaps_x86_feature hostcaps_x86_builtin_features[] = {
         /* CPUID.01H:EDX — the original feature flags */

@@ -58,8 +58,8 @@ static void exec_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
 #if defined(__x86_64__) || defined(__i386__)
         __cpuid_count(leaf, subleaf, regs[0], regs[1], regs[2], regs[3]);
 #else
-        (void) leaf;
-        (void) subleaf;
+        (void)leaf;
+        (void)subleaf;
         memset(regs, 0, 4 * sizeof(uint32_t));
 #endif
 }
@@ -111,7 +111,7 @@ static void exec_once(hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf, uint32
 void hostcaps_cpuid_get(const hostcaps_cpuid *c, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
         memset(regs, 0, 4 * sizeof(uint32_t));
         if (c->live) {
-                hostcaps_cpuid *live = (hostcaps_cpuid *) c; /* its memo of executed leaves */
+                hostcaps_cpuid *live = (hostcaps_cpuid *)c; /* its memo of executed leaves */
                 uint32_t max[4];
                 /* Leaves above the range's maximum return garbage (the highest
                  * basic leaf on Intel): treat them as zero. */
@@ -188,7 +188,7 @@ static int load_msr_element(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_cp
             (e = hostcaps_xml_prop_u32(d, n, "eax", true, &eax)) < 0 ||
             (e = hostcaps_xml_prop_u32(d, n, "edx", true, &edx)) < 0)
                 return e;
-        e = hostcaps_cpuid_set_msr(c, index, (uint64_t) edx << 32 | eax);
+        e = hostcaps_cpuid_set_msr(c, index, (uint64_t)edx << 32 | eax);
         return e == -E2BIG ? hostcaps_xml_error(d, n, "too many <msr> elements") : e;
 }
 
@@ -219,7 +219,7 @@ static int load_cpudata(const char *data, size_t len, const char *path, hostcaps
 
 #ifdef HAVE_LIBCPUID
 static void silence_libcpuid(const char *msg) {
-        (void) msg;
+        (void)msg;
 }
 #endif
 
@@ -282,12 +282,13 @@ static int check_identity_leaves(const hostcaps_cpuid *c, const char *path) {
         }
         hostcaps_cpuid_get(c, 0, 0, regs);
         if (regs[0] < 1)
-                return hostcaps_error(EINVAL, "%s: CPUID leaf 0x0 states no leaf 0x1 (highest basic leaf %#x)", path,
+                return hostcaps_error(EINVAL,
+                                      "%s: CPUID leaf 0x0 states no leaf 0x1 (highest basic leaf %#x)", path,
                                       regs[0]);
         hostcaps_cpuid_get(c, 0x80000000u, 0, regs);
         if (regs[0] < 0x80000000u || regs[0] > 0x800000ffu) /* real CPUs: up to 0x80000028 */
-                return hostcaps_error(EINVAL, "%s: CPUID leaf 0x80000000 states no extended range (eax %#x)", path,
-                                      regs[0]);
+                return hostcaps_error(EINVAL, "%s: CPUID leaf 0x80000000 states no extended range (eax %#x)",
+                                      path, regs[0]);
         return 0;
 }
 
@@ -322,26 +323,38 @@ int hostcaps_cpuid_load(hostcaps_reader *r, const char *path, hostcaps_cpuid **r
 static uint32_t n_subleaves(const hostcaps_cpuid *c, uint32_t leaf) {
         uint32_t regs[4];
         switch (leaf) {
-        case 0x4: case 0x8000001d: /* cache parameters: until type 0 */
+        case 0x4:
+        case 0x8000001d: /* cache parameters: until type 0 */
                 for (uint32_t i = 0; i < 16; i++) {
                         hostcaps_cpuid_get(c, leaf, i, regs);
                         if ((regs[0] & 0x1f) == 0)
                                 return i + 1;
                 }
                 return 16;
-        case 0x7: case 0x14: case 0x17: case 0x18: case 0x1d: case 0x24:
+        case 0x7:
+        case 0x14:
+        case 0x17:
+        case 0x18:
+        case 0x1d:
+        case 0x24:
                 hostcaps_cpuid_get(c, leaf, 0, regs); /* eax: highest subleaf */
                 return regs[0] < 16 ? regs[0] + 1 : 16;
-        case 0xb: case 0x1f: /* topology: until level type 0 */
+        case 0xb:
+        case 0x1f: /* topology: until level type 0 */
                 for (uint32_t i = 0; i < 8; i++) {
                         hostcaps_cpuid_get(c, leaf, i, regs);
                         if (((regs[2] >> 8) & 0xff) == 0)
                                 return i + 1;
                 }
                 return 8;
-        case 0xd: return 64;  /* xsave components */
-        case 0xf: case 0x10: case 0x12: return 4;
-        default: return 1;
+        case 0xd:
+                return 64; /* xsave components */
+        case 0xf:
+        case 0x10:
+        case 0x12:
+                return 4;
+        default:
+                return 1;
         }
 }
 
@@ -373,7 +386,7 @@ char *hostcaps_cpuid_format_xml(const hostcaps_cpuid *c) {
         }
         for (size_t i = 0; i < c->n_msrs; i++)
                 hostcaps_buf_printf(&b, "  <msr index='0x%x' edx='0x%08x' eax='0x%08x'/>\n", c->msrs[i].index,
-                                    (uint32_t) (c->msrs[i].value >> 32), (uint32_t) c->msrs[i].value);
+                                    (uint32_t)(c->msrs[i].value >> 32), (uint32_t)c->msrs[i].value);
         hostcaps_buf_puts(&b, "</cpudata>\n");
         return hostcaps_buf_steal(&b);
 }
@@ -410,7 +423,7 @@ static int x86_identify(const hostcaps_x86_identity *id, const hostcaps_cpuid *c
                 const char *id, *name;
         } vendors[] = {
                 /* libvirt's x86_vendors.xml names, and two it does not list. */
-                {"GenuineIntel", "Intel"}, {"AuthenticAMD", "AMD"}, {"HygonGenuine", "Hygon"},
+                {"GenuineIntel", "Intel"},   {"AuthenticAMD", "AMD"},     {"HygonGenuine", "Hygon"},
                 {"CentaurHauls", "Centaur"}, {"  Shanghai  ", "Zhaoxin"},
         };
         uint32_t r[4];
@@ -464,13 +477,13 @@ static void x86_tsc(const hostcaps_cpuid *c, hostcaps_cpu *cpu) {
                 return;
         hostcaps_cpuid_get(c, 0x15, 0, r);
         if (r[0] && r[1] && r[2])
-                cpu->tsc_hz = (uint64_t) r[2] * r[1] / r[0];
+                cpu->tsc_hz = (uint64_t)r[2] * r[1] / r[0];
         hostcaps_cpuid_get(c, 1, 0, r);
         if (!cpu->tsc_hz && (r[2] & (1u << 31))) {
                 hostcaps_cpuid_get(c, 0x40000000u, 0, r);
                 if (r[0] >= 0x40000010u && r[0] < 0x40000100u) {
                         hostcaps_cpuid_get(c, 0x40000010u, 0, r);
-                        cpu->tsc_hz = (uint64_t) r[0] * 1000;
+                        cpu->tsc_hz = (uint64_t)r[0] * 1000;
                 }
         }
         if (!cpu->tsc_hz)
@@ -510,7 +523,7 @@ static bool read_live_msr(hostcaps_reader *r, uint32_t index, uint64_t *ret) {
                 uint64_t v;
                 ssize_t n = pread(fd, &v, sizeof(v), index);
                 close(fd);
-                if (n == (ssize_t) sizeof(v)) {
+                if (n == (ssize_t)sizeof(v)) {
                         *ret = v;
                         return true;
                 }
@@ -544,16 +557,16 @@ static void read_live_msrs(hostcaps_reader *r, hostcaps_cpuid *c) {
 
         hostcaps_cpuid_get(c, 7, 0, regs);
         if ((regs[3] & (1u << 29)) && read_live_msr(r, 0x10a, &v))
-                (void) hostcaps_cpuid_set_msr(c, 0x10a, v);
+                (void)hostcaps_cpuid_set_msr(c, 0x10a, v);
         hostcaps_cpuid_get(c, 0x80000007u, 0, regs);
         if (!(regs[3] & (1u << 8)))
                 return;
         hostcaps_cpuid_get(c, 1, 0, regs);
         if (!(regs[2] & (1u << 5)) || !read_live_msr(r, 0x482, &v))
                 return;
-        (void) hostcaps_cpuid_set_msr(c, 0x482, v);
+        (void)hostcaps_cpuid_set_msr(c, 0x482, v);
         if ((v & (UINT64_C(1) << 63)) && read_live_msr(r, 0x48b, &v))
-                (void) hostcaps_cpuid_set_msr(c, 0x48b, v);
+                (void)hostcaps_cpuid_set_msr(c, 0x48b, v);
 }
 
 /* ---- features ---------------------------------------------------------- */
@@ -564,8 +577,8 @@ bool hostcaps_x86_feature_present(const hostcaps_cpuid *c, const hostcaps_x86_fe
         if (f->msr_index) {
                 if (!hostcaps_cpuid_get_msr(c, f->msr_index, &msr))
                         return false;
-                r[0] = (uint32_t) msr;
-                r[3] = (uint32_t) (msr >> 32);
+                r[0] = (uint32_t)msr;
+                r[3] = (uint32_t)(msr >> 32);
                 return (r[0] & f->mask[0]) == f->mask[0] && (r[3] & f->mask[3]) == f->mask[3] &&
                        (f->mask[0] | f->mask[3]);
         }
@@ -660,7 +673,8 @@ int hostcaps_cpu_probe_x86(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
                         /* Recorded without a dump: /proc/cpuinfo tells what it
                          * can; the kernel's flags name no libvirt model. */
                         hostcaps_error_reset();
-                        e = hostcaps_cpu_set_model_reason(cpu, "no CPUID data: the recording has no CPUID dump");
+                        e = hostcaps_cpu_set_model_reason(cpu,
+                                                          "no CPUID data: the recording has no CPUID dump");
                         return e < 0 ? e : hostcaps_cpu_probe_cpuinfo(ctx->reader, ctx->arch, cpu);
                 }
         }

@@ -69,12 +69,12 @@ bool hostcaps_x86_feature_present(const hostcaps_cpuid *c, const hostcaps_x86_fe
 /* Who the CPU is, decoded once from CPUID and handed to whatever needs it
  * (the section's identity fields, the map's model selection). */
 typedef struct hostcaps_x86_identity {
-        char vendor_id[13];  /* leaf 0: "GenuineIntel" */
-        uint32_t signature;  /* leaf 1 eax without its reserved bits; 0 when absent */
-        unsigned family;     /* base + extended family, as libvirt adds them */
-        unsigned model;      /* base + (extended model << 4) */
+        char vendor_id[13]; /* leaf 0: "GenuineIntel" */
+        uint32_t signature; /* leaf 1 eax without its reserved bits; 0 when absent */
+        unsigned family;    /* base + extended family, as libvirt adds them */
+        unsigned model;     /* base + (extended model << 4) */
         unsigned stepping;
-        bool broken_tsx;     /* hle and rtm enumerated but unusable (errata) */
+        bool broken_tsx; /* hle and rtm enumerated but unusable (errata) */
 } hostcaps_x86_identity;
 
 void hostcaps_x86_identify(const hostcaps_cpuid *c, hostcaps_x86_identity *ret);

@@ -63,7 +63,7 @@ bool hostcaps_bitmap_test(const hostcaps_bitmap *b, unsigned int i) {
 unsigned int hostcaps_bitmap_count(const hostcaps_bitmap *b) {
         unsigned int n = 0;
         for (size_t w = 0; b && w < b->n_words; w++)
-                n += (unsigned) __builtin_popcountll(b->words[w]);
+                n += (unsigned)__builtin_popcountll(b->words[w]);
         return n;
 }
 
@@ -93,7 +93,7 @@ int hostcaps_bitmap_next(const hostcaps_bitmap *b, unsigned int from) {
                 if (w == from / 64)
                         word &= ~UINT64_C(0) << (from % 64);
                 if (word)
-                        return (int) (w * 64 + (size_t) __builtin_ctzll(word));
+                        return (int)(w * 64 + (size_t)__builtin_ctzll(word));
         }
         return -1;
 }
@@ -101,7 +101,7 @@ int hostcaps_bitmap_next(const hostcaps_bitmap *b, unsigned int from) {
 int hostcaps_bitmap_last(const hostcaps_bitmap *b) {
         for (size_t w = b ? b->n_words : 0; w > 0; w--)
                 if (b->words[w - 1])
-                        return (int) ((w - 1) * 64 + 63 - (size_t) __builtin_clzll(b->words[w - 1]));
+                        return (int)((w - 1) * 64 + 63 - (size_t)__builtin_clzll(b->words[w - 1]));
         return -1;
 }
 
@@ -134,13 +134,13 @@ char *hostcaps_bitmap_format(const hostcaps_bitmap *b) {
         s[0] = '\0';
         for (int i = hostcaps_bitmap_next(b, 0); i >= 0;) {
                 int j = i;
-                while (hostcaps_bitmap_test(b, (unsigned) j + 1))
+                while (hostcaps_bitmap_test(b, (unsigned)j + 1))
                         j++;
                 char item[32];
                 int n = i == j ? snprintf(item, sizeof(item), "%s%d", len ? "," : "", i)
                                : snprintf(item, sizeof(item), "%s%d-%d", len ? "," : "", i, j);
-                if (len + (size_t) n + 1 > cap) {
-                        cap = (len + (size_t) n + 1) * 2;
+                if (len + (size_t)n + 1 > cap) {
+                        cap = (len + (size_t)n + 1) * 2;
                         char *t = realloc(s, cap);
                         if (!t) {
                                 free(s);
@@ -148,9 +148,9 @@ char *hostcaps_bitmap_format(const hostcaps_bitmap *b) {
                         }
                         s = t;
                 }
-                memcpy(s + len, item, (size_t) n + 1);
-                len += (size_t) n;
-                i = hostcaps_bitmap_next(b, (unsigned) j + 1);
+                memcpy(s + len, item, (size_t)n + 1);
+                len += (size_t)n;
+                i = hostcaps_bitmap_next(b, (unsigned)j + 1);
         }
         return s;
 }

@@ -39,6 +39,5 @@ void hostcaps_bitmap_sub(hostcaps_bitmap *a, const hostcaps_bitmap *b);
 /* "0-3,8,10-11" (the kernel's list format); "" when empty. NULL on ENOMEM. */
 char *hostcaps_bitmap_format(const hostcaps_bitmap *b);
 
-#define BITMAP_FOREACH(i, b)                                                                       \
-        for (int i = hostcaps_bitmap_next((b), 0); i >= 0;                                         \
-             i = hostcaps_bitmap_next((b), (unsigned) i + 1))
+#define BITMAP_FOREACH(i, b)                                                                                 \
+        for (int i = hostcaps_bitmap_next((b), 0); i >= 0; i = hostcaps_bitmap_next((b), (unsigned)i + 1))

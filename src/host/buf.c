@@ -18,12 +18,12 @@ void hostcaps_buf_printf(hostcaps_buf *b, const char *fmt, ...) {
         va_start(ap, fmt);
         int n = vsnprintf(NULL, 0, fmt, ap);
         va_end(ap);
-        if (n < 0 || !buf_reserve(b, (size_t) n))
+        if (n < 0 || !buf_reserve(b, (size_t)n))
                 return;
         va_start(ap, fmt);
-        vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
         va_end(ap);
-        b->len += (size_t) n;
+        b->len += (size_t)n;
 }
 
 void hostcaps_buf_puts(hostcaps_buf *b, const char *s) {

@@ -26,12 +26,12 @@ const char *const hostcaps_cache_type_suffixes[HOSTCAPS_CACHE_N_TYPES] = {
 int hostcaps_cache_type_from_kernel(const char *s, hostcaps_cache_type *ret) {
         for (int t = 0; t < HOSTCAPS_CACHE_N_TYPES; t++)
                 if (strcmp(s, hostcaps_cache_type_kernel_names[t]) == 0) {
-                        *ret = (hostcaps_cache_type) t;
+                        *ret = (hostcaps_cache_type)t;
                         return 0;
                 }
         return -EINVAL;
 }
 
 HOSTCAPS_EXPORT const char *hostcaps_cache_type_to_string(hostcaps_cache_type type) {
-        return (unsigned) type < HOSTCAPS_CACHE_N_TYPES ? hostcaps_cache_type_names[type] : NULL;
+        return (unsigned)type < HOSTCAPS_CACHE_N_TYPES ? hostcaps_cache_type_names[type] : NULL;
 }

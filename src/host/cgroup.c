@@ -46,6 +46,6 @@ HOSTCAPS_EXPORT int hostcaps_node_cgroup_cpus(hostcaps_node *node, const char *p
                                            *path ? "/" : "");
         if (e < 0)
                 return hostcaps_error_finish(e);
-        *ret = (hostcaps_cpuset *) b;
+        *ret = (hostcaps_cpuset *)b;
         return 0;
 }

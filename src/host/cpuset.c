@@ -11,8 +11,8 @@
 _Static_assert(HOSTCAPS_CPUSET_MAX_ID + 1 == HOSTCAPS_BITMAP_MAX, "one limit for ids");
 
 /* A hostcaps_cpuset is a hostcaps_bitmap. */
-#define B(s) ((hostcaps_bitmap *) (s))
-#define CB(s) ((const hostcaps_bitmap *) (s))
+#define B(s)  ((hostcaps_bitmap *)(s))
+#define CB(s) ((const hostcaps_bitmap *)(s))
 
 HOSTCAPS_EXPORT int hostcaps_cpuset_new(hostcaps_cpuset **ret) {
         if (!ret)
@@ -20,7 +20,7 @@ HOSTCAPS_EXPORT int hostcaps_cpuset_new(hostcaps_cpuset **ret) {
         hostcaps_bitmap *b = hostcaps_bitmap_new();
         if (!b)
                 return -ENOMEM;
-        *ret = (hostcaps_cpuset *) b;
+        *ret = (hostcaps_cpuset *)b;
         return 0;
 }
 
@@ -31,7 +31,7 @@ HOSTCAPS_EXPORT int hostcaps_cpuset_from_list(const char *list, hostcaps_cpuset 
         int r = hostcaps_parse_cpulist(list, &b);
         if (r < 0)
                 return r;
-        *ret = (hostcaps_cpuset *) b;
+        *ret = (hostcaps_cpuset *)b;
         return 0;
 }
 
@@ -46,7 +46,7 @@ HOSTCAPS_EXPORT int hostcaps_cpuset_dup(const hostcaps_cpuset *set, hostcaps_cpu
         hostcaps_bitmap *b = hostcaps_bitmap_dup(CB(set));
         if (!b)
                 return -ENOMEM;
-        *ret = (hostcaps_cpuset *) b;
+        *ret = (hostcaps_cpuset *)b;
         return 0;
 }
 
@@ -73,7 +73,7 @@ HOSTCAPS_EXPORT size_t hostcaps_cpuset_count(const hostcaps_cpuset *set) {
 HOSTCAPS_EXPORT int hostcaps_cpuset_next(const hostcaps_cpuset *set, int prev) {
         if (!set || prev >= HOSTCAPS_CPUSET_MAX_ID)
                 return -1;
-        return hostcaps_bitmap_next(CB(set), prev < 0 ? 0 : (unsigned) prev + 1);
+        return hostcaps_bitmap_next(CB(set), prev < 0 ? 0 : (unsigned)prev + 1);
 }
 
 HOSTCAPS_EXPORT void hostcaps_cpuset_intersect(hostcaps_cpuset *a, const hostcaps_cpuset *b) {
@@ -95,12 +95,12 @@ HOSTCAPS_EXPORT int hostcaps_cpuset_to_cpu_set(const hostcaps_cpuset *set, void 
         if (!set || !mask)
                 return hostcaps_error(EINVAL, "invalid argument: set or mask is NULL");
         int last = hostcaps_bitmap_last(CB(set));
-        if (last >= 0 && (size_t) last >= setsize * 8)
+        if (last >= 0 && (size_t)last >= setsize * 8)
                 return hostcaps_error(ERANGE, "CPU %d does not fit a cpu_set_t of %zu bytes", last, setsize);
         cpu_set_t *m = mask;
         CPU_ZERO_S(setsize, m);
         BITMAP_FOREACH(i, CB(set))
-                CPU_SET_S((size_t) i, setsize, m);
+        CPU_SET_S((size_t)i, setsize, m);
         return 0;
 }
 

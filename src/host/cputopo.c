@@ -15,7 +15,7 @@ static bool cpu_dir_id(const char *name, unsigned *ret) {
         if (!num || !num[0] || (num[0] == '0' && num[1]) || hostcaps_parse_u64(num, &id) < 0 ||
             id >= HOSTCAPS_BITMAP_MAX)
                 return false;
-        *ret = (unsigned) id;
+        *ret = (unsigned)id;
         return true;
 }
 
@@ -94,8 +94,8 @@ int hostcaps_absent_cpus_reason(hostcaps_object *o, const hostcaps_bitmap *absen
                 return 0;
         if (!(list = hostcaps_bitmap_format(absent)))
                 return -ENOMEM;
-        return hostcaps_object_add_reason(o, CPU_DIR "/online: CPUs %s listed but absent (no cpuN directory): %s", list,
-                                          consequence);
+        return hostcaps_object_add_reason(
+                o, CPU_DIR "/online: CPUs %s listed but absent (no cpuN directory): %s", list, consequence);
 }
 
 /* ---- the walk --------------------------------------------------------- */
@@ -110,10 +110,14 @@ typedef struct list_name {
 /* One order for every reader: the current name first, then the older ones
  * (*_siblings_list since 2.6.26, the masks before that). */
 static const list_name level_lists[N_LEVELS][4] = {
-        [LEVEL_PACKAGE] = {{"package_cpus_list", false}, {"core_siblings_list", false}, {"core_siblings", true}},
+        [LEVEL_PACKAGE] = {{"package_cpus_list", false},
+                           {"core_siblings_list", false},
+                           {"core_siblings", true}},
         [LEVEL_DIE] = {{"die_cpus_list", false}},
         [LEVEL_CLUSTER] = {{"cluster_cpus_list", false}},
-        [LEVEL_CORE] = {{"core_cpus_list", false}, {"thread_siblings_list", false}, {"thread_siblings", true}},
+        [LEVEL_CORE] = {{"core_cpus_list", false},
+                        {"thread_siblings_list", false},
+                        {"thread_siblings", true}},
 };
 /* Each a decimal number and a newline; physical_package_id is -1 on some
  * virtual platforms. */
@@ -126,8 +130,8 @@ typedef struct walk {
         hostcaps_reader *r;
         const hostcaps_bitmap *online;
         hostcaps_cpu_topo *t;
-        unsigned max[N_LEVELS + 1]; /* groups per parent at each level; [N_LEVELS]: threads */
-        int64_t *ids[N_LEVELS];     /* per-CPU id cache; ID_UNREAD, ID_ABSENT */
+        unsigned max[N_LEVELS + 1];    /* groups per parent at each level; [N_LEVELS]: threads */
+        int64_t *ids[N_LEVELS];        /* per-CPU id cache; ID_UNREAD, ID_ABSENT */
         unsigned first_name[N_LEVELS]; /* the list name that existed last: tried first */
         bool no_clusters;
         bool want_ids;
@@ -161,7 +165,7 @@ static int read_level(walk *w, unsigned level, unsigned cpu, hostcaps_bitmap **r
                         continue;
                 if (e < 0)
                         return e;
-                w->first_name[level] = (unsigned) i;
+                w->first_name[level] = (unsigned)i;
                 hostcaps_bitmap_and(b, w->online);
                 /* A CPU always belongs to its own group. Hand-edited
                  * recordings that leave it out exist (libvirt's test1 has
@@ -192,9 +196,9 @@ static int level_id(walk *w, unsigned level, unsigned cpu, int64_t *ret) {
         if (w->ids[level][cpu] == ID_UNREAD) {
                 int64_t v;
                 int e = hostcaps_readf_s64(w->r, &v, CPU_DIR "/cpu%u/topology/%s", cpu, level_ids[level]);
-                if (e >= 0 && v > (int64_t) UINT32_MAX)
+                if (e >= 0 && v > (int64_t)UINT32_MAX)
                         e = hostcaps_error(ERANGE, CPU_DIR "/cpu%u/topology/%s: %lld is out of range", cpu,
-                                           level_ids[level], (long long) v);
+                                           level_ids[level], (long long)v);
                 e = absent(e);
                 if (e < 0 && e != -ENOENT)
                         return e;
@@ -223,13 +227,14 @@ static int printed_id(walk *w, unsigned level, unsigned cpu, unsigned *ret) {
                 return e;
         if (level == LEVEL_CLUSTER && v == 65535)
                 v = 0;
-        *ret = v < 0 ? 0 : (unsigned) v;
+        *ret = v < 0 ? 0 : (unsigned)v;
         return 0;
 }
 
 /* The group of `cpu` at `level` within `left`: from the level's list file,
  * else from equal ids, else the whole of `left` (each CPU alone for cores). */
-static int level_group(walk *w, unsigned level, unsigned cpu, const hostcaps_bitmap *left, hostcaps_bitmap **ret) {
+static int level_group(walk *w, unsigned level, unsigned cpu, const hostcaps_bitmap *left,
+                       hostcaps_bitmap **ret) {
         _cleanup_bitmap_ hostcaps_bitmap *g = NULL;
         int64_t id, other;
         int e;
@@ -258,14 +263,14 @@ static int level_group(walk *w, unsigned level, unsigned cpu, const hostcaps_bit
         if (e < 0)
                 return e;
         BITMAP_FOREACH(c, left) {
-                e = level_id(w, level, (unsigned) c, &other);
+                e = level_id(w, level, (unsigned)c, &other);
                 if (e == -ENOENT) {
-                        other = (unsigned) c == cpu ? id : ID_ABSENT;
+                        other = (unsigned)c == cpu ? id : ID_ABSENT;
                         e = 0;
                 }
                 if (e < 0)
                         return e;
-                if (other == id && (e = hostcaps_bitmap_set(g, (unsigned) c)) < 0)
+                if (other == id && (e = hostcaps_bitmap_set(g, (unsigned)c)) < 0)
                         return e;
         }
 done:
@@ -286,7 +291,7 @@ static int add_core(walk *w, hostcaps_bitmap **g) {
         t->core_cpus = cores;
         BITMAP_FOREACH(c, *g) {
                 t->ids[c] = w->cur;
-                t->core_of[c] = (unsigned) t->n_cores;
+                t->core_of[c] = (unsigned)t->n_cores;
         }
         cores[t->n_cores++] = TAKE_PTR(*g);
         return 0;
@@ -309,7 +314,7 @@ static int walk_level(walk *w, const hostcaps_bitmap *set, unsigned level) {
                 return -ENOMEM;
         for (int cpu; e >= 0 && (cpu = hostcaps_bitmap_next(left, 0)) >= 0; groups++) {
                 _cleanup_bitmap_ hostcaps_bitmap *g = NULL;
-                e = level_group(w, level, (unsigned) cpu, left, &g);
+                e = level_group(w, level, (unsigned)cpu, left, &g);
                 if (e < 0)
                         break;
                 hostcaps_bitmap_sub(left, g);
@@ -319,8 +324,8 @@ static int walk_level(walk *w, const hostcaps_bitmap *set, unsigned level) {
                          * whose package list and package ids disagree
                          * keeps each core's own ids. */
                         for (unsigned l = 0; w->want_ids && e >= 0 && l < N_LEVELS; l++)
-                                e = printed_id(w, l, (unsigned) cpu,
-                                               (unsigned *) ((char *) &w->cur + offsets[l]));
+                                e = printed_id(w, l, (unsigned)cpu,
+                                               (unsigned *)((char *)&w->cur + offsets[l]));
                         if (e < 0)
                                 break;
                         unsigned th = hostcaps_bitmap_count(g);
@@ -336,7 +341,8 @@ static int walk_level(walk *w, const hostcaps_bitmap *set, unsigned level) {
         return e;
 }
 
-int hostcaps_cpu_topo_read(hostcaps_reader *r, const hostcaps_bitmap *online, bool want_ids, hostcaps_cpu_topo *ret) {
+int hostcaps_cpu_topo_read(hostcaps_reader *r, const hostcaps_bitmap *online, bool want_ids,
+                           hostcaps_cpu_topo *ret) {
         hostcaps_cpu_topo t = {0};
         walk w = {.r = r, .online = online, .t = &t, .want_ids = want_ids};
         int last = hostcaps_bitmap_last(online), e = 0;
@@ -344,8 +350,9 @@ int hostcaps_cpu_topo_read(hostcaps_reader *r, const hostcaps_bitmap *online, bo
 
         if (last < 0)
                 return hostcaps_error(EINVAL, CPU_DIR "/online: no CPU is online");
-        t.n = (size_t) last + 1;
-        if (want_ids && (!(t.ids = calloc(t.n, sizeof(*t.ids))) || !(t.core_of = calloc(t.n, sizeof(unsigned))))) {
+        t.n = (size_t)last + 1;
+        if (want_ids &&
+            (!(t.ids = calloc(t.n, sizeof(*t.ids))) || !(t.core_of = calloc(t.n, sizeof(unsigned))))) {
                 e = -ENOMEM;
                 goto out;
         }
@@ -355,7 +362,7 @@ int hostcaps_cpu_topo_read(hostcaps_reader *r, const hostcaps_bitmap *online, bo
          * then cluster_cpus_list holds a placeholder and the level is left
          * out, as lscpu and libvirt leave it out. One read, of the first
          * online CPU. */
-        e = level_id(&w, LEVEL_CLUSTER, (unsigned) hostcaps_bitmap_next(online, 0), &cluster);
+        e = level_id(&w, LEVEL_CLUSTER, (unsigned)hostcaps_bitmap_next(online, 0), &cluster);
         if (e == -ENOENT)
                 e = 0;
         else if (e >= 0)

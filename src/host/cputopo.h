@@ -45,5 +45,6 @@ typedef struct hostcaps_cpu_topo {
 /* Read the topology of `online`. With `want_ids`, the per-CPU ids and the
  * cores too. A topology file that exists is required (a malformed one fails
  * with its path and value); absent ones take the defaults above. */
-int hostcaps_cpu_topo_read(hostcaps_reader *r, const hostcaps_bitmap *online, bool want_ids, hostcaps_cpu_topo *ret);
+int hostcaps_cpu_topo_read(hostcaps_reader *r, const hostcaps_bitmap *online, bool want_ids,
+                           hostcaps_cpu_topo *ret);
 void hostcaps_cpu_topo_done(hostcaps_cpu_topo *t);

@@ -19,32 +19,32 @@
 #include <stdint.h>
 
 #define DLOPEN_NOTE_OWNER "FDO"
-#define DLOPEN_NOTE_TYPE UINT32_C(0x407c0c0a)
+#define DLOPEN_NOTE_TYPE  UINT32_C(0x407c0c0a)
 
 /* One note: the ELF note header, the owner padded to 4 bytes, the JSON
  * payload (NUL-terminated, its size padded to 4 bytes by the alignment of
  * what follows). `used` keeps it although nothing refers to it. */
-#define DLOPEN_NOTE(var, json)                                                                     \
-        __attribute__((used, section(".note.dlopen"))) _Alignas(4) static const struct {           \
-                uint32_t n_namesz, n_descsz, n_type;                                               \
-                char name[sizeof(DLOPEN_NOTE_OWNER)];                                              \
-                _Alignas(4) char desc[sizeof(json)];                                               \
-        } var = {                                                                                  \
-                .n_namesz = sizeof(DLOPEN_NOTE_OWNER),                                             \
-                .n_descsz = sizeof(json),                                                          \
-                .n_type = DLOPEN_NOTE_TYPE,                                                        \
-                .name = DLOPEN_NOTE_OWNER,                                                         \
-                .desc = json,                                                                      \
+#define DLOPEN_NOTE(var, json)                                                                               \
+        __attribute__((used, section(".note.dlopen"))) _Alignas(4) static const struct {                     \
+                uint32_t n_namesz, n_descsz, n_type;                                                         \
+                char name[sizeof(DLOPEN_NOTE_OWNER)];                                                        \
+                _Alignas(4) char desc[sizeof(json)];                                                         \
+        } var = {                                                                                            \
+                .n_namesz = sizeof(DLOPEN_NOTE_OWNER),                                                       \
+                .n_descsz = sizeof(json),                                                                    \
+                .n_type = DLOPEN_NOTE_TYPE,                                                                  \
+                .name = DLOPEN_NOTE_OWNER,                                                                   \
+                .desc = json,                                                                                \
         }
 
 /* One element of the array; the strings must not need JSON escaping. */
-#define DLOPEN_ENTRY(feature, description, priority, soname)                                       \
-        "{\"feature\":\"" feature "\",\"description\":\"" description "\",\"priority\":\"" priority \
+#define DLOPEN_ENTRY(feature, description, priority, soname)                                                 \
+        "{\"feature\":\"" feature "\",\"description\":\"" description "\",\"priority\":\"" priority          \
         "\",\"soname\":[\"" soname "\"]}"
 
 #ifdef HOSTCAPS_SONAME_LIBCPUID
-#define DLOPEN_LIBCPUID                                                                            \
-        "," DLOPEN_ENTRY("libcpuid", "x86 CPUID from libcpuid raw dumps (--cpuid, recorded sysroots)", \
+#define DLOPEN_LIBCPUID                                                                                      \
+        "," DLOPEN_ENTRY("libcpuid", "x86 CPUID from libcpuid raw dumps (--cpuid, recorded sysroots)",       \
                          "recommended", HOSTCAPS_SONAME_LIBCPUID)
 #else
 #define DLOPEN_LIBCPUID ""
@@ -52,8 +52,9 @@
 
 /* Only where src/hwloc/hwloc.c is built (hwloc's headers were found). */
 #ifdef HOSTCAPS_SONAME_HWLOC
-#define DLOPEN_HWLOC                                                                               \
-        "," DLOPEN_ENTRY("hwloc", "hwloc XML topologies as a source (hostcaps_node_open_hwloc, --from-hwloc)", \
+#define DLOPEN_HWLOC                                                                                         \
+        "," DLOPEN_ENTRY("hwloc",                                                                            \
+                         "hwloc XML topologies as a source (hostcaps_node_open_hwloc, --from-hwloc)",        \
                          "recommended", HOSTCAPS_SONAME_HWLOC)
 #else
 #define DLOPEN_HWLOC ""
@@ -63,6 +64,9 @@ DLOPEN_NOTE(hostcaps_dlopen_note,
             "[" DLOPEN_ENTRY("libxml2",
                              "reading XML: libvirt's CPU map (CPU model names), saved capabilities "
                              "documents, CPUID dumps in libvirt's format",
-                             "required", HOSTCAPS_SONAME_LIBXML2) ","
-            DLOPEN_ENTRY("json-c", "JSON output (HOSTCAPS_FORMAT_JSON, hostcaps -f json)", "required",
-                         HOSTCAPS_SONAME_JSONC) DLOPEN_LIBCPUID DLOPEN_HWLOC "]");
+                             "required",
+                             HOSTCAPS_SONAME_LIBXML2) "," DLOPEN_ENTRY("json-c",
+                                                                       "JSON output (HOSTCAPS_FORMAT_JSON, "
+                                                                       "hostcaps -f json)",
+                                                                       "required", HOSTCAPS_SONAME_JSONC)
+                    DLOPEN_LIBCPUID DLOPEN_HWLOC "]");

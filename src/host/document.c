@@ -28,15 +28,32 @@ static void put_escaped(hostcaps_xml_writer *w, const char *s, bool attribute) {
         for (const char *p = s; *p; p++) {
                 const char *rep = NULL;
                 switch (*p) {
-                case '&': rep = "&amp;"; break;
-                case '<': rep = "&lt;"; break;
-                case '>': rep = "&gt;"; break;
-                case '\'': rep = attribute ? "&apos;" : NULL; break;
-                case '"': rep = attribute ? "&quot;" : NULL; break;
-                case '\n': rep = attribute ? "&#10;" : NULL; break;
-                case '\r': rep = "&#13;"; break;
-                case '\t': rep = attribute ? "&#9;" : NULL; break;
-                default: break;
+                case '&':
+                        rep = "&amp;";
+                        break;
+                case '<':
+                        rep = "&lt;";
+                        break;
+                case '>':
+                        rep = "&gt;";
+                        break;
+                case '\'':
+                        rep = attribute ? "&apos;" : NULL;
+                        break;
+                case '"':
+                        rep = attribute ? "&quot;" : NULL;
+                        break;
+                case '\n':
+                        rep = attribute ? "&#10;" : NULL;
+                        break;
+                case '\r':
+                        rep = "&#13;";
+                        break;
+                case '\t':
+                        rep = attribute ? "&#9;" : NULL;
+                        break;
+                default:
+                        break;
                 }
                 if (rep)
                         hostcaps_buf_puts(&w->out, rep);
@@ -128,7 +145,7 @@ static void xml_write(hostcaps_xml *x, bool attribute, const char *name, const c
 
 /* name NULL: the content of the element just started. */
 _printf_(4, 0) static void xml_vwrite(hostcaps_xml *x, bool attribute, const char *name, const char *fmt,
-                                       va_list ap) {
+                                      va_list ap) {
         _cleanup_free_ char *value = NULL;
         if (vasprintf(&value, fmt, ap) < 0) {
                 value = NULL;
@@ -241,7 +258,7 @@ static int format_xml(const char *arch, const hostcaps_object *const *objs, char
                          * libvirt's document: it is simply not there. */
                         if (!objs[i] || objs[i]->absent_reason || !ops->xml)
                                 continue;
-                        ops->xml(&x, objs[i], (hostcaps_xml_region) region);
+                        ops->xml(&x, objs[i], (hostcaps_xml_region)region);
                 }
         }
         while (!x.w.failed && !x.w.out.failed && x.w.depth > 0)
@@ -282,7 +299,8 @@ static int format_json(const char *arch, const hostcaps_object *const *objs, cha
         int r = 0;
 
         if (!root)
-                return hostcaps_error(ENOMEM, "cannot create a JSON object (out of memory, or json-c missing)");
+                return hostcaps_error(ENOMEM,
+                                      "cannot create a JSON object (out of memory, or json-c missing)");
         json_object_object_add(root, "hostcaps_version", json_object_new_string(HOSTCAPS_VERSION_STRING));
         json_object_object_add(root, "arch", json_object_new_string(arch));
         for (unsigned i = 0; r >= 0 && i < HOSTCAPS_N_SECTIONS; i++) {
@@ -296,7 +314,8 @@ static int format_json(const char *arch, const hostcaps_object *const *objs, cha
                                 r = -ENOMEM;
                                 break;
                         }
-                        json_object_object_add(a, objs[i]->failed ? "failed" : "absent", json_object_new_boolean(1));
+                        json_object_object_add(a, objs[i]->failed ? "failed" : "absent",
+                                               json_object_new_boolean(1));
                         json_object_object_add(a, "reason", json_object_new_string(objs[i]->absent_reason));
                         json_object_object_add(root, ops->name, a);
                         continue;
@@ -332,8 +351,8 @@ static int format_text(const char *arch, const hostcaps_object *const *objs, cha
                 if (objs[i]->absent_reason) {
                         char label[32];
                         snprintf(label, sizeof(label), "%c%s:", ops->name[0] - 'a' + 'A', ops->name + 1);
-                        hostcaps_buf_printf(&b, "%-24s %s (%s)\n", label, objs[i]->failed ? "failed" : "absent",
-                                            objs[i]->absent_reason);
+                        hostcaps_buf_printf(&b, "%-24s %s (%s)\n", label,
+                                            objs[i]->failed ? "failed" : "absent", objs[i]->absent_reason);
                         continue;
                 }
                 if (!ops->text)
@@ -342,7 +361,8 @@ static int format_text(const char *arch, const hostcaps_object *const *objs, cha
                 else
                         r = ops->text(&b, objs[i]);
                 for (size_t k = 0; r >= 0 && k < objs[i]->n_reasons; k++)
-                        hostcaps_buf_printf(&b, "%-24s %s\n", k ? "" : "Unknown values:", objs[i]->reasons[k]);
+                        hostcaps_buf_printf(&b, "%-24s %s\n",
+                                            k ? "" : "Unknown values:", objs[i]->reasons[k]);
         }
         if (r < 0) {
                 hostcaps_buf_done(&b);
@@ -352,8 +372,8 @@ static int format_text(const char *arch, const hostcaps_object *const *objs, cha
         return *ret ? document_sanitize(ret) : -ENOMEM;
 }
 
-int hostcaps_document_format(const char *arch, const hostcaps_object *const *objs,
-                             hostcaps_format format, char **ret) {
+int hostcaps_document_format(const char *arch, const hostcaps_object *const *objs, hostcaps_format format,
+                             char **ret) {
         switch (format) {
         case HOSTCAPS_FORMAT_XML:
                 return format_xml(arch, objs, ret);
@@ -362,5 +382,5 @@ int hostcaps_document_format(const char *arch, const hostcaps_object *const *obj
         case HOSTCAPS_FORMAT_TEXT:
                 return format_text(arch, objs, ret);
         }
-        return hostcaps_error(EINVAL, "unknown format %d", (int) format);
+        return hostcaps_error(EINVAL, "unknown format %d", (int)format);
 }

@@ -6,5 +6,5 @@
 
 /* Format the given objects (index HOSTCAPS_IDX_*, NULL = not requested) as
  * one document. */
-int hostcaps_document_format(const char *arch, const hostcaps_object *const *objs,
-                             hostcaps_format format, char **ret);
+int hostcaps_document_format(const char *arch, const hostcaps_object *const *objs, hostcaps_format format,
+                             char **ret);

@@ -91,7 +91,7 @@ int hostcaps_error_lines(int err, const char *const *lines, size_t n) {
                         break;
                 /* Each line one line of text; only the joints are newlines. */
                 hostcaps_message_sanitize(error_message + len + (i ? 1 : 0));
-                len += (size_t) w;
+                len += (size_t)w;
         }
         error_set = true;
         absent_path[0] = '\0';

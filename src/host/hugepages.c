@@ -9,8 +9,8 @@
 #include "hugepages.h"
 #include "util.h"
 
-int hostcaps_hugepages_foreach(hostcaps_reader *r, const char *dir, hostcaps_object *o, hostcaps_hugepage_fn fn,
-                               void *userdata) {
+int hostcaps_hugepages_foreach(hostcaps_reader *r, const char *dir, hostcaps_object *o,
+                               hostcaps_hugepage_fn fn, void *userdata) {
         char **names = NULL;
         size_t n = 0;
         int e = hostcaps_read_dir(r, dir, &names, &n);
@@ -27,8 +27,9 @@ int hostcaps_hugepages_foreach(hostcaps_reader *r, const char *dir, hostcaps_obj
                 errno = 0;
                 kib = strtoull(s, &end, 10);
                 snprintf(canonical, sizeof(canonical), "hugepages-%llukB", kib);
-                if (errno || !isdigit((unsigned char) *s) || kib == 0 || strcmp(names[i], canonical) != 0)
-                        e = hostcaps_optional(o, hostcaps_error(EINVAL, "%s/%s: not a hugepage size", dir, names[i]));
+                if (errno || !isdigit((unsigned char)*s) || kib == 0 || strcmp(names[i], canonical) != 0)
+                        e = hostcaps_optional(
+                                o, hostcaps_error(EINVAL, "%s/%s: not a hugepage size", dir, names[i]));
                 else
                         e = fn(userdata, names[i], kib);
         }

@@ -19,5 +19,5 @@ typedef int (*hostcaps_hugepage_fn)(void *userdata, const char *name, uint64_t s
  * the reason recorded in `o` (the read policy). Returns the listing's
  * error when `dir` cannot be listed (the caller's policy decides what it
  * means, no call made), fn's first error, -ENOMEM, or 0. */
-int hostcaps_hugepages_foreach(hostcaps_reader *r, const char *dir, hostcaps_object *o, hostcaps_hugepage_fn fn,
-                               void *userdata);
+int hostcaps_hugepages_foreach(hostcaps_reader *r, const char *dir, hostcaps_object *o,
+                               hostcaps_hugepage_fn fn, void *userdata);

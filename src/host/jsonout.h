@@ -15,7 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-static inline void hostcaps_json_set(int *e, struct json_object *obj, const char *key, struct json_object *v) {
+static inline void hostcaps_json_set(int *e, struct json_object *obj, const char *key,
+                                     struct json_object *v) {
         if (!obj || !v || json_object_object_add(obj, key, v) < 0) {
                 json_object_put(v);
                 *e = -ENOMEM;
@@ -44,7 +45,8 @@ static inline void hostcaps_json_set_str(int *e, struct json_object *obj, const 
 
 /* An unsigned number (json-c's uint64 type: values past 2^63 stay
  * positive), null when not known. */
-static inline void hostcaps_json_set_u64(int *e, struct json_object *obj, const char *key, bool known, uint64_t v) {
+static inline void hostcaps_json_set_u64(int *e, struct json_object *obj, const char *key, bool known,
+                                         uint64_t v) {
         if (known)
                 hostcaps_json_set(e, obj, key, json_object_new_uint64(v));
         else

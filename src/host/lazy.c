@@ -59,31 +59,33 @@ static void *lazy_sym(unsigned lib, const char *name) {
 /* One forwarding function; `fail` is what it returns when the library or
  * the symbol is missing. The pointer is looked up once (a benign race: every
  * thread stores the same value). */
-#define SHIM(lib, ret, fail, name, params, args)                                                   \
-        ret name params {                                                                          \
-                static ret(*_Atomic fn) params;                                                    \
-                ret(*fn_) params = fn;                                                             \
-                if (!fn_)                                                                          \
-                        fn = fn_ = (ret(*) params) lazy_sym(lib, #name);                           \
-                return fn_ ? fn_ args : (fail);                                                    \
+#define SHIM(lib, ret, fail, name, params, args)                                                             \
+        ret name params {                                                                                    \
+                static ret(*_Atomic fn) params;                                                              \
+                ret(*fn_) params = fn;                                                                       \
+                if (!fn_)                                                                                    \
+                        fn = fn_ = (ret(*) params)lazy_sym(lib, #name);                                      \
+                return fn_ ? fn_ args : (fail);                                                              \
         }
-#define SHIM_VOID(lib, name, params, args)                                                         \
-        void name params {                                                                         \
-                static void(*_Atomic fn) params;                                                   \
-                void(*fn_) params = fn;                                                            \
-                if (!fn_)                                                                          \
-                        fn = fn_ = (void(*) params) lazy_sym(lib, #name);                          \
-                if (fn_)                                                                           \
-                        fn_ args;                                                                  \
+#define SHIM_VOID(lib, name, params, args)                                                                   \
+        void name params {                                                                                   \
+                static void(*_Atomic fn) params;                                                             \
+                void(*fn_) params = fn;                                                                      \
+                if (!fn_)                                                                                    \
+                        fn = fn_ = (void(*) params)lazy_sym(lib, #name);                                     \
+                if (fn_)                                                                                     \
+                        fn_ args;                                                                            \
         }
 
 /* ---- libxml2 ----------------------------------------------------------- */
 #define X LAZY_XML
-SHIM(X, xmlDocPtr, NULL, xmlReadMemory, (const char *b, int s, const char *u, const char *e, int o), (b, s, u, e, o))
+SHIM(X, xmlDocPtr, NULL, xmlReadMemory, (const char *b, int s, const char *u, const char *e, int o),
+     (b, s, u, e, o))
 SHIM_VOID(X, xmlFreeDoc, (xmlDocPtr d), (d))
 SHIM(X, xmlParserCtxtPtr, NULL, xmlNewParserCtxt, (void), ())
 SHIM_VOID(X, xmlFreeParserCtxt, (xmlParserCtxtPtr c), (c))
-SHIM(X, xmlDocPtr, NULL, xmlCtxtReadMemory, (xmlParserCtxtPtr c, const char *b, int s, const char *u, const char *e, int o), (c, b, s, u, e, o))
+SHIM(X, xmlDocPtr, NULL, xmlCtxtReadMemory,
+     (xmlParserCtxtPtr c, const char *b, int s, const char *u, const char *e, int o), (c, b, s, u, e, o))
 SHIM(X, xmlNodePtr, NULL, xmlDocGetRootElement, (const xmlDoc *d), (d))
 SHIM(X, xmlErrorPtr, NULL, xmlGetLastError, (void), ())
 SHIM(X, long, 0, xmlGetLineNo, (const xmlNode *n), (n))
@@ -118,17 +120,19 @@ SHIM(J, struct json_object *, NULL, json_object_new_string, (const char *s), (s)
 SHIM(J, struct json_object *, NULL, json_object_new_int64, (int64_t i), (i))
 SHIM(J, struct json_object *, NULL, json_object_new_uint64, (uint64_t i), (i))
 SHIM(J, struct json_object *, NULL, json_object_new_boolean, (json_bool b), (b))
-SHIM(J, json_bool, 0, json_object_object_get_ex, (const struct json_object *o, const char *k, struct json_object **v), (o, k, v))
+SHIM(J, json_bool, 0, json_object_object_get_ex,
+     (const struct json_object *o, const char *k, struct json_object **v), (o, k, v))
 SHIM(J, int, 0, json_object_is_type, (const struct json_object *o, enum json_type t), (o, t))
-SHIM(J, int, -1, json_object_object_add, (struct json_object *o, const char *k, struct json_object *v), (o, k, v))
-SHIM(J, int, -1, json_object_array_add, (struct json_object *o, struct json_object *v), (o, v))
-SHIM(J, int, 0, json_object_put, (struct json_object *o), (o))
-SHIM(J, const char *, NULL, json_object_to_json_string_ext, (struct json_object *o, int f), (o, f))
+SHIM(J, int, -1, json_object_object_add, (struct json_object * o, const char *k, struct json_object *v),
+     (o, k, v))
+SHIM(J, int, -1, json_object_array_add, (struct json_object * o, struct json_object *v), (o, v))
+SHIM(J, int, 0, json_object_put, (struct json_object * o), (o))
+SHIM(J, const char *, NULL, json_object_to_json_string_ext, (struct json_object * o, int f), (o, f))
 #undef J
 
 /* ---- libcpuid ----------------------------------------------------------- */
 #ifdef HAVE_LIBCPUID
-SHIM(LAZY_CPUID, int, -1, cpuid_deserialize_raw_data, (struct cpu_raw_data_t *d, const char *f), (d, f))
+SHIM(LAZY_CPUID, int, -1, cpuid_deserialize_raw_data, (struct cpu_raw_data_t * d, const char *f), (d, f))
 SHIM(LAZY_CPUID, const char *, "libcpuid is not installed", cpuid_error, (void), ())
 SHIM(LAZY_CPUID, libcpuid_warn_fn_t, NULL, cpuid_set_warn_function, (libcpuid_warn_fn_t f), (f))
 #endif

@@ -25,7 +25,7 @@ static int load(hostcaps_node **ret, const char *data, size_t len, const char *n
         hostcaps_doc_ctx d = {.name = name};
         if (!root || !xmlStrEqual(root->name, BAD_CAST "capabilities")) {
                 e = hostcaps_xml_error(&d, root, "the root element is <%s>, not <capabilities>",
-                                       root ? (const char *) root->name : "none");
+                                       root ? (const char *)root->name : "none");
                 goto out;
         }
         /* <guest> elements (libvirt's emulators) are ignored: hostcaps is about the host. */
@@ -84,7 +84,7 @@ static int refuse_encoding(hostcaps_reader *r, const char *path, int e) {
                 return e;
         /* The first bytes of a UTF-16 or UTF-32 document name the encoding;
          * a NUL further on keeps the reader's message. */
-        return memchr(head, '\0', (size_t) n) ? hostcaps_xml_check_encoding(head, (size_t) n, path) : e;
+        return memchr(head, '\0', (size_t)n) ? hostcaps_xml_check_encoding(head, (size_t)n, path) : e;
 }
 
 HOSTCAPS_EXPORT int hostcaps_node_open_document(hostcaps_node **ret, const char *path, unsigned int flags) {
@@ -108,8 +108,9 @@ HOSTCAPS_EXPORT int hostcaps_node_open_document(hostcaps_node **ret, const char 
                 e = refuse_encoding(r, path, e);
         hostcaps_reader_free(r);
         if (e < 0)
-                return e == -EFBIG || e == -EBADMSG || e == -EINVAL ? e
-                                                                   : hostcaps_error(-e, "%s: %s", path, strerror(-e));
+                return e == -EFBIG || e == -EBADMSG || e == -EINVAL
+                               ? e
+                               : hostcaps_error(-e, "%s: %s", path, strerror(-e));
         return load(ret, data, len, path);
 }
 

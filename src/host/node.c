@@ -41,9 +41,8 @@ struct hostcaps_node {
 };
 
 static const char *const section_names[HOSTCAPS_N_SECTIONS] = {
-        [HOSTCAPS_IDX_CPU] = "cpu",         [HOSTCAPS_IDX_NUMA] = "numa",
-        [HOSTCAPS_IDX_MEMORY] = "memory",   [HOSTCAPS_IDX_CACHE] = "cache",
-        [HOSTCAPS_IDX_RESCTRL] = "resctrl", [HOSTCAPS_IDX_HOST] = "host",
+        [HOSTCAPS_IDX_CPU] = "cpu",     [HOSTCAPS_IDX_NUMA] = "numa",       [HOSTCAPS_IDX_MEMORY] = "memory",
+        [HOSTCAPS_IDX_CACHE] = "cache", [HOSTCAPS_IDX_RESCTRL] = "resctrl", [HOSTCAPS_IDX_HOST] = "host",
 };
 
 int hostcaps_section_index(unsigned int flag) {
@@ -73,8 +72,8 @@ static const char *arch_from_machine(const char *m) {
         static const struct {
                 const char *machine, *arch;
         } map[] = {
-                {"i386", "i686"},   {"i486", "i686"},       {"i586", "i686"},
-                {"amd64", "x86_64"}, {"arm64", "aarch64"},  {"armv8l", "armv7l"},
+                {"i386", "i686"},    {"i486", "i686"},     {"i586", "i686"},
+                {"amd64", "x86_64"}, {"arm64", "aarch64"}, {"armv8l", "armv7l"},
         };
         for (size_t i = 0; i < ELEMENTSOF(map); i++)
                 if (strcmp(m, map[i].machine) == 0)
@@ -136,7 +135,8 @@ static bool arch_valid(const char *a) {
         if (n == 0 || n > 31)
                 return false;
         for (const char *c = a; *c; c++)
-                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                      *c == '_'))
                         return false;
         return true;
 }
@@ -147,7 +147,7 @@ static int node_init_facts(hostcaps_node *node) {
                 if (uname(&u) < 0)
                         return hostcaps_error(errno, "uname: %s", strerror(errno));
                 node->arch = strdup(arch_from_machine(u.machine));
-                node->page_size = (uint64_t) sysconf(_SC_PAGESIZE);
+                node->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
                 return node->arch ? 0 : -ENOMEM;
         }
 
@@ -155,8 +155,10 @@ static int node_init_facts(hostcaps_node *node) {
         if (hostcaps_node_read_meta(node, "arch", &node->arch) < 0)
                 node->arch = arch_from_cpuinfo(node->reader);
         else if (!arch_valid(node->arch))
-                return hostcaps_error(EINVAL, "%s: invalid arch '%.64s' (a name such as x86_64, 1 to 31 letters, "
-                                      "digits or '_')", HOSTCAPS_SNAPSHOT_META, node->arch);
+                return hostcaps_error(EINVAL,
+                                      "%s: invalid arch '%.64s' (a name such as x86_64, 1 to 31 letters, "
+                                      "digits or '_')",
+                                      HOSTCAPS_SNAPSHOT_META, node->arch);
         if (!node->arch) {
                 /* Nothing recorded says: assume the build's own architecture. */
 #if defined(__x86_64__)
@@ -175,8 +177,8 @@ static int node_init_facts(hostcaps_node *node) {
         if (hostcaps_node_read_meta(node, "page_size", &ps) == 0) {
                 uint64_t v;
                 if (hostcaps_parse_u64(ps, &v) < 0 || v < 1024 || (v & (v - 1)))
-                        return hostcaps_error(EINVAL, "%s: invalid page_size '%s'",
-                                              HOSTCAPS_SNAPSHOT_META, ps);
+                        return hostcaps_error(EINVAL, "%s: invalid page_size '%s'", HOSTCAPS_SNAPSHOT_META,
+                                              ps);
                 node->page_size = v;
         }
         hostcaps_error_reset();
@@ -296,7 +298,8 @@ HOSTCAPS_EXPORT int hostcaps_node_set_cpuid_file(hostcaps_node *node, const char
                 return hostcaps_error(EINVAL, "invalid argument: node is NULL");
         s = &node->slots[HOSTCAPS_IDX_CPU];
         if (node->frozen)
-                return hostcaps_error(EBUSY, "%s is a loaded document: there is no CPUID to read", node->source);
+                return hostcaps_error(EBUSY, "%s is a loaded document: there is no CPUID to read",
+                                      node->source);
         pthread_mutex_lock(&s->lock);
         if (s->obj) {
                 pthread_mutex_unlock(&s->lock);
@@ -323,8 +326,7 @@ void hostcaps_node_probe_ctx(hostcaps_node *node, hostcaps_probe_ctx *ret) {
         };
 }
 
-static int probe(hostcaps_node *node, const hostcaps_section_ops *ops, unsigned idx,
-                 hostcaps_object **ret) {
+static int probe(hostcaps_node *node, const hostcaps_section_ops *ops, unsigned idx, hostcaps_object **ret) {
         hostcaps_probe_ctx ctx;
         hostcaps_object *o = NULL;
         int r;
@@ -395,10 +397,11 @@ static int probe_stamped(hostcaps_node *node, const hostcaps_section_ops *ops, u
 #define KNOWN_FLAGS (HOSTCAPS_FLAG_CACHED | HOSTCAPS_FLAG_REFRESH | HOSTCAPS_FLAG_STRICT)
 
 static int check_flags(unsigned int flags) {
-        if (flags & ~(unsigned) KNOWN_FLAGS)
-                return hostcaps_error(EINVAL, "unknown flags 0x%x", flags & ~(unsigned) KNOWN_FLAGS);
+        if (flags & ~(unsigned)KNOWN_FLAGS)
+                return hostcaps_error(EINVAL, "unknown flags 0x%x", flags & ~(unsigned)KNOWN_FLAGS);
         if ((flags & HOSTCAPS_FLAG_CACHED) && (flags & HOSTCAPS_FLAG_REFRESH))
-                return hostcaps_error(EINVAL, "HOSTCAPS_FLAG_CACHED and HOSTCAPS_FLAG_REFRESH contradict each other");
+                return hostcaps_error(EINVAL,
+                                      "HOSTCAPS_FLAG_CACHED and HOSTCAPS_FLAG_REFRESH contradict each other");
         return 0;
 }
 
@@ -417,14 +420,13 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
         r = check_flags(flags);
         if (r < 0)
                 return r;
-        flags &= ~(unsigned) HOSTCAPS_FLAG_STRICT;
+        flags &= ~(unsigned)HOSTCAPS_FLAG_STRICT;
         idx = hostcaps_section_index(section);
         if (idx < 0)
                 return hostcaps_error(EINVAL, "invalid section 0x%x", section);
         ops = hostcaps_sections[idx];
         if (!ops)
-                return hostcaps_error(EOPNOTSUPP, "section '%s' is not implemented yet",
-                                      section_names[idx]);
+                return hostcaps_error(EOPNOTSUPP, "section '%s' is not implemented yet", section_names[idx]);
         s = &node->slots[idx];
         live = node->changing;
 
@@ -439,7 +441,7 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
 
         /* Volatile data on a live host is never served from memory. */
         if (live && ops->volatile_data)
-                return probe(node, ops, (unsigned) idx, ret);
+                return probe(node, ops, (unsigned)idx, ret);
 
         check_stamp = live && ops->stamp && !(flags & HOSTCAPS_FLAG_CACHED);
         /* Taken before the lock, the stamp also serves as the probe's
@@ -467,8 +469,8 @@ int hostcaps_node_get_object(hostcaps_node *node, unsigned int section, unsigned
                 return 0;
         }
         hostcaps_object *o = NULL;
-        r = probe_stamped(node, ops, (unsigned) idx, live && ops->stamp, check_stamp && !waited ? &stamp : NULL, &o,
-                          &stamp);
+        r = probe_stamped(node, ops, (unsigned)idx, live && ops->stamp,
+                          check_stamp && !waited ? &stamp : NULL, &o, &stamp);
         if (r >= 0) {
                 hostcaps_object_unref(s->obj);
                 s->obj = o;
@@ -495,9 +497,10 @@ static void report_failures(hostcaps_object *const *objs) {
         size_t n = 0;
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
                 if (objs[i] && objs[i]->failed &&
-                    (lines[n] = hostcaps_strdup_printf("%s: %s", hostcaps_sections[i]->name, objs[i]->absent_reason)))
+                    (lines[n] = hostcaps_strdup_printf("%s: %s", hostcaps_sections[i]->name,
+                                                       objs[i]->absent_reason)))
                         n++;
-        hostcaps_error_lines(EIO, (const char *const *) lines, n);
+        hostcaps_error_lines(EIO, (const char *const *)lines, n);
         for (size_t i = 0; i < n; i++)
                 free(lines[i]);
 }
@@ -514,12 +517,11 @@ HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned
         hostcaps_error_reset();
         if (!node || !ret_doc)
                 return hostcaps_error(EINVAL, "invalid argument: node or ret_doc is NULL");
-        if (sections & ~(unsigned) HOSTCAPS_SECTION_ALL)
+        if (sections & ~(unsigned)HOSTCAPS_SECTION_ALL)
                 return hostcaps_error(EINVAL, "unknown section bits 0x%x",
-                                      sections & ~(unsigned) HOSTCAPS_SECTION_ALL);
-        if (format != HOSTCAPS_FORMAT_XML && format != HOSTCAPS_FORMAT_JSON &&
-            format != HOSTCAPS_FORMAT_TEXT)
-                return hostcaps_error(EINVAL, "unknown format %d", (int) format);
+                                      sections & ~(unsigned)HOSTCAPS_SECTION_ALL);
+        if (format != HOSTCAPS_FORMAT_XML && format != HOSTCAPS_FORMAT_JSON && format != HOSTCAPS_FORMAT_TEXT)
+                return hostcaps_error(EINVAL, "unknown format %d", (int)format);
         if ((r = check_flags(flags)) < 0)
                 return r;
 
@@ -542,8 +544,7 @@ HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned
                 r = first_error;
         }
         if (r >= 0)
-                r = hostcaps_document_format(node->arch, (const hostcaps_object *const *) objs, format,
-                                             &doc);
+                r = hostcaps_document_format(node->arch, (const hostcaps_object *const *)objs, format, &doc);
         if (r >= 0 && n_failed)
                 report_failures(objs);
         for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
@@ -551,7 +552,7 @@ HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned
         if (r < 0)
                 return hostcaps_error_finish(r);
         *ret_doc = doc;
-        return (int) n_failed;
+        return (int)n_failed;
 }
 
 /* FNV-1a, 64 bit. */
@@ -586,9 +587,9 @@ static int stamp_read(int fd, bool kept, uint64_t *stamp) {
                         return -errno;
                 if (n == 0)
                         break;
-                *stamp = fnv(*stamp, buf, (size_t) n);
+                *stamp = fnv(*stamp, buf, (size_t)n);
                 off += n;
-                if (kept && (size_t) n < sizeof(buf))
+                if (kept && (size_t)n < sizeof(buf))
                         break;
         }
         *stamp = fnv(*stamp, "\n", 1);
@@ -641,8 +642,8 @@ int hostcaps_stamp_add_stat(hostcaps_reader *r, const char *path, uint64_t *stam
                 return hostcaps_error(err, "%s: %s", path, strerror(err));
         }
         close(fd);
-        uint64_t id[4] = {(uint64_t) st.st_dev, (uint64_t) st.st_ino, (uint64_t) st.st_ctim.tv_sec,
-                          (uint64_t) st.st_ctim.tv_nsec};
+        uint64_t id[4] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_ctim.tv_sec,
+                          (uint64_t)st.st_ctim.tv_nsec};
         *stamp = fnv(*stamp, id, sizeof(id));
         return 0;
 }

@@ -10,9 +10,9 @@
  * be shared between threads. */
 typedef struct hostcaps_object {
         atomic_uint n_ref;
-        unsigned int section;                       /* HOSTCAPS_SECTION_* */
-        char *absent_reason;                        /* non-NULL: the host lacks this section */
-        bool failed;    /* a document's placeholder for a section that failed: absent_reason says why */
+        unsigned int section; /* HOSTCAPS_SECTION_* */
+        char *absent_reason;  /* non-NULL: the host lacks this section */
+        bool failed;          /* a document's placeholder for a section that failed: absent_reason says why */
         /* The read policy (docs/architecture.md): why optional values of this
          * object are unknown, one "FILE: what was wrong" each. */
         char **reasons;

@@ -12,12 +12,11 @@
 
 static int bad(const char *what, const char *s, const char *why) {
         size_t n = strlen(s);
-        return hostcaps_error(EINVAL, "invalid %s '%.*s%s': %s", what, SHOWN, s,
-                              n > SHOWN ? "..." : "", why);
+        return hostcaps_error(EINVAL, "invalid %s '%.*s%s': %s", what, SHOWN, s, n > SHOWN ? "..." : "", why);
 }
 
 static const char *skip_space(const char *s) {
-        while (isspace((unsigned char) *s))
+        while (isspace((unsigned char)*s))
                 s++;
         return s;
 }
@@ -34,11 +33,11 @@ static int parse_digits(const char **p, unsigned base, uint64_t *ret) {
         for (;; s++, n++) {
                 unsigned d;
                 if (*s >= '0' && *s <= '9')
-                        d = (unsigned) (*s - '0');
+                        d = (unsigned)(*s - '0');
                 else if (base == 16 && *s >= 'a' && *s <= 'f')
-                        d = (unsigned) (*s - 'a' + 10);
+                        d = (unsigned)(*s - 'a' + 10);
                 else if (base == 16 && *s >= 'A' && *s <= 'F')
-                        d = (unsigned) (*s - 'A' + 10);
+                        d = (unsigned)(*s - 'A' + 10);
                 else
                         break;
                 if (v > (UINT64_MAX - d) / base)
@@ -79,7 +78,7 @@ int hostcaps_parse_u32(const char *s, uint32_t *ret) {
                 return r;
         if (v > UINT32_MAX)
                 return hostcaps_error(ERANGE, "value '%.*s' is out of range", SHOWN, s);
-        *ret = (uint32_t) v;
+        *ret = (uint32_t)v;
         return 0;
 }
 
@@ -90,11 +89,11 @@ int hostcaps_parse_s64(const char *s, int64_t *ret) {
         if (neg)
                 p++;
         int r = parse_digits(&p, 10, &v);
-        if (r == -ERANGE || v > (uint64_t) INT64_MAX + neg)
+        if (r == -ERANGE || v > (uint64_t)INT64_MAX + neg)
                 return hostcaps_error(ERANGE, "value '%.*s' is out of range", SHOWN, s);
         if (r < 0 || !only_space(p))
                 return bad("number", s, "not an integer");
-        *ret = neg ? (int64_t) (0 - v) : (int64_t) v;
+        *ret = neg ? (int64_t)(0 - v) : (int64_t)v;
         return 0;
 }
 
@@ -103,7 +102,7 @@ int hostcaps_parse_cpulist(const char *s, hostcaps_bitmap **ret) {
         const char *p = skip_space(s);
         if (!b)
                 return -ENOMEM;
-        while (*p && !isspace((unsigned char) *p)) {
+        while (*p && !isspace((unsigned char)*p)) {
                 uint64_t lo, hi, stride = 1;
                 if (parse_digits(&p, 10, &lo) < 0)
                         return bad("CPU list", s, "expected a number");
@@ -121,20 +120,19 @@ int hostcaps_parse_cpulist(const char *s, hostcaps_bitmap **ret) {
                 if (hi < lo)
                         return bad("CPU list", s, "range is reversed");
                 if (hi >= HOSTCAPS_BITMAP_MAX)
-                        return hostcaps_error(ERANGE, "invalid CPU list '%.*s': id %llu exceeds %u",
-                                              SHOWN, s, (unsigned long long) hi,
-                                              HOSTCAPS_BITMAP_MAX - 1);
+                        return hostcaps_error(ERANGE, "invalid CPU list '%.*s': id %llu exceeds %u", SHOWN, s,
+                                              (unsigned long long)hi, HOSTCAPS_BITMAP_MAX - 1);
                 /* Stop before i += stride could pass hi: a stride near 2^64
                  * would wrap around and walk back over ids below lo. */
                 for (uint64_t i = lo;; i += stride) {
-                        if (hostcaps_bitmap_set(b, (unsigned) i) < 0)
+                        if (hostcaps_bitmap_set(b, (unsigned)i) < 0)
                                 return -ENOMEM;
                         if (hi - i < stride)
                                 break;
                 }
                 if (*p == ',')
                         p++;
-                else if (*p && !isspace((unsigned char) *p))
+                else if (*p && !isspace((unsigned char)*p))
                         return bad("CPU list", s, "unexpected character");
         }
         if (!only_space(p))
@@ -155,7 +153,7 @@ int hostcaps_parse_cpumask(const char *s, hostcaps_bitmap **ret) {
          * has 1 to 8 digits, every other one exactly 8 ("f,ffffffff").
          * Commas are not skipped blindly: "1,1" is no mask. */
         for (end = p;; end++) {
-                if (isxdigit((unsigned char) *end)) {
+                if (isxdigit((unsigned char)*end)) {
                         group++;
                         continue;
                 }
@@ -167,16 +165,16 @@ int hostcaps_parse_cpumask(const char *s, hostcaps_bitmap **ret) {
                 group = 0;
         }
         if (group == 0 || (groups > 0 && group != 8) || !only_space(end))
-                return bad("CPU mask", s, groups > 0 ? "not 32-bit groups separated by commas"
-                                                     : "not a hexadecimal mask");
+                return bad("CPU mask", s,
+                           groups > 0 ? "not 32-bit groups separated by commas" : "not a hexadecimal mask");
         /* Walk from the least significant digit backwards. */
         unsigned bit = 0;
         for (const char *q = end; q > p;) {
                 char c = *--q;
                 if (c == ',')
                         continue;
-                unsigned d = (unsigned) (isdigit((unsigned char) c) ? c - '0'
-                                                                    : tolower((unsigned char) c) - 'a' + 10);
+                unsigned d = (unsigned)(isdigit((unsigned char)c) ? c - '0'
+                                                                  : tolower((unsigned char)c) - 'a' + 10);
                 for (unsigned k = 0; k < 4; k++, bit++)
                         if (d & (1u << k)) {
                                 if (bit >= HOSTCAPS_BITMAP_MAX)
@@ -197,11 +195,28 @@ int hostcaps_parse_size(const char *s, uint64_t *ret) {
                 return bad("size", s, "expected a number");
         p = skip_space(p);
         switch (*p) {
-        case 'K': case 'k': mult = UINT64_C(1) << 10; p++; break;
-        case 'M': case 'm': mult = UINT64_C(1) << 20; p++; break;
-        case 'G': case 'g': mult = UINT64_C(1) << 30; p++; break;
-        case 'T': case 't': mult = UINT64_C(1) << 40; p++; break;
-        default: break;
+        case 'K':
+        case 'k':
+                mult = UINT64_C(1) << 10;
+                p++;
+                break;
+        case 'M':
+        case 'm':
+                mult = UINT64_C(1) << 20;
+                p++;
+                break;
+        case 'G':
+        case 'g':
+                mult = UINT64_C(1) << 30;
+                p++;
+                break;
+        case 'T':
+        case 't':
+                mult = UINT64_C(1) << 40;
+                p++;
+                break;
+        default:
+                break;
         }
         if (mult > 1 && (*p == 'B' || *p == 'b'))
                 p++;

@@ -78,7 +78,8 @@ int hostcaps_reader_new(hostcaps_reader **ret, const char *root) {
         /* An empty root is a caller's mistake (an unset variable), never
          * "the live host": that would read the wrong machine without a word. */
         if (root && !*root)
-                return hostcaps_error(EINVAL, "an empty root directory was given (use NULL or \"/\" for this host)");
+                return hostcaps_error(EINVAL,
+                                      "an empty root directory was given (use NULL or \"/\" for this host)");
 
         r = calloc(1, sizeof(*r));
         if (!r)
@@ -91,8 +92,7 @@ int hostcaps_reader_new(hostcaps_reader **ret, const char *root) {
         if (!r->root || r->root_fd < 0) {
                 int err = r->root ? errno : ENOMEM;
                 hostcaps_reader_free(r);
-                return hostcaps_error(err, "cannot open root '%s': %s", root ? root : "/",
-                                      strerror(err));
+                return hostcaps_error(err, "cannot open root '%s': %s", root ? root : "/", strerror(err));
         }
         atomic_init(&r->have_openat2, !live);
         *ret = r;
@@ -127,7 +127,7 @@ const char *hostcaps_reader_root(const hostcaps_reader *r) {
 }
 
 uint64_t hostcaps_reader_n_opened(const hostcaps_reader *r) {
-        return atomic_load(&((hostcaps_reader *) r)->n_opened);
+        return atomic_load(&((hostcaps_reader *)r)->n_opened);
 }
 
 void hostcaps_strv_free(char **v) {
@@ -247,10 +247,10 @@ static int root_open_raw(hostcaps_reader *r, const char *path, int flags) {
         int fd;
         if (atomic_load_explicit(&r->have_openat2, memory_order_relaxed)) {
                 struct open_how how = {
-                        .flags = (uint64_t) (flags | O_CLOEXEC),
+                        .flags = (uint64_t)(flags | O_CLOEXEC),
                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
                 };
-                fd = (int) syscall(SYS_openat2, r->root_fd, path, &how, sizeof(how));
+                fd = (int)syscall(SYS_openat2, r->root_fd, path, &how, sizeof(how));
                 if (fd >= 0 || errno != ENOSYS)
                         return fd >= 0 ? fd : -errno;
                 atomic_store_explicit(&r->have_openat2, false, memory_order_relaxed);
@@ -333,19 +333,19 @@ int hostcaps_read_exists(hostcaps_reader *r, const char *path) {
 
 _printf_(3, 0) static int vformat_path(char *buf, size_t size, const char *fmt, va_list ap) {
         int n = vsnprintf(buf, size, fmt, ap);
-        if (n < 0 || (size_t) n >= size)
+        if (n < 0 || (size_t)n >= size)
                 return hostcaps_error(ENAMETOOLONG, "path too long: %.64s...", fmt);
         return 0;
 }
 
-#define WITH_PATH(fmt, call)                                                                       \
-        ({                                                                                         \
-                char _path[4096];                                                                  \
-                va_list _ap;                                                                       \
-                va_start(_ap, fmt);                                                                \
-                int _r = vformat_path(_path, sizeof(_path), fmt, _ap);                             \
-                va_end(_ap);                                                                       \
-                _r < 0 ? _r : (call);                                                              \
+#define WITH_PATH(fmt, call)                                                                                 \
+        ({                                                                                                   \
+                char _path[4096];                                                                            \
+                va_list _ap;                                                                                 \
+                va_start(_ap, fmt);                                                                          \
+                int _r = vformat_path(_path, sizeof(_path), fmt, _ap);                                       \
+                va_end(_ap);                                                                                 \
+                _r < 0 ? _r : (call);                                                                        \
         })
 
 int hostcaps_readf_exists(hostcaps_reader *r, const char *fmt, ...) {
@@ -358,7 +358,7 @@ int hostcaps_readf_exists(hostcaps_reader *r, const char *fmt, ...) {
  * NUL; a NUL inside the value stays an error. Returns the new length. */
 static size_t strip_trailing_nul(char *buf, size_t len) {
         size_t end = len, cut = len;
-        while (end > 0 && (buf[end - 1] == '\0' || isspace((unsigned char) buf[end - 1]))) {
+        while (end > 0 && (buf[end - 1] == '\0' || isspace((unsigned char)buf[end - 1]))) {
                 if (buf[end - 1] == '\0')
                         cut = end - 1;
                 end--;
@@ -393,7 +393,8 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                         if (ncap > HOSTCAPS_READ_MAX + 2)
                                 ncap = HOSTCAPS_READ_MAX + 2;
                         if (len > HOSTCAPS_READ_MAX)
-                                return hostcaps_error(EFBIG, "%s: larger than %u bytes (the limit for one file)",
+                                return hostcaps_error(EFBIG,
+                                                      "%s: larger than %u bytes (the limit for one file)",
                                                       relative(r, path), HOSTCAPS_READ_MAX);
                         char *nb = realloc(buf, ncap);
                         if (!nb)
@@ -409,7 +410,7 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                 }
                 if (n == 0)
                         break;
-                len += (size_t) n;
+                len += (size_t)n;
         }
         if (len > HOSTCAPS_READ_MAX)
                 return hostcaps_error(EFBIG, "%s: larger than %u bytes (the limit for one file)",
@@ -432,8 +433,8 @@ int hostcaps_read_string(hostcaps_reader *r, const char *path, char **ret) {
         int e = hostcaps_read_file(r, path, &s, &len);
         if (e < 0)
                 return e;
-        while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' ' || s[len - 1] == '\t' ||
-                           s[len - 1] == '\r'))
+        while (len > 0 &&
+               (s[len - 1] == '\n' || s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
                 s[--len] = '\0';
         *ret = s;
         return 0;
@@ -445,16 +446,16 @@ int hostcaps_readf_string(hostcaps_reader *r, char **ret, const char *fmt, ...) 
 
 /* Read a one-value file and run a parser over it; parse errors are prefixed
  * with the path so the message names the file and the value. */
-#define READ_PARSED(r, path, parse, ret)                                                           \
-        ({                                                                                         \
-                _cleanup_free_ char *_s = NULL;                                                    \
-                int _e = hostcaps_read_string(r, path, &_s);                                       \
-                if (_e >= 0) {                                                                     \
-                        _e = parse(_s, ret);                                                       \
-                        if (_e < 0 && _e != -ENOMEM)                                               \
-                                hostcaps_error_prefix(relative(r, path));                             \
-                }                                                                                  \
-                _e;                                                                                \
+#define READ_PARSED(r, path, parse, ret)                                                                     \
+        ({                                                                                                   \
+                _cleanup_free_ char *_s = NULL;                                                              \
+                int _e = hostcaps_read_string(r, path, &_s);                                                 \
+                if (_e >= 0) {                                                                               \
+                        _e = parse(_s, ret);                                                                 \
+                        if (_e < 0 && _e != -ENOMEM)                                                         \
+                                hostcaps_error_prefix(relative(r, path));                                    \
+                }                                                                                            \
+                _e;                                                                                          \
         })
 
 int hostcaps_read_u64(hostcaps_reader *r, const char *path, uint64_t *ret) {
@@ -489,7 +490,7 @@ int hostcaps_readf_cpumask(hostcaps_reader *r, hostcaps_bitmap **ret, const char
 }
 
 static int cmp_names(const void *a, const void *b) {
-        return strverscmp(*(char *const *) a, *(char *const *) b);
+        return strverscmp(*(char *const *)a, *(char *const *)b);
 }
 
 int hostcaps_read_dir(hostcaps_reader *r, const char *path, char ***ret, size_t *ret_n) {

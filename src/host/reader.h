@@ -78,11 +78,9 @@ int hostcaps_readf_s64(hostcaps_reader *r, int64_t *ret, const char *fmt, ...) _
 int hostcaps_read_size(hostcaps_reader *r, const char *path, uint64_t *ret);
 int hostcaps_readf_size(hostcaps_reader *r, uint64_t *ret, const char *fmt, ...) _printf_(3, 4);
 int hostcaps_read_cpulist(hostcaps_reader *r, const char *path, hostcaps_bitmap **ret);
-int hostcaps_readf_cpulist(hostcaps_reader *r, hostcaps_bitmap **ret, const char *fmt, ...)
-        _printf_(3, 4);
+int hostcaps_readf_cpulist(hostcaps_reader *r, hostcaps_bitmap **ret, const char *fmt, ...) _printf_(3, 4);
 int hostcaps_read_cpumask(hostcaps_reader *r, const char *path, hostcaps_bitmap **ret);
-int hostcaps_readf_cpumask(hostcaps_reader *r, hostcaps_bitmap **ret, const char *fmt, ...)
-        _printf_(3, 4);
+int hostcaps_readf_cpumask(hostcaps_reader *r, hostcaps_bitmap **ret, const char *fmt, ...) _printf_(3, 4);
 
 /* The entry names of a directory, sorted (versionsort: cpu2 before cpu10),
  * without "." and "..", as a NULL-terminated array; free with hostcaps_strv_free(). */

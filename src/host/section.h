@@ -33,9 +33,9 @@ typedef struct hostcaps_node hostcaps_node;
  * depth and DTDs; still untrusted in its values) and its name for messages
  * ("FILE:LINE: ..."). */
 typedef struct hostcaps_doc_ctx {
-        xmlNodePtr host;     /* <host> */
-        const char *name;    /* the document's file name, for messages */
-        const char *arch;    /* <host><cpu><arch> */
+        xmlNodePtr host;  /* <host> */
+        const char *name; /* the document's file name, for messages */
+        const char *arch; /* <host><cpu><arch> */
 } hostcaps_doc_ctx;
 
 /* What a probe gets: the reader of the node's root, and facts of the node
@@ -98,9 +98,9 @@ void hostcaps_xml_cache_monitors(hostcaps_xml *x);
 bool hostcaps_xml_cache_llc_bank(hostcaps_xml *x, size_t i, unsigned int *ret_id, const char **ret_cpus);
 
 typedef struct hostcaps_section_ops {
-        const char *name;      /* "cpu" */
-        unsigned int flag;     /* HOSTCAPS_SECTION_CPU */
-        bool volatile_data;    /* re-read at every request on a live host */
+        const char *name;   /* "cpu" */
+        unsigned int flag;  /* HOSTCAPS_SECTION_CPU */
+        bool volatile_data; /* re-read at every request on a live host */
 
         /* The size of the section's object struct and the function freeing
          * its fields, so the core can publish an empty, absent object of
@@ -123,7 +123,8 @@ typedef struct hostcaps_section_ops {
 
         /* Cross-section hooks, optional (see above). */
         void (*xml_cell_pages)(hostcaps_xml *x, const hostcaps_object *o, unsigned int cell);
-        void (*xml_bank_controls)(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, uint64_t size);
+        void (*xml_bank_controls)(hostcaps_xml *x, const hostcaps_object *o, unsigned int level,
+                                  uint64_t size);
         void (*xml_cache_monitors)(hostcaps_xml *x, const hostcaps_object *o);
         bool (*llc_bank)(const hostcaps_object *o, size_t i, unsigned int *ret_id, const char **ret_cpus);
 
@@ -186,27 +187,26 @@ void hostcaps_xml_textf(hostcaps_xml *x, const char *element, const char *fmt, .
  * read policy's reasons why optional values are unknown. A section's .c
  * file says HOSTCAPS_DEFINE_SECTION_API(cpu, HOSTCAPS_SECTION_CPU) once;
  * its struct's head is `hostcaps_object obj`. */
-#define HOSTCAPS_DEFINE_SECTION_API(name, SECTION)                                                 \
-        HOSTCAPS_EXPORT int hostcaps_node_get_##name(hostcaps_node *node, unsigned int flags,     \
-                                                     hostcaps_##name **ret) {                     \
-                return hostcaps_node_get_object(node, SECTION, flags, (hostcaps_object **) ret);  \
-        }                                                                                          \
-        HOSTCAPS_EXPORT hostcaps_##name *hostcaps_##name##_ref(hostcaps_##name *p) {               \
-                return (hostcaps_##name *) hostcaps_object_ref(p ? &p->obj : NULL);                \
-        }                                                                                          \
-        HOSTCAPS_EXPORT hostcaps_##name *hostcaps_##name##_unref(hostcaps_##name *p) {             \
-                return (hostcaps_##name *) hostcaps_object_unref(p ? &p->obj : NULL);              \
-        }                                                                                          \
-        HOSTCAPS_EXPORT const char *hostcaps_##name##_absent_reason(const hostcaps_##name *p) {    \
-                return p ? p->obj.absent_reason : NULL;                                            \
-        }                                                                                          \
-        HOSTCAPS_EXPORT size_t hostcaps_##name##_n_unknown(const hostcaps_##name *p) {             \
-                return p ? p->obj.n_reasons : 0;                                                   \
-        }                                                                                          \
-        HOSTCAPS_EXPORT const char *hostcaps_##name##_unknown_reason(const hostcaps_##name *p,     \
-                                                                     size_t i) {                   \
-                return p && i < p->obj.n_reasons ? p->obj.reasons[i] : NULL;                       \
-        }                                                                                          \
+#define HOSTCAPS_DEFINE_SECTION_API(name, SECTION)                                                           \
+        HOSTCAPS_EXPORT int hostcaps_node_get_##name(hostcaps_node *node, unsigned int flags,                \
+                                                     hostcaps_##name **ret) {                                \
+                return hostcaps_node_get_object(node, SECTION, flags, (hostcaps_object **)ret);              \
+        }                                                                                                    \
+        HOSTCAPS_EXPORT hostcaps_##name *hostcaps_##name##_ref(hostcaps_##name *p) {                         \
+                return (hostcaps_##name *)hostcaps_object_ref(p ? &p->obj : NULL);                           \
+        }                                                                                                    \
+        HOSTCAPS_EXPORT hostcaps_##name *hostcaps_##name##_unref(hostcaps_##name *p) {                       \
+                return (hostcaps_##name *)hostcaps_object_unref(p ? &p->obj : NULL);                         \
+        }                                                                                                    \
+        HOSTCAPS_EXPORT const char *hostcaps_##name##_absent_reason(const hostcaps_##name *p) {              \
+                return p ? p->obj.absent_reason : NULL;                                                      \
+        }                                                                                                    \
+        HOSTCAPS_EXPORT size_t hostcaps_##name##_n_unknown(const hostcaps_##name *p) {                       \
+                return p ? p->obj.n_reasons : 0;                                                             \
+        }                                                                                                    \
+        HOSTCAPS_EXPORT const char *hostcaps_##name##_unknown_reason(const hostcaps_##name *p, size_t i) {   \
+                return p && i < p->obj.n_reasons ? p->obj.reasons[i] : NULL;                                 \
+        }                                                                                                    \
         _Static_assert(offsetof(hostcaps_##name, obj) == 0, "the object head comes first")
 
 /* cpuset.c: the typed twin of an accessor returning a CPU list (`list`, NULL

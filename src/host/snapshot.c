@@ -58,20 +58,20 @@ static int open_dir_beneath(int dirfd, const char *rel, size_t len, bool create)
                 if (n == 0 || n > NAME_MAX || (n == 1 && rel[pos] == '.') ||
                     (n == 2 && rel[pos] == '.' && rel[pos + 1] == '.')) {
                         close(fd);
-                        return hostcaps_error(EINVAL, "%.*s: not a plain relative path", (int) len, rel);
+                        return hostcaps_error(EINVAL, "%.*s: not a plain relative path", (int)len, rel);
                 }
                 memcpy(comp, rel + pos, n);
                 comp[n] = '\0';
                 if (create) {
                         if (test_hook) {
                                 char partial[PATH_MAX];
-                                snprintf(partial, sizeof(partial), "%.*s", (int) next, rel);
+                                snprintf(partial, sizeof(partial), "%.*s", (int)next, rel);
                                 hook("mkdir", partial);
                         }
                         if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {
                                 int err = errno;
                                 close(fd);
-                                return hostcaps_error(err, "%.*s: %s", (int) next, rel, strerror(err));
+                                return hostcaps_error(err, "%.*s: %s", (int)next, rel, strerror(err));
                         }
                 }
                 int sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -80,10 +80,11 @@ static int open_dir_beneath(int dirfd, const char *rel, size_t len, bool create)
                 /* ENOTDIR here is something planted in the snapshot, not a
                  * live path that changed: never skipped, always -ELOOP. */
                 if (sub < 0 && (err == ELOOP || err == ENOTDIR))
-                        return hostcaps_error(ELOOP, "%.*s: not a directory (a symlink or a file is in the way)",
-                                              (int) next, rel);
+                        return hostcaps_error(ELOOP,
+                                              "%.*s: not a directory (a symlink or a file is in the way)",
+                                              (int)next, rel);
                 if (sub < 0)
-                        return hostcaps_error(err, "%.*s: %s", (int) next, rel, strerror(err));
+                        return hostcaps_error(err, "%.*s: %s", (int)next, rel, strerror(err));
                 fd = sub;
                 pos = next + 1;
         }
@@ -97,7 +98,7 @@ static int open_parent_beneath(int dirfd, const char *rel, const char **ret_leaf
         *ret_leaf = slash ? slash + 1 : rel;
         if (!**ret_leaf)
                 return hostcaps_error(EINVAL, "%s: not a file name", rel);
-        return open_dir_beneath(dirfd, rel, slash ? (size_t) (slash - rel) : 0, true);
+        return open_dir_beneath(dirfd, rel, slash ? (size_t)(slash - rel) : 0, true);
 }
 
 /* A new file below dirfd: never an existing one, never through a link. */
@@ -127,7 +128,7 @@ static int write_all(int fd, const char *rel, const void *data, size_t len) {
                         return hostcaps_error(n < 0 ? errno : EIO, "writing %s: %s", rel,
                                               strerror(n < 0 ? errno : EIO));
                 p += n;
-                len -= (size_t) n;
+                len -= (size_t)n;
         }
         return 0;
 }
@@ -153,8 +154,9 @@ static int make_link_beneath(int dirfd, const char *rel, const char *target) {
         if (symlinkat(target, parent, leaf) < 0) {
                 char have[PATH_MAX];
                 ssize_t n = errno == EEXIST ? readlinkat(parent, leaf, have, sizeof(have) - 1) : -1;
-                if (n < 0 || (size_t) n != strlen(target) || memcmp(have, target, (size_t) n) != 0)
-                        e = hostcaps_error(EEXIST, "%s: something else is in the way of a recorded link", rel);
+                if (n < 0 || (size_t)n != strlen(target) || memcmp(have, target, (size_t)n) != 0)
+                        e = hostcaps_error(EEXIST, "%s: something else is in the way of a recorded link",
+                                           rel);
         }
         close(parent);
         return e;
@@ -181,14 +183,14 @@ static int relative_target(const char *from, const char *to, char *buf, size_t s
                         c++;
                 if (!*c)
                         break;
-                len += (size_t) snprintf(buf + len, len < size ? size - len : 0, "../");
+                len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "../");
                 while (*c && *c != '/')
                         c++;
         }
         const char *rest = to + common;
         while (*rest == '/')
                 rest++;
-        len += (size_t) snprintf(buf + len, len < size ? size - len : 0, "%s", *rest ? rest : ".");
+        len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s", *rest ? rest : ".");
         if (len >= size)
                 return hostcaps_error(ENAMETOOLONG, "%s: link target too long", to);
         /* "x/../." for a link to an ancestor reads better as "..". */
@@ -201,7 +203,8 @@ static int relative_target(const char *from, const char *to, char *buf, size_t s
  * and return its canonical form (no symlinks, relative) in canon. The last
  * component is created when it is a directory; a file is left to the
  * caller (*ret_is_file). */
-static int mirror_path(int dirfd, const char *rel, char *canon, size_t canon_size, bool *ret_is_file, unsigned depth) {
+static int mirror_path(int dirfd, const char *rel, char *canon, size_t canon_size, bool *ret_is_file,
+                       unsigned depth) {
         size_t pos = 0, len = strlen(rel);
 
         if (depth > 16)
@@ -217,8 +220,9 @@ static int mirror_path(int dirfd, const char *rel, char *canon, size_t canon_siz
                         pos++;
                         continue;
                 }
-                int n = snprintf(here, sizeof(here), "%s%s%.*s", canon, *canon ? "/" : "", (int) (next - pos), rel + pos);
-                if (n < 0 || (size_t) n >= sizeof(here) || (size_t) n >= canon_size)
+                int n = snprintf(here, sizeof(here), "%s%s%.*s", canon, *canon ? "/" : "", (int)(next - pos),
+                                 rel + pos);
+                if (n < 0 || (size_t)n >= sizeof(here) || (size_t)n >= canon_size)
                         return hostcaps_error(ENAMETOOLONG, "%s: path too long", rel);
                 snprintf(live, sizeof(live), "/%s", here);
 
@@ -249,11 +253,11 @@ static int mirror_path(int dirfd, const char *rel, char *canon, size_t canon_siz
                         if (fd < 0)
                                 return fd;
                         close(fd);
-                        memcpy(canon, here, (size_t) n + 1);
+                        memcpy(canon, here, (size_t)n + 1);
                 } else {
                         if (next < len)
                                 return -ENOTDIR;
-                        memcpy(canon, here, (size_t) n + 1);
+                        memcpy(canon, here, (size_t)n + 1);
                         *ret_is_file = true;
                 }
                 pos = next + 1;
@@ -284,7 +288,7 @@ static int copy_file(int dirfd, const char *rel) {
                 /* Some sysfs files fail to read (EIO, ENODATA): record them empty. */
                 if (n <= 0)
                         break;
-                if ((e = write_all(out, rel, buf, (size_t) n)) < 0)
+                if ((e = write_all(out, rel, buf, (size_t)n)) < 0)
                         break;
         }
         close(in);
@@ -329,11 +333,11 @@ static int copy_listing(int dirfd, const char *canon) {
 static int write_meta(int dirfd, hostcaps_node *node) {
         struct utsname u;
         uname(&u);
-        char *meta = hostcaps_strdup_printf("# Recorded by hostcaps %s: facts of the host that are not files.\n"
-                                            "arch=%s\npage_size=%llu\nkernel=%s\nmachine=%s\n",
-                                            HOSTCAPS_VERSION_STRING, hostcaps_node_arch(node),
-                                            (unsigned long long) hostcaps_node_page_size(node), u.release,
-                                            u.machine);
+        char *meta = hostcaps_strdup_printf(
+                "# Recorded by hostcaps %s: facts of the host that are not files.\n"
+                "arch=%s\npage_size=%llu\nkernel=%s\nmachine=%s\n",
+                HOSTCAPS_VERSION_STRING, hostcaps_node_arch(node),
+                (unsigned long long)hostcaps_node_page_size(node), u.release, u.machine);
         if (!meta)
                 return -ENOMEM;
         int e = hostcaps_snapshot_write_file(dirfd, HOSTCAPS_SNAPSHOT_META, meta, strlen(meta));
@@ -357,8 +361,10 @@ static int open_snapshot_dir(const char *dir) {
                                                                          : strerror(errno));
         if (fstat(fd, &st) < 0 || st.st_uid != geteuid()) {
                 close(fd);
-                return hostcaps_error(EPERM, "'%s' belongs to another user: a snapshot is written only into a "
-                                      "directory of the caller's own", dir);
+                return hostcaps_error(EPERM,
+                                      "'%s' belongs to another user: a snapshot is written only into a "
+                                      "directory of the caller's own",
+                                      dir);
         }
         if (!created) {
                 DIR *d = fdopendir(fcntl(fd, F_DUPFD_CLOEXEC, 3));
@@ -383,7 +389,7 @@ static int open_snapshot_dir(const char *dir) {
 }
 
 static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
+        return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Two traced paths may name one file (read twice, or through a link and
@@ -444,7 +450,7 @@ HOSTCAPS_EXPORT int hostcaps_snapshot(const char *dir, unsigned int sections, un
                 return hostcaps_error(EINVAL, "no snapshot directory given");
         if (flags != 0)
                 return hostcaps_error(EINVAL, "unknown flags 0x%x", flags);
-        if (sections & ~(unsigned) HOSTCAPS_SECTION_ALL || !sections)
+        if (sections & ~(unsigned)HOSTCAPS_SECTION_ALL || !sections)
                 return hostcaps_error(EINVAL, "invalid sections 0x%x", sections);
         dirfd = open_snapshot_dir(dir);
         if (dirfd < 0)

@@ -26,14 +26,14 @@ uint64_t hostcaps_unit_exact(uint64_t bytes, const char **ret_unit) {
 }
 
 const char *hostcaps_unit_human_kib(char *buf, size_t size, uint64_t kib) {
-        double v = (double) kib;
+        double v = (double)kib;
         unsigned k = 1; /* KiB */
         while (v >= 1024 && k + 1 < N_NAMES - 1) {
                 v /= 1024;
                 k++;
         }
         if (k == 1)
-                snprintf(buf, size, "%llu KiB", (unsigned long long) kib);
+                snprintf(buf, size, "%llu KiB", (unsigned long long)kib);
         else
                 snprintf(buf, size, "%.1f %s", v, names[k]);
         return buf;

@@ -16,7 +16,7 @@ int hostcaps_grow(void **array, size_t *allocated, size_t need, size_t size) {
         void *p = realloc(*array, n * size);
         if (!p)
                 return -ENOMEM;
-        memset((char *) p + *allocated * size, 0, (n - *allocated) * size);
+        memset((char *)p + *allocated * size, 0, (n - *allocated) * size);
         *array = p;
         *allocated = n;
         return 0;
@@ -27,9 +27,9 @@ int hostcaps_find_by_id(const void *base, size_t n, size_t size, size_t id_offse
         while (lo < hi) {
                 size_t mid = (lo + hi) / 2;
                 unsigned int v;
-                memcpy(&v, (const char *) base + mid * size + id_offset, sizeof(v));
+                memcpy(&v, (const char *)base + mid * size + id_offset, sizeof(v));
                 if (v == id)
-                        return (int) mid;
+                        return (int)mid;
                 if (v < id)
                         lo = mid + 1;
                 else
@@ -58,10 +58,10 @@ int hostcaps_strdup_replace(char **p, const char *s) {
 
 char *hostcaps_strstrip(char *s) {
         char *e;
-        while (isspace((unsigned char) *s))
+        while (isspace((unsigned char)*s))
                 s++;
         e = s + strlen(s);
-        while (e > s && isspace((unsigned char) e[-1]))
+        while (e > s && isspace((unsigned char)e[-1]))
                 *--e = '\0';
         return s;
 }
@@ -98,7 +98,7 @@ static size_t utf8_ok(const unsigned char *s) {
 
 int hostcaps_utf8_sanitize(const char *s, char **ret) {
         static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
-        const unsigned char *p = (const unsigned char *) s;
+        const unsigned char *p = (const unsigned char *)s;
         size_t n, bad = 0;
         char *out, *o;
 
@@ -114,7 +114,7 @@ int hostcaps_utf8_sanitize(const char *s, char **ret) {
         if (!out)
                 return -ENOMEM;
         o = out;
-        for (p = (const unsigned char *) s; *p;) {
+        for (p = (const unsigned char *)s; *p;) {
                 n = utf8_ok(p);
                 if (n) {
                         memcpy(o, p, n);
@@ -132,7 +132,7 @@ int hostcaps_utf8_sanitize(const char *s, char **ret) {
 }
 
 void hostcaps_message_sanitize(char *s) {
-        for (unsigned char *p = (unsigned char *) s; *p;) {
+        for (unsigned char *p = (unsigned char *)s; *p;) {
                 size_t n = utf8_ok(p);
                 if (*p == '\n' || *p == '\t' || *p == '\r')
                         *p++ = ' ';

@@ -12,29 +12,29 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
-#define _cleanup_(f) __attribute__((cleanup(f)))
+#define ELEMENTSOF(x)  (sizeof(x) / sizeof((x)[0]))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define _unused_ __attribute__((unused))
-#define _likely_(x) __builtin_expect(!!(x), 1)
-#define _unlikely_(x) __builtin_expect(!!(x), 0)
+#define _unused_       __attribute__((unused))
+#define _likely_(x)    __builtin_expect(!!(x), 1)
+#define _unlikely_(x)  __builtin_expect(!!(x), 0)
 
 static inline void freep(void *p) {
-        free(*(void **) p);
+        free(*(void **)p);
 }
 static inline void closep(int *fd) {
         if (*fd >= 0)
                 close(*fd);
 }
-#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_free_  _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 
 /* Hand a pointer over: return it and clear the variable that held it. */
-#define TAKE_PTR(p)                                                                                \
-        ({                                                                                         \
-                __typeof__(p) _p = (p);                                                            \
-                (p) = NULL;                                                                        \
-                _p;                                                                                \
+#define TAKE_PTR(p)                                                                                          \
+        ({                                                                                                   \
+                __typeof__(p) _p = (p);                                                                      \
+                (p) = NULL;                                                                                  \
+                _p;                                                                                          \
         })
 
 static inline bool streq_ptr(const char *a, const char *b) {
@@ -55,8 +55,7 @@ int hostcaps_grow(void **array, size_t *allocated, size_t need, size_t size);
  * `size` bytes, in ascending order of the unsigned int at `id_offset`)
  * whose id is `id`, or -ENOENT. The NUMA and memory sections' cells. */
 int hostcaps_find_by_id(const void *base, size_t n, size_t size, size_t id_offset, unsigned int id);
-#define GROW(array, allocated, need)                                                               \
-        hostcaps_grow((void **) &(array), &(allocated), (need), sizeof(*(array)))
+#define GROW(array, allocated, need) hostcaps_grow((void **)&(array), &(allocated), (need), sizeof(*(array)))
 
 char *hostcaps_strdup_printf(const char *fmt, ...) _printf_(1, 2);
 /* Replace the string *p by a copy of s, freeing the old one; *p is left as

@@ -36,25 +36,26 @@ int hostcaps_xml_prop_str(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *a
                           char **ret) {
         xmlChar *v = xmlGetProp(n, BAD_CAST attr);
         if (!v)
-                return required ? hostcaps_xml_error(d, n, "<%s> lacks attribute '%s'", (const char *) n->name, attr)
+                return required ? hostcaps_xml_error(d, n, "<%s> lacks attribute '%s'", (const char *)n->name,
+                                                     attr)
                                 : -ENOENT;
-        *ret = strdup((const char *) v);
+        *ret = strdup((const char *)v);
         xmlFree(v);
         return *ret ? 0 : -ENOMEM;
 }
 
-#define PROP_PARSED(d, n, attr, required, parse, ret)                                              \
-        ({                                                                                         \
-                char *_s = NULL;                                                                   \
-                int _e = hostcaps_xml_prop_str(d, n, attr, required, &_s);                         \
-                if (_e >= 0) {                                                                     \
-                        _e = parse(_s, ret);                                                       \
-                        if (_e < 0 && _e != -ENOMEM)                                               \
-                                _e = hostcaps_xml_error(d, n, "<%s> attribute '%s': invalid value '%.64s'", \
-                                                        (const char *) n->name, attr, _s);         \
-                }                                                                                  \
-                free(_s);                                                                          \
-                _e;                                                                                \
+#define PROP_PARSED(d, n, attr, required, parse, ret)                                                        \
+        ({                                                                                                   \
+                char *_s = NULL;                                                                             \
+                int _e = hostcaps_xml_prop_str(d, n, attr, required, &_s);                                   \
+                if (_e >= 0) {                                                                               \
+                        _e = parse(_s, ret);                                                                 \
+                        if (_e < 0 && _e != -ENOMEM)                                                         \
+                                _e = hostcaps_xml_error(d, n, "<%s> attribute '%s': invalid value '%.64s'",  \
+                                                        (const char *)n->name, attr, _s);                    \
+                }                                                                                            \
+                free(_s);                                                                                    \
+                _e;                                                                                          \
         })
 
 int hostcaps_xml_prop_u64(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, bool required,
@@ -88,11 +89,25 @@ static int unit_scale(const char *unit, uint64_t *ret) {
                 const char *name;
                 uint64_t scale;
         } units[] = {
-                {"b", 1},           {"B", 1},           {"bytes", 1},
-                {"k", 1ull << 10},  {"K", 1ull << 10},  {"KiB", 1ull << 10}, {"KB", 1000},
-                {"m", 1ull << 20},  {"M", 1ull << 20},  {"MiB", 1ull << 20}, {"MB", 1000000},
-                {"g", 1ull << 30},  {"G", 1ull << 30},  {"GiB", 1ull << 30}, {"GB", 1000000000},
-                {"t", 1ull << 40},  {"T", 1ull << 40},  {"TiB", 1ull << 40}, {"TB", 1000000000000ull},
+                {"b", 1},
+                {"B", 1},
+                {"bytes", 1},
+                {"k", 1ull << 10},
+                {"K", 1ull << 10},
+                {"KiB", 1ull << 10},
+                {"KB", 1000},
+                {"m", 1ull << 20},
+                {"M", 1ull << 20},
+                {"MiB", 1ull << 20},
+                {"MB", 1000000},
+                {"g", 1ull << 30},
+                {"G", 1ull << 30},
+                {"GiB", 1ull << 30},
+                {"GB", 1000000000},
+                {"t", 1ull << 40},
+                {"T", 1ull << 40},
+                {"TiB", 1ull << 40},
+                {"TB", 1000000000000ull},
         };
         for (size_t i = 0; i < ELEMENTSOF(units); i++)
                 if (strcmp(unit, units[i].name) == 0) {
@@ -111,7 +126,8 @@ int hostcaps_xml_prop_size(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *
                 char *text = NULL;
                 e = hostcaps_xml_text_content(d, n, &text);
                 if (e >= 0 && (e = hostcaps_parse_u64(text, &v)) < 0)
-                        e = hostcaps_xml_error(d, n, "<%s>: invalid size '%.64s'", (const char *) n->name, text);
+                        e = hostcaps_xml_error(d, n, "<%s>: invalid size '%.64s'", (const char *)n->name,
+                                               text);
                 free(text);
         }
         if (e < 0)
@@ -120,23 +136,23 @@ int hostcaps_xml_prop_size(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *
                 e = unit_scale(unit, &scale);
                 if (e < 0)
                         e = hostcaps_xml_error(d, n, "<%s> attribute '%s': unknown unit '%.16s'",
-                                               (const char *) n->name, unit_attr, unit);
+                                               (const char *)n->name, unit_attr, unit);
                 free(unit);
                 if (e < 0)
                         return e;
         }
         if (scale && v > UINT64_MAX / scale)
-                return hostcaps_xml_error(d, n, "<%s>: size out of range", (const char *) n->name);
+                return hostcaps_xml_error(d, n, "<%s>: size out of range", (const char *)n->name);
         *ret = v * scale;
         return 0;
 }
 
 int hostcaps_xml_text_content(const hostcaps_doc_ctx *d, xmlNodePtr n, char **ret) {
         xmlChar *v = xmlNodeGetContent(n);
-        (void) d;
+        (void)d;
         if (!v)
                 return -ENOMEM;
-        char *s = hostcaps_strstrip((char *) v);
+        char *s = hostcaps_strstrip((char *)v);
         *ret = strdup(s);
         xmlFree(v);
         return *ret ? 0 : -ENOMEM;
@@ -156,7 +172,8 @@ static int refuse_dtd(const char *data, size_t len, const char *name) {
                         long line = 1;
                         for (const char *q = data; q < p; q++)
                                 line += *q == '\n';
-                        return hostcaps_error(EINVAL, "%s:%ld: document type declarations are not accepted (%s)",
+                        return hostcaps_error(EINVAL,
+                                              "%s:%ld: document type declarations are not accepted (%s)",
                                               name, line, bad[k]);
                 }
         }
@@ -236,12 +253,14 @@ int hostcaps_xml_check_encoding(const char *data, size_t len, const char *name) 
         if (!encoding && len >= 2 && data[0] == '\0' && data[1] == '<')
                 encoding = "UTF-16 (big-endian)";
         if (encoding)
-                return hostcaps_error(EINVAL, "%s: the document is encoded in %s; only UTF-8 documents are read",
+                return hostcaps_error(EINVAL,
+                                      "%s: the document is encoded in %s; only UTF-8 documents are read",
                                       name, encoding);
         nul = memchr(data, '\0', len);
         if (nul)
-                return hostcaps_error(EINVAL, "%s: contains a NUL byte (offset %zu); only UTF-8 documents are read",
-                                      name, (size_t) (nul - data));
+                return hostcaps_error(EINVAL,
+                                      "%s: contains a NUL byte (offset %zu); only UTF-8 documents are read",
+                                      name, (size_t)(nul - data));
         return 0;
 }
 
@@ -265,8 +284,9 @@ xmlDocPtr hostcaps_xml_parse_untrusted(const char *data, size_t len, const char 
         ctxt->_private = &rep;
         if (ctxt->sax)
                 ctxt->sax->serror = on_parse_error;
-        doc = xmlCtxtReadMemory(ctxt, data, (int) len, name, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+        doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                        XML_PARSE_NOCDATA);
         xmlFreeParserCtxt(ctxt);
         if (!doc || (rep.set && is_size_limit(&rep))) {
                 if (!rep.set)
@@ -297,18 +317,19 @@ xmlDocPtr hostcaps_xml_parse_untrusted(const char *data, size_t len, const char 
         return doc;
 }
 
-int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *const *names,
-                           size_t n_names, int *ret) {
+int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr,
+                           const char *const *names, size_t n_names, int *ret) {
         _cleanup_free_ char *s = NULL;
         int e = hostcaps_xml_prop_str(d, n, attr, true, &s);
         if (e < 0)
                 return e;
         for (size_t i = 0; i < n_names; i++)
                 if (strcmp(s, names[i]) == 0) {
-                        *ret = (int) i;
+                        *ret = (int)i;
                         return 0;
                 }
-        return hostcaps_xml_error(d, n, "<%s> attribute '%s': invalid value '%.32s'", (const char *) n->name, attr, s);
+        return hostcaps_xml_error(d, n, "<%s> attribute '%s': invalid value '%.32s'", (const char *)n->name,
+                                  attr, s);
 }
 
 int hostcaps_xml_prop_cache_type(const hostcaps_doc_ctx *d, xmlNodePtr n, int *ret) {

@@ -26,7 +26,7 @@ int hostcaps_xml_check_encoding(const char *data, size_t len, const char *name);
 xmlNodePtr hostcaps_xml_child(xmlNodePtr parent, const char *name);
 /* The next element sibling after `node` named `name` (NULL: any), or NULL. */
 xmlNodePtr hostcaps_xml_next(xmlNodePtr node, const char *name);
-#define XML_FOREACH_CHILD(c, parent, name)                                                         \
+#define XML_FOREACH_CHILD(c, parent, name)                                                                   \
         for (xmlNodePtr c = hostcaps_xml_child((parent), (name)); c; c = hostcaps_xml_next(c, (name)))
 
 /* Attribute readers: -ENOENT (no message) when absent and not required;
@@ -49,8 +49,8 @@ int hostcaps_xml_prop_cpulist(const hostcaps_doc_ctx *d, xmlNodePtr n, const cha
 int hostcaps_xml_prop_size(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *unit_attr,
                            uint64_t default_unit, bool required, uint64_t *ret);
 /* An attribute whose value is one of `names` (n of them): its index. */
-int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr, const char *const *names,
-                           size_t n_names, int *ret);
+int hostcaps_xml_prop_enum(const hostcaps_doc_ctx *d, xmlNodePtr n, const char *attr,
+                           const char *const *names, size_t n_names, int *ret);
 /* libvirt's cache types ('type': both, code, data), shared by the cache
  * and resctrl documents, as hostcaps_cache_type values. */
 int hostcaps_xml_prop_cache_type(const hostcaps_doc_ctx *d, xmlNodePtr n, int *ret);

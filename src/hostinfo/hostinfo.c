@@ -8,7 +8,7 @@
 #include "hostinfo.h"
 
 static void host_free(hostcaps_object *o) {
-        hostcaps_host *h = (hostcaps_host *) o;
+        hostcaps_host *h = (hostcaps_host *)o;
         free(h->uuid);
 }
 
@@ -18,19 +18,19 @@ int hostcaps_host_uuid_normalize(const char *s, char **ret) {
         for (; *s && n < 33; s++) {
                 if (*s == '-')
                         continue;
-                if (!isxdigit((unsigned char) *s))
+                if (!isxdigit((unsigned char)*s))
                         return 0;
-                hex[n++] = (char) tolower((unsigned char) *s);
+                hex[n++] = (char)tolower((unsigned char)*s);
         }
         if (n != 32 || *s)
                 return 0;
         hex[32] = '\0';
         if (strspn(hex, "0") == 32 || strspn(hex, "f") == 32)
                 return 0;
-        *ret = hostcaps_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+        *ret = hostcaps_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+                                      hex + 20);
         return *ret ? 1 : -ENOMEM;
 }
-
 
 /* libvirt's power management targets, in its order. */
 const hostcaps_pm_target hostcaps_pm_targets[HOSTCAPS_N_PM_TARGETS] = {
@@ -43,7 +43,7 @@ const hostcaps_pm_target hostcaps_pm_targets[HOSTCAPS_N_PM_TARGETS] = {
  * know (both elements are optional in its schema). The writer's failure is
  * sticky and checked once per document. */
 static void host_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
-        const hostcaps_host *h = (const hostcaps_host *) o;
+        const hostcaps_host *h = (const hostcaps_host *)o;
 
         switch (region) {
         case HOSTCAPS_XML_UUID:
@@ -74,7 +74,7 @@ static void host_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_reg
 }
 
 static int host_json(struct json_object *root, const hostcaps_object *o) {
-        const hostcaps_host *h = (const hostcaps_host *) o;
+        const hostcaps_host *h = (const hostcaps_host *)o;
         struct json_object *j = json_object_new_object();
         int e = 0;
 
@@ -86,7 +86,8 @@ static int host_json(struct json_object *root, const hostcaps_object *o) {
                 struct json_object *pm = json_object_new_array();
                 for (size_t i = 0; i < HOSTCAPS_N_PM_TARGETS; i++)
                         if (h->pm & hostcaps_pm_targets[i].flag)
-                                hostcaps_json_append(&e, pm, json_object_new_string(hostcaps_pm_targets[i].name));
+                                hostcaps_json_append(&e, pm,
+                                                     json_object_new_string(hostcaps_pm_targets[i].name));
                 hostcaps_json_set(&e, j, "power_management", pm);
         }
         if (h->iommu < 0)
@@ -98,7 +99,7 @@ static int host_json(struct json_object *root, const hostcaps_object *o) {
 }
 
 static int host_text(hostcaps_buf *b, const hostcaps_object *o) {
-        const hostcaps_host *h = (const hostcaps_host *) o;
+        const hostcaps_host *h = (const hostcaps_host *)o;
         hostcaps_buf_printf(b, "%-24s %s%s%s%s\n", "Host UUID:", h->uuid ? h->uuid : "unknown",
                             h->uuid_source ? " (" : "", h->uuid_source ? h->uuid_source : "",
                             h->uuid_source ? ")" : "");

@@ -8,7 +8,8 @@
 
 int hostcaps_host_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         xmlNodePtr host = d->host, uuid = hostcaps_xml_child(host, "uuid"),
-                   pm = hostcaps_xml_child(host, "power_management"), iommu = hostcaps_xml_child(host, "iommu");
+                   pm = hostcaps_xml_child(host, "power_management"),
+                   iommu = hostcaps_xml_child(host, "iommu");
         hostcaps_host *h;
         hostcaps_object *o;
         int e = 0;
@@ -17,7 +18,7 @@ int hostcaps_host_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         if ((e = hostcaps_object_new(HOSTCAPS_SECTION_HOST, &o)) < 0)
                 return e;
-        h = (hostcaps_host *) o;
+        h = (hostcaps_host *)o;
         if (uuid) {
                 _cleanup_free_ char *s = NULL;
                 e = hostcaps_xml_text_content(d, uuid, &s);
@@ -36,14 +37,16 @@ int hostcaps_host_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                         if (xmlStrEqual(c->name, BAD_CAST hostcaps_pm_targets[i].name))
                                 flag = hostcaps_pm_targets[i].flag;
                 if (!flag)
-                        e = hostcaps_xml_error(d, c, "unknown power management target <%s>", (const char *) c->name);
+                        e = hostcaps_xml_error(d, c, "unknown power management target <%s>",
+                                               (const char *)c->name);
                 h->pm |= flag;
         }
         if (e >= 0 && iommu) {
                 _cleanup_free_ char *s = NULL;
                 e = hostcaps_xml_prop_str(d, iommu, "support", true, &s);
                 if (e >= 0 && strcmp(s, "yes") != 0 && strcmp(s, "no") != 0)
-                        e = hostcaps_xml_error(d, iommu, "<iommu> attribute 'support': invalid value '%.16s'", s);
+                        e = hostcaps_xml_error(d, iommu, "<iommu> attribute 'support': invalid value '%.16s'",
+                                               s);
                 h->iommu = e >= 0 && strcmp(s, "yes") == 0;
         }
         if (e < 0) {
@@ -53,4 +56,3 @@ int hostcaps_host_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         *ret = &h->obj;
         return 0;
 }
-

@@ -43,8 +43,9 @@ static int probe_uuid(hostcaps_reader *r, hostcaps_host *h) {
                         h->uuid_source = sources[i].source;
                         return 0;
                 }
-                if (!why && !(why = *s ? hostcaps_strdup_printf("%s: no usable UUID in '%.64s'", sources[i].path, s)
-                                       : hostcaps_strdup_printf("%s: empty", sources[i].path)))
+                if (!why &&
+                    !(why = *s ? hostcaps_strdup_printf("%s: no usable UUID in '%.64s'", sources[i].path, s)
+                               : hostcaps_strdup_printf("%s: empty", sources[i].path)))
                         return -ENOMEM;
         }
         return why ? hostcaps_object_add_reason(&h->obj, "%s", why) : 0;
@@ -107,7 +108,7 @@ int hostcaps_host_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         hostcaps_object *o = NULL;
         hostcaps_host *h;
         int r = hostcaps_object_new(HOSTCAPS_SECTION_HOST, &o);
-        h = (hostcaps_host *) o;
+        h = (hostcaps_host *)o;
         if (r >= 0)
                 r = probe_uuid(ctx->reader, h);
         if (r >= 0)
@@ -116,4 +117,3 @@ int hostcaps_host_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
                 r = probe_iommu(ctx->reader, h);
         return hostcaps_object_finish(o, r, ret);
 }
-

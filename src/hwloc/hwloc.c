@@ -52,13 +52,14 @@ static void hw_load(void) {
         /* The ABI this file was compiled against: hwloc 2.x (soname 15). */
         hw.dl = dlopen("libhwloc.so.15", RTLD_NOW | RTLD_LOCAL);
         if (!hw.dl) {
-                snprintf(hw.error, sizeof(hw.error), "hwloc is not installed (libhwloc.so.15): %s", dlerror());
+                snprintf(hw.error, sizeof(hw.error), "hwloc is not installed (libhwloc.so.15): %s",
+                         dlerror());
                 return;
         }
-#define SYM(field, name)                                                                           \
-        if (!(*(void **) &hw.field = dlsym(hw.dl, name))) {                                        \
-                snprintf(hw.error, sizeof(hw.error), "libhwloc.so.15 lacks %s", name);             \
-                return;                                                                            \
+#define SYM(field, name)                                                                                     \
+        if (!(*(void **)&hw.field = dlsym(hw.dl, name))) {                                                   \
+                snprintf(hw.error, sizeof(hw.error), "libhwloc.so.15 lacks %s", name);                       \
+                return;                                                                                      \
         }
         SYM(get_api_version, "hwloc_get_api_version");
         SYM(topology_init, "hwloc_topology_init");
@@ -118,7 +119,7 @@ static void put(writer *w, const char *content, const char *fmt, ...) {
                 return;
         }
         size_t len = strlen(content);
-        if (write(fd, content, len) != (ssize_t) len)
+        if (write(fd, content, len) != (ssize_t)len)
                 w->error = EIO;
         close(fd);
 }
@@ -133,7 +134,7 @@ static char *cpulist(hwloc_const_bitmap_t set, char *buf, size_t size) {
                         j++;
                 n = i == j ? snprintf(buf + len, size - len, "%s%d", len ? "," : "", i)
                            : snprintf(buf + len, size - len, "%s%d-%d", len ? "," : "", i, j);
-                len += (size_t) n;
+                len += (size_t)n;
                 i = hw.bitmap_next(set, j);
         }
         return buf;
@@ -159,21 +160,26 @@ static void write_cpus(writer *w, hwloc_topology_t t, size_t bufsize, char *buf)
         unsigned n = depth < 0 ? 0 : hw.get_nbobjs_by_depth(t, depth);
         char val[64];
 
-        put(w, strcat(cpulist(hw.get_topology_cpuset(t), buf, bufsize), "\n"), "sys/devices/system/cpu/online");
-        put(w, strcat(cpulist(hw.get_complete_cpuset(t), buf, bufsize), "\n"), "sys/devices/system/cpu/possible");
+        put(w, strcat(cpulist(hw.get_topology_cpuset(t), buf, bufsize), "\n"),
+            "sys/devices/system/cpu/online");
+        put(w, strcat(cpulist(hw.get_complete_cpuset(t), buf, bufsize), "\n"),
+            "sys/devices/system/cpu/possible");
         for (unsigned i = 0; i < n; i++) {
                 hwloc_obj_t pu = hw.get_obj_by_depth(t, depth, i);
-                hwloc_obj_t core = ancestor(pu, HWLOC_OBJ_CORE, NULL), pkg = ancestor(pu, HWLOC_OBJ_PACKAGE, NULL),
+                hwloc_obj_t core = ancestor(pu, HWLOC_OBJ_CORE, NULL),
+                            pkg = ancestor(pu, HWLOC_OBJ_PACKAGE, NULL),
                             die = ancestor(pu, HWLOC_OBJ_DIE, NULL),
                             cluster = ancestor(pu, HWLOC_OBJ_GROUP, "Cluster");
                 unsigned cpu = pu->os_index;
-#define ID(obj, file)                                                                              \
-        do {                                                                                       \
-                snprintf(val, sizeof(val), "%u\n", (obj) && (obj)->os_index != HWLOC_UNKNOWN_INDEX ? (obj)->os_index : 0); \
-                put(w, val, "sys/devices/system/cpu/cpu%u/topology/%s", cpu, file);                \
+#define ID(obj, file)                                                                                        \
+        do {                                                                                                 \
+                snprintf(val, sizeof(val), "%u\n",                                                           \
+                         (obj) && (obj)->os_index != HWLOC_UNKNOWN_INDEX ? (obj)->os_index : 0);             \
+                put(w, val, "sys/devices/system/cpu/cpu%u/topology/%s", cpu, file);                          \
         } while (0)
-#define LIST(obj, file)                                                                            \
-        put(w, strcat(cpulist((obj)->cpuset, buf, bufsize), "\n"), "sys/devices/system/cpu/cpu%u/topology/%s", cpu, file)
+#define LIST(obj, file)                                                                                      \
+        put(w, strcat(cpulist((obj)->cpuset, buf, bufsize), "\n"),                                           \
+            "sys/devices/system/cpu/cpu%u/topology/%s", cpu, file)
                 if (pkg) {
                         ID(pkg, "physical_package_id");
                         LIST(pkg, "package_cpus_list");
@@ -210,7 +216,8 @@ static void write_cpus(writer *w, hwloc_topology_t t, size_t bufsize, char *buf)
                         put(w, val, dir, cpu, k, "level");
                         snprintf(val, sizeof(val), "%s\n", types[c->attr->cache.type]);
                         put(w, val, dir, cpu, k, "type");
-                        snprintf(val, sizeof(val), "%lluK\n", (unsigned long long) (c->attr->cache.size / 1024));
+                        snprintf(val, sizeof(val), "%lluK\n",
+                                 (unsigned long long)(c->attr->cache.size / 1024));
                         put(w, val, dir, cpu, k, "size");
                         if (c->attr->cache.linesize) {
                                 snprintf(val, sizeof(val), "%u\n", c->attr->cache.linesize);
@@ -221,7 +228,8 @@ static void write_cpus(writer *w, hwloc_topology_t t, size_t bufsize, char *buf)
                                 snprintf(val, sizeof(val), "%d\n", c->attr->cache.associativity);
                                 put(w, val, dir, cpu, k, "ways_of_associativity");
                         }
-                        put(w, strcat(cpulist(c->cpuset, buf, bufsize), "\n"), dir, cpu, k, "shared_cpu_list");
+                        put(w, strcat(cpulist(c->cpuset, buf, bufsize), "\n"), dir, cpu, k,
+                            "shared_cpu_list");
 #undef dir
                         k++;
                 }
@@ -271,7 +279,7 @@ static char *node_cpulist(hwloc_topology_t t, hwloc_obj_t node, char *buf, size_
         for (unsigned i = 0; i < n && len + 16 < size; i++) {
                 hwloc_obj_t pu = hw.get_obj_by_depth(t, depth, i);
                 if (pu_node(pu) == node)
-                        len += (size_t) snprintf(buf + len, size - len, "%s%u", len ? "," : "", pu->os_index);
+                        len += (size_t)snprintf(buf + len, size - len, "%s%u", len ? "," : "", pu->os_index);
         }
         return buf;
 }
@@ -282,7 +290,8 @@ static void write_nodes(writer *w, hwloc_topology_t t, size_t bufsize, char *buf
         struct hwloc_distances_s *dist = NULL;
         char val[160];
 
-        if (hw.distances_get_by_type(t, HWLOC_OBJ_NUMANODE, &nd, &dist, HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) < 0 ||
+        if (hw.distances_get_by_type(t, HWLOC_OBJ_NUMANODE, &nd, &dist, HWLOC_DISTANCES_KIND_MEANS_LATENCY,
+                                     0) < 0 ||
             nd == 0)
                 dist = NULL;
         buf[0] = '\0';
@@ -298,20 +307,21 @@ static void write_nodes(writer *w, hwloc_topology_t t, size_t bufsize, char *buf
         for (unsigned i = 0; i < n; i++) {
                 hwloc_obj_t node = hw.get_obj_by_depth(t, depth, i);
                 unsigned id = node->os_index;
-                put(w, strcat(node_cpulist(t, node, buf, bufsize - 1), "\n"), "sys/devices/system/node/node%u/cpulist", id);
+                put(w, strcat(node_cpulist(t, node, buf, bufsize - 1), "\n"),
+                    "sys/devices/system/node/node%u/cpulist", id);
                 /* Page sizes beyond the base page are hugepage sizes; their
                  * counts are memory state, which hwloc's snapshot of them is not. */
                 for (unsigned p = 0; p < node->attr->numanode.page_types_len; p++) {
                         uint64_t kib = node->attr->numanode.page_types[p].size / 1024;
                         if (kib > 4 && mkdirs(w->dirfd, "sys/kernel/mm/hugepages/x") == 0) {
                                 snprintf(val, sizeof(val), "sys/kernel/mm/hugepages/hugepages-%llukB",
-                                         (unsigned long long) kib);
+                                         (unsigned long long)kib);
                                 if (mkdirat(w->dirfd, val, 0755) < 0 && errno != EEXIST)
                                         w->error = errno;
                         }
                 }
                 snprintf(val, sizeof(val), "Node %u MemTotal:       %llu kB\n", id,
-                         (unsigned long long) (node->attr->numanode.local_memory / 1024));
+                         (unsigned long long)(node->attr->numanode.local_memory / 1024));
                 put(w, val, "sys/devices/system/node/node%u/meminfo", id);
                 /* One line: distances to every node, in node order; 10/20 when hwloc has none. */
                 buf[0] = '\0';
@@ -422,13 +432,14 @@ HOSTCAPS_EXPORT int hostcaps_node_open_hwloc(hostcaps_node **ret, const char *pa
          * instruction caches even from an imported XML. */
         if (hw.topology_set_flags(t, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED) < 0 ||
             hw.topology_set_all_types_filter(t, HWLOC_TYPE_FILTER_KEEP_ALL) < 0 ||
-            hw.topology_set_xmlbuffer(t, data, (int) len + 1) < 0 || hw.topology_load(t) < 0) {
+            hw.topology_set_xmlbuffer(t, data, (int)len + 1) < 0 || hw.topology_load(t) < 0) {
                 e = hostcaps_error(EINVAL, "%s: not a valid hwloc XML topology", path);
                 goto out;
         }
         const char *a = info(hw.get_obj_by_depth(t, 0, 0), "Architecture");
         if (a)
-                snprintf(arch, sizeof(arch), "%s", strcmp(a, "i386") == 0 || strcmp(a, "i586") == 0 ? "i686" : a);
+                snprintf(arch, sizeof(arch), "%s",
+                         strcmp(a, "i386") == 0 || strcmp(a, "i586") == 0 ? "i686" : a);
 
         const char *tmp = secure_getenv("TMPDIR");
         if (!(tree = hostcaps_strdup_printf("%s/hostcaps-hwloc-XXXXXX", tmp && *tmp ? tmp : "/tmp"))) {
@@ -446,7 +457,8 @@ HOSTCAPS_EXPORT int hostcaps_node_open_hwloc(hostcaps_node **ret, const char *pa
                 e = -errno;
                 goto out;
         }
-        snprintf(buf, sizeof(buf), "# Written by hostcaps from the hwloc topology %s\narch=%s\npage_size=4096\n", path, arch);
+        snprintf(buf, sizeof(buf),
+                 "# Written by hostcaps from the hwloc topology %s\narch=%s\npage_size=4096\n", path, arch);
         put(&w, buf, "%s", HOSTCAPS_SNAPSHOT_META);
         write_cpus(&w, t, sizeof(buf), buf);
         write_cpuinfo(&w, t);

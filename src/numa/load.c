@@ -127,7 +127,8 @@ static int numa_from_xml_into(const hostcaps_doc_ctx *d, xmlNodePtr cells, hostc
                 if (numa->n_cells > 0 && id <= numa->cells[numa->n_cells - 1].id)
                         return hostcaps_xml_error(d, c, "<cell id='%u'> repeated or out of order", id);
                 if (id >= HOSTCAPS_MAX_NODES)
-                        return hostcaps_xml_error(d, c, "<cell id='%u'> exceeds the kernel's limit of %u nodes", id,
+                        return hostcaps_xml_error(d, c,
+                                                  "<cell id='%u'> exceeds the kernel's limit of %u nodes", id,
                                                   HOSTCAPS_MAX_NODES);
                 numa->cells[numa->n_cells++].id = id;
         }
@@ -154,7 +155,6 @@ int hostcaps_numa_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
                 return -ENODATA;
         e = hostcaps_object_new(HOSTCAPS_SECTION_NUMA, &o);
         if (e >= 0)
-                e = numa_from_xml_into(d, cells, (hostcaps_numa *) o);
+                e = numa_from_xml_into(d, cells, (hostcaps_numa *)o);
         return hostcaps_object_finish(o, e, ret);
 }
-

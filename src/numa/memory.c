@@ -275,9 +275,9 @@ static int memory_json(struct json_object *root, const hostcaps_object *o) {
                 hostcaps_json_set_u64(&e, cj, "free_kib", c->has_free, c->free_kib);
                 /* The base page first, as libvirt counts it; then the hugepage pools. */
                 if (c->has_base)
-                        hostcaps_json_append(&e, pages,
-                                             json_pages(&e, mem->base_page_kib, c->base_total, c->has_free,
-                                                        c->base_free));
+                        hostcaps_json_append(
+                                &e, pages,
+                                json_pages(&e, mem->base_page_kib, c->base_total, c->has_free, c->base_free));
                 for (size_t k = 0; k < c->n_huge; k++)
                         hostcaps_json_append(&e, pages,
                                              json_pages(&e, c->huge[k].size_kib, c->huge[k].total,
@@ -322,7 +322,8 @@ static int memory_text(hostcaps_buf *b, const hostcaps_object *o) {
                         hostcaps_buf_printf(b, "%s %s: %s/", k ? "," : "", t,
                                             count_text(f, sizeof(f), c->huge[k].total));
                         /* A loaded document has no free counts. */
-                        hostcaps_buf_puts(b, c->huge_free_known ? count_text(f, sizeof(f), c->huge[k].free) : "?");
+                        hostcaps_buf_puts(b, c->huge_free_known ? count_text(f, sizeof(f), c->huge[k].free)
+                                                                : "?");
                 }
                 hostcaps_buf_puts(b, c->n_huge ? "\n" : " none\n");
         }
@@ -414,7 +415,7 @@ static int cell_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr n, uint64_t base_
                         c->has_base = true;
                 } else
                         c->huge[c->n_huge++] = (hostcaps_memory_pages){.size_kib = pages[i].size_kib,
-                                                                        .total = pages[i].count};
+                                                                       .total = pages[i].count};
         }
         return 0;
 }
@@ -577,8 +578,8 @@ HOSTCAPS_EXPORT int hostcaps_memory_numa_cell_index(const hostcaps_memory *mem, 
         if (!mem || id < 0)
                 return hostcaps_error(EINVAL, "invalid argument: no memory object or no NUMA cell %zu", i);
         /* The same index where both objects saw the same online nodes. */
-        if (i < mem->n_cells && mem->cells[i].id == (unsigned) id)
-                return (int) i;
-        int k = hostcaps_memory_cell_index(mem, (unsigned) id);
+        if (i < mem->n_cells && mem->cells[i].id == (unsigned)id)
+                return (int)i;
+        int k = hostcaps_memory_cell_index(mem, (unsigned)id);
         return k >= 0 ? k : hostcaps_error(ENOENT, "node %d has no memory cell", id);
 }

@@ -15,10 +15,11 @@ int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret) {
 
         /* "0-1\n": N_ONLINE, the nodes that have a nodeN directory (since 2.6.x). */
         int e = hostcaps_read_cpulist(r, NODE_DIR "/online", ret);
-        if (e >= 0 && hostcaps_bitmap_last(*ret) >= (int) HOSTCAPS_MAX_NODES) {
+        if (e >= 0 && hostcaps_bitmap_last(*ret) >= (int)HOSTCAPS_MAX_NODES) {
                 int last = hostcaps_bitmap_last(*ret);
                 *ret = hostcaps_bitmap_free(*ret);
-                return hostcaps_error(ERANGE, NODE_DIR "/online: node %d exceeds the kernel's limit of %u nodes",
+                return hostcaps_error(ERANGE,
+                                      NODE_DIR "/online: node %d exceeds the kernel's limit of %u nodes",
                                       last, HOSTCAPS_MAX_NODES);
         }
         if (e != -ENOENT && e != -ENOTDIR)

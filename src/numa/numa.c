@@ -65,7 +65,6 @@ int hostcaps_numa_finish_lists(hostcaps_numa *numa) {
         return 0;
 }
 
-
 /* ---- output ----------------------------------------------------------- */
 
 /* libvirt's <cpu>: id, socket_id, die_id, cluster_id (libvirt 9.1+, 0 where
@@ -90,7 +89,7 @@ static void xml_cell(hostcaps_xml *x, const hostcaps_numa *numa, const hostcaps_
         if (c->has_memory) {
                 hostcaps_xml_start(x, "memory");
                 hostcaps_xml_attr(x, "unit", "KiB");
-                hostcaps_xml_contentf(x, "%llu", (unsigned long long) c->memory_kib);
+                hostcaps_xml_contentf(x, "%llu", (unsigned long long)c->memory_kib);
                 hostcaps_xml_end(x);
         }
         hostcaps_xml_cell_pages(x, c->id);
@@ -113,7 +112,7 @@ static void xml_cell(hostcaps_xml *x, const hostcaps_numa *numa, const hostcaps_
 }
 
 static void numa_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
-        const hostcaps_numa *numa = (const hostcaps_numa *) o;
+        const hostcaps_numa *numa = (const hostcaps_numa *)o;
         if (region != HOSTCAPS_XML_TOPOLOGY)
                 return;
         hostcaps_xml_start(x, "topology");
@@ -153,7 +152,7 @@ static struct json_object *json_cell(const hostcaps_numa *numa, const hostcaps_n
         json_object_object_add(j, "offline_cpus", json_str(c->offline_list));
         json_object_object_add(
                 j, "allowed",
-                json_object_new_boolean(hostcaps_numa_cell_is_allowed(numa, (size_t) (c - numa->cells))));
+                json_object_new_boolean(hostcaps_numa_cell_is_allowed(numa, (size_t)(c - numa->cells))));
         json_object_object_add(j, "allowed_cpus", json_str(c->allowed_list));
         json_object_object_add(j, "distances", json_distances(numa, c));
         a = json_object_new_array();
@@ -285,8 +284,8 @@ HOSTCAPS_EXPORT int hostcaps_numa_cell_index(const hostcaps_numa *numa, unsigned
         if (!numa)
                 return -EINVAL;
         /* Cells are in ascending id order, probed or loaded. */
-        return hostcaps_find_by_id(numa->cells, numa->n_cells, sizeof(*numa->cells), offsetof(hostcaps_numa_cell, id),
-                                   id);
+        return hostcaps_find_by_id(numa->cells, numa->n_cells, sizeof(*numa->cells),
+                                   offsetof(hostcaps_numa_cell, id), id);
 }
 
 HOSTCAPS_EXPORT int hostcaps_numa_cell_memory(const hostcaps_numa *numa, size_t i, uint64_t *ret_kib) {
@@ -380,7 +379,6 @@ HOSTCAPS_EXPORT size_t hostcaps_numa_cell_n_allowed_cpus(const hostcaps_numa *nu
         const hostcaps_numa_cell *c = cell(numa, i);
         return c ? c->n_allowed : 0;
 }
-
 
 /* ---- the CPU lists above, as sets ---- */
 

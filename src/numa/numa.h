@@ -89,4 +89,3 @@ int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret);
  * >= 0 ("Node 0 MemTotal:  4679884 kB"), proc/meminfo when node < 0
  * ("MemTotal:  4679884 kB"). Either output may be NULL. */
 int hostcaps_numa_read_meminfo(hostcaps_reader *r, int node, uint64_t *ret_total_kib, uint64_t *ret_free_kib);
-

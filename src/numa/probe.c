@@ -98,7 +98,7 @@ static int read_node_cpu_links(hostcaps_reader *r, unsigned node, hostcaps_bitma
                 if (!num || !num[0] || (num[0] == '0' && num[1]) || hostcaps_parse_u64(num, &id) < 0 ||
                     id >= HOSTCAPS_BITMAP_MAX)
                         continue;
-                e = hostcaps_bitmap_set(b, (unsigned) id);
+                e = hostcaps_bitmap_set(b, (unsigned)id);
                 any = true;
         }
         hostcaps_strv_free(names);
@@ -120,8 +120,10 @@ static int read_node_cpus(hostcaps_reader *r, hostcaps_numa *numa, unsigned node
         if (e == -ENOENT)
                 e = read_node_cpu_links(r, node, ret);
         if (e == -ENOENT)
-                e = hostcaps_object_add_reason(&numa->obj, NODE_DIR "/node%u: neither cpulist, cpumap nor cpuN "
-                                                           "links: its CPUs are unknown", node);
+                e = hostcaps_object_add_reason(&numa->obj,
+                                               NODE_DIR "/node%u: neither cpulist, cpumap nor cpuN "
+                                                        "links: its CPUs are unknown",
+                                               node);
         else
                 e = hostcaps_optional(&numa->obj, e);
         if (e < 0)
@@ -140,11 +142,11 @@ static int read_cell_memory(hostcaps_reader *r, hostcaps_numa *numa, int node, h
          * our loader read it back. */
         if (e >= 0 && kib > UINT64_MAX / 1024) {
                 if (node >= 0)
-                        e = hostcaps_error(ERANGE, NODE_DIR "/node%d/meminfo: MemTotal %llu kB out of range", node,
-                                           (unsigned long long) kib);
+                        e = hostcaps_error(ERANGE, NODE_DIR "/node%d/meminfo: MemTotal %llu kB out of range",
+                                           node, (unsigned long long)kib);
                 else
                         e = hostcaps_error(ERANGE, "proc/meminfo: MemTotal %llu kB out of range",
-                                           (unsigned long long) kib);
+                                           (unsigned long long)kib);
         }
         if (e >= 0) {
                 c->memory_kib = kib;
@@ -163,10 +165,11 @@ static int drop_listed_twice(hostcaps_numa *numa, hostcaps_numa_cell *c, hostcap
         hostcaps_bitmap_and(twice, seen);
         if (!hostcaps_bitmap_is_empty(twice)) {
                 _cleanup_free_ char *list = hostcaps_bitmap_format(twice);
-                if (!list || hostcaps_object_add_reason(&numa->obj,
-                                                        NODE_DIR "/node%u/cpulist: CPUs %s are listed by an earlier "
-                                                                 "node too: kept there only",
-                                                        c->id, list) < 0)
+                if (!list ||
+                    hostcaps_object_add_reason(&numa->obj,
+                                               NODE_DIR "/node%u/cpulist: CPUs %s are listed by an earlier "
+                                                        "node too: kept there only",
+                                               c->id, list) < 0)
                         return -ENOMEM;
                 hostcaps_bitmap_sub(c->cpus, twice);
         }
@@ -183,7 +186,7 @@ static int probe_cells(hostcaps_reader *r, hostcaps_numa *numa, const hostcaps_b
                 return -ENOMEM;
         BITMAP_FOREACH(id, nodes) {
                 hostcaps_numa_cell *c = &numa->cells[k];
-                c->id = (unsigned) id;
+                c->id = (unsigned)id;
                 numa->n_cells = ++k;
                 if ((e = read_node_cpus(r, numa, c->id, &c->cpus)) < 0 ||
                     (e = drop_listed_twice(numa, c, seen)) < 0)
@@ -215,14 +218,16 @@ static int read_distance_row(hostcaps_reader *r, unsigned node, unsigned **ret, 
         for (char *save = NULL, *t = strtok_r(s, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
                 uint32_t v;
                 if (hostcaps_parse_u32(t, &v) < 0)
-                        return hostcaps_error(EINVAL, NODE_DIR "/node%u/distance: invalid distance '%.32s'", node, t);
+                        return hostcaps_error(EINVAL, NODE_DIR "/node%u/distance: invalid distance '%.32s'",
+                                              node, t);
                 /* ACPI's SLIT and libvirt's schema: 10 (local) to 255. */
                 if (v < 10 || v > 255)
-                        return hostcaps_error(ERANGE, NODE_DIR "/node%u/distance: distance %u out of range 10-255",
+                        return hostcaps_error(ERANGE,
+                                              NODE_DIR "/node%u/distance: distance %u out of range 10-255",
                                               node, v);
                 if (n >= HOSTCAPS_MAX_NODES)
-                        return hostcaps_error(ERANGE, NODE_DIR "/node%u/distance: more than %u distances", node,
-                                              HOSTCAPS_MAX_NODES);
+                        return hostcaps_error(ERANGE, NODE_DIR "/node%u/distance: more than %u distances",
+                                              node, HOSTCAPS_MAX_NODES);
                 if ((e = GROW(d, allocated, n + 1)) < 0)
                         return e;
                 d[n++] = v;
@@ -257,8 +262,8 @@ static int map_row(hostcaps_reader *r, hostcaps_numa *numa, hostcaps_bitmap **po
                         return -ENOMEM;
         }
         if (n != hostcaps_bitmap_count(*possible))
-                return hostcaps_error(EINVAL, NODE_DIR "/node%u/distance: %zu distances for %zu online nodes", node, n,
-                                      numa->n_cells);
+                return hostcaps_error(EINVAL, NODE_DIR "/node%u/distance: %zu distances for %zu online nodes",
+                                      node, n, numa->n_cells);
         if (!(row = calloc(numa->n_cells, sizeof(unsigned))))
                 return -ENOMEM;
         for (size_t j = 0; j < numa->n_cells; j++) {
@@ -269,7 +274,7 @@ static int map_row(hostcaps_reader *r, hostcaps_numa *numa, hostcaps_bitmap **po
                                               numa->cells[j].id);
                 }
                 BITMAP_FOREACH(p, *possible) {
-                        if ((unsigned) p == numa->cells[j].id)
+                        if ((unsigned)p == numa->cells[j].id)
                                 break;
                         rank++;
                 }
@@ -308,7 +313,9 @@ static int probe_distances(hostcaps_reader *r, hostcaps_numa *numa) {
         if (e >= 0 && missing && missing < numa->n_cells) {
                 for (size_t i = 0; i < numa->n_cells; i++)
                         if (!numa->cells[i].distance) {
-                                e = hostcaps_error(EINVAL, NODE_DIR "/node%u/distance: missing where other nodes have one",
+                                e = hostcaps_error(EINVAL,
+                                                   NODE_DIR
+                                                   "/node%u/distance: missing where other nodes have one",
                                                    numa->cells[i].id);
                                 break;
                         }
@@ -369,7 +376,6 @@ static int place_offline_cpus(hostcaps_reader *r, hostcaps_numa *numa) {
         return 0;
 }
 
-
 /* ---- CPU ids ---------------------------------------------------------- */
 
 /* The ids and siblings of every online CPU of a cell, from the shared
@@ -396,7 +402,7 @@ static int probe_cpu_ids(hostcaps_reader *r, hostcaps_numa *numa) {
                         const hostcaps_cpu_ids *ids = &t.ids[cpu];
                         hostcaps_numa_cpu *p = &c->cpu[c->n_cpu];
                         *p = (hostcaps_numa_cpu){
-                                .id = (unsigned) cpu,
+                                .id = (unsigned)cpu,
                                 .socket = ids->socket,
                                 .die = ids->die,
                                 .cluster = ids->cluster,
@@ -432,7 +438,6 @@ static int read_present_cpus(hostcaps_reader *r, const hostcaps_bitmap *online, 
                 return e;
         return hostcaps_bitmap_or(*ret, online);
 }
-
 
 static int numa_probe_into(hostcaps_reader *r, hostcaps_numa *numa) {
         _cleanup_bitmap_ hostcaps_bitmap *nodes = NULL, *absent = NULL;
@@ -476,7 +481,6 @@ int hostcaps_numa_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         return hostcaps_object_finish(o, e, ret);
 }
 
-
 /* What the process may use changes with its cgroup cpuset (every thread at
  * once) and with sched_setaffinity() (one thread). proc/self/status would
  * tell, but the kernel formats some 60 lines for it (~10 µs); the calling
@@ -519,4 +523,3 @@ int hostcaps_numa_stamp(hostcaps_reader *r, uint64_t *stamp) {
         }
         return e;
 }
-

@@ -42,7 +42,7 @@
 static int parse_type(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_cache_type *ret) {
         int t, e = hostcaps_xml_prop_cache_type(d, n, &t);
         if (e >= 0)
-                *ret = (hostcaps_cache_type) t;
+                *ret = (hostcaps_cache_type)t;
         return e;
 }
 
@@ -357,7 +357,7 @@ int hostcaps_resctrl_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) 
                 return -ENODATA;
         if ((e = hostcaps_object_new(HOSTCAPS_SECTION_RESCTRL, &o)) < 0)
                 return e;
-        rc = (hostcaps_resctrl *) o;
+        rc = (hostcaps_resctrl *)o;
         rc->loaded = true;
         rc->mb_delay_linear = -1;
         if ((e = load(d, cache, mb, rc)) < 0) {

@@ -27,8 +27,8 @@ static int read_u32(hostcaps_reader *r, const char *res, const char *name, unsig
                 return e;
         if (v > UINT32_MAX)
                 return hostcaps_error(ERANGE, INFO_DIR "/%s/%s: %llu is out of range", res, name,
-                                      (unsigned long long) v);
-        *ret = (unsigned) v;
+                                      (unsigned long long)v);
+        *ret = (unsigned)v;
         return 0;
 }
 
@@ -47,18 +47,17 @@ static int read_cbm_mask(hostcaps_reader *r, const char *res, uint64_t *ret_mask
         if (e < 0)
                 return e;
         p = s;
-        while (isspace((unsigned char) *p))
+        while (isspace((unsigned char)*p))
                 p++;
         if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
                 p += 2;
-        for (; isxdigit((unsigned char) *p); p++, digits++) {
-                unsigned d =
-                        (unsigned) (isdigit((unsigned char) *p) ? *p - '0'
-                                                                : tolower((unsigned char) *p) - 'a' + 10);
+        for (; isxdigit((unsigned char)*p); p++, digits++) {
+                unsigned d = (unsigned)(isdigit((unsigned char)*p) ? *p - '0'
+                                                                   : tolower((unsigned char)*p) - 'a' + 10);
                 wide |= mask >> 60 != 0;
                 mask = mask << 4 | d;
         }
-        while (isspace((unsigned char) *p))
+        while (isspace((unsigned char)*p))
                 p++;
         if (digits == 0 || *p || wide)
                 return hostcaps_error(EINVAL, INFO_DIR "/%s/cbm_mask: invalid capacity bit mask '%.32s'", res,
@@ -67,7 +66,7 @@ static int read_cbm_mask(hostcaps_reader *r, const char *res, uint64_t *ret_mask
                 return hostcaps_error(EINVAL, INFO_DIR "/%s/cbm_mask: empty capacity bit mask '%.32s'", res,
                                       s);
         *ret_mask = mask;
-        *ret_bits = (unsigned) __builtin_popcountll(mask);
+        *ret_bits = (unsigned)__builtin_popcountll(mask);
         return 0;
 }
 
@@ -145,7 +144,7 @@ static int mb_values_above_percent(hostcaps_reader *r, hostcaps_resctrl *rc, boo
         if (e < 0) /* optional: the mode then reads as percent */
                 return hostcaps_optional(&rc->obj, e);
         for (char *save = NULL, *line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                while (isspace((unsigned char) *line))
+                while (isspace((unsigned char)*line))
                         line++;
                 const char *p = startswith(line, "MB:");
                 if (!p)
@@ -202,7 +201,7 @@ static int cmp_ctls(const void *a, const void *b) {
         if (x->level != y->level)
                 return x->level < y->level ? -1 : 1;
         /* libvirt's order: both, code, data (the enum's). */
-        return (int) x->type - (int) y->type;
+        return (int)x->type - (int)y->type;
 }
 
 int hostcaps_resctrl_probe_info(hostcaps_reader *r, hostcaps_resctrl *rc) {
@@ -229,19 +228,19 @@ int hostcaps_resctrl_probe_info(hostcaps_reader *r, hostcaps_resctrl *rc) {
                 }
                 /* L3, L2; L3CODE/L3DATA, L2CODE/L2DATA with CDP; L3_MON. Others
                  * (last_cmd_status, SMBA, ...) are not described here. */
-                if (n[0] != 'L' || !isdigit((unsigned char) n[1]))
+                if (n[0] != 'L' || !isdigit((unsigned char)n[1]))
                         continue;
                 level = strtoul(n + 1, &end, 10);
                 if (level == 0 || level > 15)
                         continue;
                 if (*end == '\0')
-                        e = add_cache_ctl(r, rc, &allocated, n, (unsigned) level, HOSTCAPS_CACHE_UNIFIED);
+                        e = add_cache_ctl(r, rc, &allocated, n, (unsigned)level, HOSTCAPS_CACHE_UNIFIED);
                 else if (strcmp(end, "CODE") == 0)
-                        e = add_cache_ctl(r, rc, &allocated, n, (unsigned) level, HOSTCAPS_CACHE_INSTRUCTION);
+                        e = add_cache_ctl(r, rc, &allocated, n, (unsigned)level, HOSTCAPS_CACHE_INSTRUCTION);
                 else if (strcmp(end, "DATA") == 0)
-                        e = add_cache_ctl(r, rc, &allocated, n, (unsigned) level, HOSTCAPS_CACHE_DATA);
+                        e = add_cache_ctl(r, rc, &allocated, n, (unsigned)level, HOSTCAPS_CACHE_DATA);
                 else if (strcmp(end, "_MON") == 0)
-                        e = probe_monitor(r, rc, n, (unsigned) level);
+                        e = probe_monitor(r, rc, n, (unsigned)level);
         }
         hostcaps_strv_free(names);
         if (e < 0)

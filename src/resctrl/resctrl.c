@@ -8,7 +8,7 @@
 #include "resctrl.h"
 
 void hostcaps_resctrl_free_fields(hostcaps_object *o) {
-        hostcaps_resctrl *rc = (hostcaps_resctrl *) o;
+        hostcaps_resctrl *rc = (hostcaps_resctrl *)o;
         free(rc->ctls);
         free(rc->mb_throttle_mode);
         for (size_t i = 0; i < rc->n_mon_features; i++)
@@ -20,7 +20,7 @@ static int resctrl_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **ret) {
         hostcaps_object *o = NULL;
         int e = hostcaps_object_new(HOSTCAPS_SECTION_RESCTRL, &o);
         if (e >= 0)
-                e = hostcaps_resctrl_probe_info(ctx->reader, (hostcaps_resctrl *) o);
+                e = hostcaps_resctrl_probe_info(ctx->reader, (hostcaps_resctrl *)o);
         return hostcaps_object_finish(o, e, ret);
 }
 
@@ -58,9 +58,9 @@ static void xml_control(hostcaps_xml *x, const hostcaps_resctrl_cache_ctl *c, ui
         gran >>= 10 * k;
         min >>= 10 * k;
         hostcaps_xml_start(x, "control");
-        hostcaps_xml_attrf(x, "granularity", "%llu", (unsigned long long) gran);
+        hostcaps_xml_attrf(x, "granularity", "%llu", (unsigned long long)gran);
         if (min)
-                hostcaps_xml_attrf(x, "min", "%llu", (unsigned long long) min);
+                hostcaps_xml_attrf(x, "min", "%llu", (unsigned long long)min);
         hostcaps_xml_attr(x, "unit", hostcaps_unit_name(k));
         hostcaps_xml_attr(x, "type", hostcaps_cache_type_names[c->type]);
         hostcaps_xml_attrf(x, "maxAllocs", "%u", c->num_closids);
@@ -70,7 +70,7 @@ static void xml_control(hostcaps_xml *x, const hostcaps_resctrl_cache_ctl *c, ui
 /* libvirt gives every control of a level to each bank of that level,
  * whatever the bank's type. */
 static void xml_bank_controls(hostcaps_xml *x, const hostcaps_object *o, unsigned int level, uint64_t size) {
-        const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *)o;
         for (size_t i = 0; i < rc->n_ctls; i++)
                 if (rc->ctls[i].level == level)
                         xml_control(x, &rc->ctls[i], size);
@@ -82,7 +82,7 @@ static void xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char 
         hostcaps_xml_start(x, "monitor");
         if (cache) {
                 hostcaps_xml_attrf(x, "level", "%u", rc->mon_level);
-                hostcaps_xml_attrf(x, "reuseThreshold", "%llu", (unsigned long long) rc->mon_reuse_threshold);
+                hostcaps_xml_attrf(x, "reuseThreshold", "%llu", (unsigned long long)rc->mon_reuse_threshold);
         }
         hostcaps_xml_attrf(x, "maxMonitors", "%u", rc->mon_rmids);
         for (size_t i = 0; i < rc->n_mon_features; i++) {
@@ -96,7 +96,7 @@ static void xml_monitor(hostcaps_xml *x, const hostcaps_resctrl *rc, const char 
 }
 
 static void xml_cache_monitors(hostcaps_xml *x, const hostcaps_object *o) {
-        xml_monitor(x, (const hostcaps_resctrl *) o, "llc_", true);
+        xml_monitor(x, (const hostcaps_resctrl *)o, "llc_", true);
 }
 
 /* <memory_bandwidth>: a <node> per memory bandwidth domain, which is a
@@ -125,7 +125,7 @@ static void xml_memory_bandwidth(hostcaps_xml *x, const hostcaps_resctrl *rc) {
 }
 
 static void resctrl_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_region region) {
-        const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *)o;
         /* Controls and the cache monitor are written from the cache section's
          * <cache> through the hooks; an absent section writes nothing. */
         if (region == HOSTCAPS_XML_MEMORY_BANDWIDTH && !o->absent_reason)
@@ -141,7 +141,7 @@ static struct json_object *json_features(const hostcaps_resctrl *rc, const char 
 }
 
 static int resctrl_json(struct json_object *root, const hostcaps_object *o) {
-        const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *)o;
         struct json_object *j = json_object_new_object(), *a, *t;
         char mask[24];
 
@@ -158,7 +158,7 @@ static int resctrl_json(struct json_object *root, const hostcaps_object *o) {
                 const hostcaps_resctrl_cache_ctl *c = &rc->ctls[i];
                 if (!(t = json_object_new_object()))
                         break;
-                snprintf(mask, sizeof(mask), "%llx", (unsigned long long) c->cbm_mask);
+                snprintf(mask, sizeof(mask), "%llx", (unsigned long long)c->cbm_mask);
                 json_object_object_add(t, "level", json_object_new_int64(c->level));
                 json_object_object_add(t, "type", json_object_new_string(hostcaps_cache_type_names[c->type]));
                 json_object_object_add(t, "cbm_mask", json_object_new_string(mask));
@@ -199,7 +199,7 @@ static int resctrl_json(struct json_object *root, const hostcaps_object *o) {
 }
 
 static int resctrl_text(hostcaps_buf *b, const hostcaps_object *o) {
-        const hostcaps_resctrl *rc = (const hostcaps_resctrl *) o;
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *)o;
         char label[40];
 
         if (o->absent_reason) {
@@ -210,9 +210,10 @@ static int resctrl_text(hostcaps_buf *b, const hostcaps_object *o) {
                 hostcaps_buf_printf(b, "%-24s %s\n", "Resctrl:", "mounted, no resource");
         for (size_t i = 0; i < rc->n_ctls; i++) {
                 const hostcaps_resctrl_cache_ctl *c = &rc->ctls[i];
-                snprintf(label, sizeof(label), "L%u allocation (%s):", c->level, hostcaps_cache_type_names[c->type]);
+                snprintf(label, sizeof(label), "L%u allocation (%s):", c->level,
+                         hostcaps_cache_type_names[c->type]);
                 hostcaps_buf_printf(b, "%-24s %u-bit mask %llx, min %u bits, %u allocations\n", label,
-                                    c->cbm_bits, (unsigned long long) c->cbm_mask, c->min_cbm_bits,
+                                    c->cbm_bits, (unsigned long long)c->cbm_mask, c->min_cbm_bits,
                                     c->num_closids);
         }
         if (rc->has_mb)
@@ -227,7 +228,7 @@ static int resctrl_text(hostcaps_buf *b, const hostcaps_object *o) {
                 else
                         snprintf(label, sizeof(label), "Monitoring:"); /* a loaded document may not say */
                 hostcaps_buf_printf(b, "%-24s %u monitors, reuse threshold %llu bytes\n", label,
-                                    rc->mon_rmids, (unsigned long long) rc->mon_reuse_threshold);
+                                    rc->mon_rmids, (unsigned long long)rc->mon_reuse_threshold);
                 hostcaps_buf_printf(b, "%-24s", "Monitoring features:");
                 for (size_t i = 0; i < rc->n_mon_features; i++)
                         hostcaps_buf_printf(b, " %s", rc->mon_features[i]);

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         fuzz_finding("a refused document without a message");
                 /* Messages quote the document: never its control bytes. */
                 for (const char *p = m; p && *p; p++)
-                        if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        if ((unsigned char)*p < 0x20 || *p == 0x7f)
                                 fuzz_finding("a control byte in the message: %s", m);
                 return 0;
         }

@@ -32,7 +32,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 static void report(void) {
-        fprintf(stderr, "fuzz-hwloc: %lu inputs crashed hwloc itself or took it over a second (skipped)\n", hwloc_crashes);
+        fprintf(stderr, "fuzz-hwloc: %lu inputs crashed hwloc itself or took it over a second (skipped)\n",
+                hwloc_crashes);
 }
 
 /* Whether hwloc alone survives loading the input, within a second. */

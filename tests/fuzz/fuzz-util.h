@@ -36,9 +36,9 @@ __attribute__((noreturn, format(printf, 1, 2))) static inline void fuzz_finding(
 }
 
 static int fuzz_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st;
-        (void) flag;
-        (void) ftw;
+        (void)st;
+        (void)flag;
+        (void)ftw;
         remove(path);
         return 0;
 }

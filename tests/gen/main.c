@@ -184,7 +184,7 @@ int main(int argc, char **argv) {
                         if ((v = parse_count(optarg, 16384, 1L << 40)) < 0)
                                 return usage_error("--node-memory: '%s' is not a size in KiB (16384 or more)",
                                                    optarg);
-                        shape.node_memory_kib = (uint64_t) v;
+                        shape.node_memory_kib = (uint64_t)v;
                         break;
                 case OPT_HUGEPAGES:
                         shape.hugepages = true;
@@ -199,7 +199,7 @@ int main(int argc, char **argv) {
                         else if (strncmp(optarg, "cores:", 6) == 0 &&
                                  (v = parse_count(optarg + 6, 1, 8192)) > 0) {
                                 shape.l3_scope = GEN_L3_PER_CORES;
-                                shape.l3_cores = (unsigned) v;
+                                shape.l3_cores = (unsigned)v;
                         } else
                                 return usage_error("--l3: '%s' is not socket, die, cores:N or none", optarg);
                         break;
@@ -246,7 +246,7 @@ int main(int argc, char **argv) {
                         if ((v = parse_count(optarg, min, 8192)) < 0)
                                 return usage_error("--%s: '%s' is not a count from %ld to 8192", opt_name(c),
                                                    optarg, min);
-                        *count = (unsigned) v;
+                        *count = (unsigned)v;
                 }
         }
         if (optind != argc - 1)

@@ -71,7 +71,7 @@ static bool gset_test(const gset *s, unsigned i) {
 static unsigned gset_count(const gset *s) {
         unsigned c = 0;
         for (unsigned i = 0; i <= s->n / 64; i++)
-                c += (unsigned) __builtin_popcountll(s->w[i]);
+                c += (unsigned)__builtin_popcountll(s->w[i]);
         return c;
 }
 
@@ -79,7 +79,7 @@ static unsigned gset_count(const gset *s) {
 static int gset_nth(const gset *s, unsigned nth) {
         for (unsigned i = 0; i < s->n; i++)
                 if (gset_test(s, i) && nth-- == 0)
-                        return (int) i;
+                        return (int)i;
         return -1;
 }
 
@@ -89,12 +89,12 @@ static int parse_uint(const char **p, unsigned *ret) {
         if (*s < '0' || *s > '9')
                 return -EINVAL;
         for (; *s >= '0' && *s <= '9'; s++) {
-                v = v * 10 + (unsigned) (*s - '0');
+                v = v * 10 + (unsigned)(*s - '0');
                 if (v > GEN_MAX_ID)
                         return -ERANGE;
         }
         *p = s;
-        *ret = (unsigned) v;
+        *ret = (unsigned)v;
         return 0;
 }
 
@@ -174,19 +174,19 @@ __attribute__((format(printf, 2, 3))) static void gbuf_printf(gbuf *b, const cha
                 b->oom = true;
                 return;
         }
-        if ((size_t) n < sizeof(small)) {
-                gbuf_add(b, small, (size_t) n);
+        if ((size_t)n < sizeof(small)) {
+                gbuf_add(b, small, (size_t)n);
                 return;
         }
-        char *big = malloc((size_t) n + 1);
+        char *big = malloc((size_t)n + 1);
         if (!big) {
                 b->oom = true;
                 return;
         }
         va_start(ap, fmt);
-        vsnprintf(big, (size_t) n + 1, fmt, ap);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
         va_end(ap);
-        gbuf_add(b, big, (size_t) n);
+        gbuf_add(b, big, (size_t)n);
         free(big);
 }
 
@@ -233,7 +233,7 @@ static void gbuf_mask(gbuf *b, const gset *s, unsigned nbits) {
                         if (gset_test(s, g * 32 + k) && g * 32 + k < nbits)
                                 v |= UINT32_C(1) << k;
                 if (g == groups - 1)
-                        gbuf_printf(b, "%0*x", (int) ((top + 3) / 4), v);
+                        gbuf_printf(b, "%0*x", (int)((top + 3) / 4), v);
                 else
                         gbuf_printf(b, ",%08x", v);
         }
@@ -368,7 +368,7 @@ unsigned gen_node_id(const gen_shape *s, unsigned i) {
                 return i;
         id = gset_nth(&ids, i);
         gset_done(&ids);
-        return id < 0 ? i : (unsigned) id;
+        return id < 0 ? i : (unsigned)id;
 }
 
 /* The node index of a physical core: a socket's cores split evenly, in order. */
@@ -398,13 +398,13 @@ static void gen_cpu_compute(const gen_shape *s, const gen_dims *d, unsigned cpu,
         ret->node_id = gen_node_id(s, ret->node_index);
         switch (s->l3_scope) {
         case GEN_L3_PER_SOCKET:
-                ret->l3_id = (int) socket;
+                ret->l3_id = (int)socket;
                 break;
         case GEN_L3_PER_DIE:
-                ret->l3_id = (int) (socket * d->dies + die);
+                ret->l3_id = (int)(socket * d->dies + die);
                 break;
         case GEN_L3_PER_CORES:
-                ret->l3_id = (int) (ci / d->l3c);
+                ret->l3_id = (int)(ci / d->l3c);
                 break;
         default:
                 ret->l3_id = -1;
@@ -477,10 +477,10 @@ static int gen_node_compute(const gen_shape *s, const gen_dims *d, const gset *o
         ret->mem_free_kib = d->mem_kib - d->mem_kib / 8 - (s->hugepages ? node_hugepages_kib(d, i) : 0);
         if (i >= d->n_cpu_nodes) {
                 ret->memory_only = true;
-                ret->socket = (int) memonly_socket(d, i);
+                ret->socket = (int)memonly_socket(d, i);
                 return 0;
         }
-        ret->socket = (int) (i / d->nps);
+        ret->socket = (int)(i / d->nps);
         for (unsigned cpu = 0; cpu < d->n_cpus; cpu++)
                 if (core_node(d, cpu % d->n_cores) == i && gset_test(online, cpu)) {
                         ret->has_cpus = true;
@@ -600,9 +600,9 @@ char *gen_cpuset_mems(const gen_shape *s) {
 static int gen_core_cache_id(const gen_shape *s, const gen_dims *d, unsigned level, unsigned ci) {
         gen_cpu c;
         if (level == 1)
-                return (int) ci;
+                return (int)ci;
         gen_cpu_compute(s, d, ci, true, &c);
-        return level == 2 ? (int) c.l2_id : level == 3 ? c.l3_id : -1;
+        return level == 2 ? (int)c.l2_id : level == 3 ? c.l3_id : -1;
 }
 
 unsigned gen_n_cache_banks(const gen_shape *s, unsigned level) {
@@ -649,7 +649,7 @@ int gen_cache_bank(const gen_shape *s, unsigned level, unsigned k, unsigned *ret
                 return e;
         }
         for (unsigned cpu = 0; cpu < d.n_cpus; cpu++)
-                if (gset_test(&on, cpu) && gen_core_cache_id(s, &d, level, cpu % d.n_cores) == (int) k)
+                if (gset_test(&on, cpu) && gen_core_cache_id(s, &d, level, cpu % d.n_cores) == (int)k)
                         gset_add(&cpus, cpu);
         gbuf_list(&b, &cpus);
         gset_done(&on);
@@ -749,7 +749,7 @@ int gen_resctrl_get(const gen_shape *s, gen_resctrl_info *ret) {
         }
         /* The kernel's default: the L3 size over the RMIDs, rounded down to
          * the counters' scale (64 KiB here). */
-        ret->max_threshold_occupancy = ((uint64_t) GEN_L3_KIB * 1024 / ret->num_rmids) & ~UINT64_C(0xffff);
+        ret->max_threshold_occupancy = ((uint64_t)GEN_L3_KIB * 1024 / ret->num_rmids) & ~UINT64_C(0xffff);
         return 0;
 }
 
@@ -783,19 +783,19 @@ const char *gen_shape_error(const gen_shape *s) {
         if (s->arch && (!*s->arch || strpbrk(s->arch, "\n= /")))
                 return "arch is empty or holds a space, '/', '=' or a newline";
         /* Products in 64 bits: the kernel's NR_CPUS is at most 8192. */
-        if ((uint64_t) d.sockets * d.dies * d.clusters * d.cores * d.threads > GEN_MAX_CPUS)
+        if ((uint64_t)d.sockets * d.dies * d.clusters * d.cores * d.threads > GEN_MAX_CPUS)
                 return "more than 8192 CPUs";
-        if ((uint64_t) d.sockets * d.nps + s->memory_only_nodes + s->cpuless_memless_nodes > GEN_MAX_NODES)
+        if ((uint64_t)d.sockets * d.nps + s->memory_only_nodes + s->cpuless_memless_nodes > GEN_MAX_NODES)
                 return "more than 1024 nodes";
         if (!divides(d.nps, d.cores_per_socket))
                 return "nodes_per_socket does not divide the cores of a socket";
         if (!divides(d.l2c, d.cores_per_die))
                 return "l2_cores does not divide the cores of a die";
-        if ((unsigned) s->l3_scope > GEN_L3_NONE)
+        if ((unsigned)s->l3_scope > GEN_L3_NONE)
                 return "unknown l3_scope";
         if (s->l3_scope == GEN_L3_PER_CORES && !divides(d.l3c, d.cores_per_die))
                 return "l3_cores does not divide the cores of a die";
-        if ((unsigned) s->resctrl > GEN_RESCTRL_AMD)
+        if ((unsigned)s->resctrl > GEN_RESCTRL_AMD)
                 return "unknown resctrl";
         /* resctrl names its domains by L3 cache id. */
         if (s->resctrl != GEN_RESCTRL_NONE && (s->l3_scope == GEN_L3_NONE || s->no_cache_ids))
@@ -879,7 +879,7 @@ static void w_write(gen_writer *w, int dirfd, const char *path, const char *data
                         break;
                 }
                 data += n;
-                len -= (size_t) n;
+                len -= (size_t)n;
         }
         if (close(fd) < 0)
                 w_fail(w, -errno);
@@ -899,11 +899,11 @@ __attribute__((format(printf, 4, 5))) static void w_printf(gen_writer *w, int di
         va_start(ap, fmt);
         n = vsnprintf(small, sizeof(small), fmt, ap);
         va_end(ap);
-        if (n < 0 || (size_t) n >= sizeof(small)) {
+        if (n < 0 || (size_t)n >= sizeof(small)) {
                 w_fail(w, -EOVERFLOW); /* only short values go through here */
                 return;
         }
-        w_write(w, dirfd, path, small, (size_t) n);
+        w_write(w, dirfd, path, small, (size_t)n);
 }
 
 /* The scratch buffer as a file, then emptied. */
@@ -937,7 +937,7 @@ static int w_dir(gen_writer *w, int dirfd, const char *path) {
         int fd;
         if (w->err)
                 return -1;
-        if (snprintf(p, sizeof(p), "%s", path) >= (int) sizeof(p)) {
+        if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
                 w_fail(w, -ENAMETOOLONG);
                 return -1;
         }
@@ -978,19 +978,19 @@ static int cpu_key(const gen_writer *w, const gen_cpu *c, unsigned level) {
         const gen_dims *d = &w->d;
         switch (level) {
         case LV_PACKAGE:
-                return (int) c->socket;
+                return (int)c->socket;
         case LV_DIE:
-                return (int) (c->socket * d->dies + c->die);
+                return (int)(c->socket * d->dies + c->die);
         case LV_CLUSTER:
-                return (int) (c->socket * d->dies * d->clusters + c->cluster);
+                return (int)(c->socket * d->dies * d->clusters + c->cluster);
         case LV_CORE:
-                return (int) c->core_index;
+                return (int)c->core_index;
         case LV_L2:
-                return (int) c->l2_id;
+                return (int)c->l2_id;
         case LV_L3:
                 return c->l3_id;
         case LV_NODE:
-                return (int) c->node_index;
+                return (int)c->node_index;
         default:
                 return -1;
         }
@@ -1140,7 +1140,7 @@ static void write_cpu(gen_writer *w, int cpudir, unsigned cpu) {
                 if (m) {
                         int mfd = w_dir(w, fd, "microcode");
                         /* "0x2b0004d0": hex since 4.x. */
-                        w_printf(w, mfd, "version", "0x%llx\n", (unsigned long long) m->microcode);
+                        w_printf(w, mfd, "version", "0x%llx\n", (unsigned long long)m->microcode);
                         w_printf(w, mfd, "processor_flags", "0x%x\n", 0x80u);
                         w_close(mfd);
                 }
@@ -1246,13 +1246,13 @@ static void write_node_meminfo(gen_writer *w, int fd, unsigned i) {
         };
         for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++)
                 gbuf_printf(&w->buf, "Node %u %-16s%8llu kB\n", n->id, lines[k].label,
-                            (unsigned long long) lines[k].kib);
+                            (unsigned long long)lines[k].kib);
         if (w->s->hugepages) {
                 uint64_t nr, hfree, surp;
                 gen_hugepages(w->s, i, 2048, &nr, &hfree, &surp);
-                gbuf_printf(&w->buf, "Node %u HugePages_Total: %5llu\n", n->id, (unsigned long long) nr);
-                gbuf_printf(&w->buf, "Node %u HugePages_Free:  %5llu\n", n->id, (unsigned long long) hfree);
-                gbuf_printf(&w->buf, "Node %u HugePages_Surp:  %5llu\n", n->id, (unsigned long long) surp);
+                gbuf_printf(&w->buf, "Node %u HugePages_Total: %5llu\n", n->id, (unsigned long long)nr);
+                gbuf_printf(&w->buf, "Node %u HugePages_Free:  %5llu\n", n->id, (unsigned long long)hfree);
+                gbuf_printf(&w->buf, "Node %u HugePages_Surp:  %5llu\n", n->id, (unsigned long long)surp);
         }
         w_flush(w, fd, "meminfo");
 }
@@ -1293,18 +1293,18 @@ static void write_hugepages(gen_writer *w, int dirfd, unsigned i) {
                 char path[64];
                 int fd;
                 snprintf(path, sizeof(path), "hugepages/hugepages-%llukB",
-                         (unsigned long long) hugepage_sizes[k]);
+                         (unsigned long long)hugepage_sizes[k]);
                 gen_hugepages(w->s, i, hugepage_sizes[k], &nr, &fr, &surp);
                 if ((fd = w_dir(w, dirfd, path)) < 0)
                         return;
-                w_printf(w, fd, "nr_hugepages", "%llu\n", (unsigned long long) nr);
-                w_printf(w, fd, "free_hugepages", "%llu\n", (unsigned long long) fr);
-                w_printf(w, fd, "surplus_hugepages", "%llu\n", (unsigned long long) surp);
+                w_printf(w, fd, "nr_hugepages", "%llu\n", (unsigned long long)nr);
+                w_printf(w, fd, "free_hugepages", "%llu\n", (unsigned long long)fr);
+                w_printf(w, fd, "surplus_hugepages", "%llu\n", (unsigned long long)surp);
                 if (i == GEN_GLOBAL) {
                         w_printf(w, fd, "resv_hugepages", "%llu\n",
-                                 (unsigned long long) resv_hugepages(w->s, hugepage_sizes[k]));
+                                 (unsigned long long)resv_hugepages(w->s, hugepage_sizes[k]));
                         w_str(w, fd, "nr_overcommit_hugepages", "0\n");
-                        w_printf(w, fd, "nr_hugepages_mempolicy", "%llu\n", (unsigned long long) nr);
+                        w_printf(w, fd, "nr_hugepages_mempolicy", "%llu\n", (unsigned long long)nr);
                 }
                 w_close(fd);
         }
@@ -1354,8 +1354,8 @@ static void write_nodes(gen_writer *w) {
                 w_node_cpus(w, nfd, i);
                 /* One distance per online node, in id order (since 2.6);
                  * per possible node on some kernels (nodes are in id order). */
-                unsigned n_row = (w->s->quirks & GEN_QUIRK_DISTANCE_POSSIBLE) ? w->d.n_nodes
-                                                                               : w->d.n_online_nodes;
+                unsigned n_row =
+                        (w->s->quirks & GEN_QUIRK_DISTANCE_POSSIBLE) ? w->d.n_nodes : w->d.n_online_nodes;
                 for (unsigned j = 0; j < n_row; j++)
                         gbuf_printf(&w->buf, "%s%u", j ? " " : "",
                                     j < w->d.n_online_nodes ? gen_distance(w->s, i, j) : 99u);
@@ -1432,7 +1432,7 @@ static void write_meminfo(gen_writer *w) {
                 {"VmallocTotal:", UINT64_C(34359738367)},
                 {"VmallocUsed:", 65536},
                 {"VmallocChunk:", 0},
-                {"Percpu:", 1024 * (uint64_t) w->d.n_cpus},
+                {"Percpu:", 1024 * (uint64_t)w->d.n_cpus},
                 {"HardwareCorrupted:", 0},
                 {"AnonHugePages:", 0},
                 {"ShmemHugePages:", 0},
@@ -1441,20 +1441,20 @@ static void write_meminfo(gen_writer *w) {
                 {"FilePmdMapped:", 0},
         };
         for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++)
-                gbuf_printf(&w->buf, "%-16s%8llu kB\n", lines[k].label, (unsigned long long) lines[k].kib);
+                gbuf_printf(&w->buf, "%-16s%8llu kB\n", lines[k].label, (unsigned long long)lines[k].kib);
         if (w->s->hugepages) {
-                gbuf_printf(&w->buf, "%-16s%8llu\n", "HugePages_Total:", (unsigned long long) nr);
-                gbuf_printf(&w->buf, "%-16s%8llu\n", "HugePages_Free:", (unsigned long long) hfree);
+                gbuf_printf(&w->buf, "%-16s%8llu\n", "HugePages_Total:", (unsigned long long)nr);
+                gbuf_printf(&w->buf, "%-16s%8llu\n", "HugePages_Free:", (unsigned long long)hfree);
                 gbuf_printf(&w->buf, "%-16s%8llu\n",
-                            "HugePages_Rsvd:", (unsigned long long) resv_hugepages(w->s, 2048));
-                gbuf_printf(&w->buf, "%-16s%8llu\n", "HugePages_Surp:", (unsigned long long) surp);
+                            "HugePages_Rsvd:", (unsigned long long)resv_hugepages(w->s, 2048));
+                gbuf_printf(&w->buf, "%-16s%8llu\n", "HugePages_Surp:", (unsigned long long)surp);
                 gbuf_printf(&w->buf, "%-16s%8llu kB\n", "Hugepagesize:", 2048ULL);
-                gbuf_printf(&w->buf, "%-16s%8llu kB\n", "Hugetlb:", (unsigned long long) hugetlb);
+                gbuf_printf(&w->buf, "%-16s%8llu kB\n", "Hugetlb:", (unsigned long long)hugetlb);
         }
         gbuf_printf(&w->buf, "%-16s%8llu kB\n", "DirectMap4k:", 524288ULL);
         gbuf_printf(&w->buf, "%-16s%8llu kB\n", "DirectMap2M:", 16777216ULL);
         gbuf_printf(&w->buf, "%-16s%8llu kB\n", "DirectMap1G:",
-                    (unsigned long long) (total > (UINT64_C(17) << 20) ? total - (UINT64_C(17) << 20) : 0));
+                    (unsigned long long)(total > (UINT64_C(17) << 20) ? total - (UINT64_C(17) << 20) : 0));
         int fd = w_dir(w, w->root, "proc");
         w_flush(w, fd, "meminfo");
         w_close(fd);
@@ -1560,7 +1560,7 @@ static void cpuinfo_x86(gen_writer *w, const gen_cpu_model *m, unsigned cpu, con
                     "cpu cores\t: %u\napicid\t\t: %u\ninitial apicid\t: %u\nfpu\t\t: yes\n"
                     "fpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t: %s%s\n",
                     cpu, m->vendor, m->family, m->model, m->name, m->stepping,
-                    (unsigned long long) m->microcode, w->s->l3_scope == GEN_L3_NONE ? GEN_L2_KIB : GEN_L3_KIB,
+                    (unsigned long long)m->microcode, w->s->l3_scope == GEN_L3_NONE ? GEN_L2_KIB : GEN_L3_KIB,
                     c->socket, siblings[c->socket], c->core, cores[c->socket], apicid, apicid, amd ? 16 : 32,
                     amd            ? flags_amd
                     : w->s->hybrid ? flags_hybrid
@@ -1632,7 +1632,7 @@ out:
 static void resctrl_lines(gen_writer *w, const gen_resctrl_info *ri, bool sizes) {
         const char *names[3];
         size_t n = 0, width = 0;
-        unsigned cbm_bits = (unsigned) __builtin_popcountll(ri->cbm_mask);
+        unsigned cbm_bits = (unsigned)__builtin_popcountll(ri->cbm_mask);
         if (ri->cdp) {
                 names[n++] = "L3CODE";
                 names[n++] = "L3DATA";
@@ -1644,7 +1644,7 @@ static void resctrl_lines(gen_writer *w, const gen_resctrl_info *ri, bool sizes)
                 width = strlen(names[i]) > width ? strlen(names[i]) : width;
         for (size_t i = 0; i < n; i++) {
                 bool mb = strcmp(names[i], "MB") == 0, first = true;
-                gbuf_printf(&w->buf, "%*s:", (int) width, names[i]);
+                gbuf_printf(&w->buf, "%*s:", (int)width, names[i]);
                 for (unsigned k = 0; k < w->n_keys; k++) {
                         if (!w->list[LV_L3][k])
                                 continue;
@@ -1653,10 +1653,10 @@ static void resctrl_lines(gen_writer *w, const gen_resctrl_info *ri, bool sizes)
                         if (mb)
                                 gbuf_printf(&w->buf, "%u", ri->mb_max);
                         else if (sizes)
-                                gbuf_printf(&w->buf, "%llu", (unsigned long long) GEN_L3_KIB * 1024);
+                                gbuf_printf(&w->buf, "%llu", (unsigned long long)GEN_L3_KIB * 1024);
                         else
-                                gbuf_printf(&w->buf, "%0*llx", (int) (cbm_bits + 3) / 4,
-                                            (unsigned long long) ri->cbm_mask);
+                                gbuf_printf(&w->buf, "%0*llx", (int)(cbm_bits + 3) / 4,
+                                            (unsigned long long)ri->cbm_mask);
                 }
                 gbuf_add(&w->buf, "\n", 1);
         }
@@ -1664,12 +1664,12 @@ static void resctrl_lines(gen_writer *w, const gen_resctrl_info *ri, bool sizes)
 
 static void write_resctrl_cache(gen_writer *w, int info, const char *name, const gen_resctrl_info *ri) {
         int fd = w_dir(w, info, name);
-        unsigned cbm_bits = (unsigned) __builtin_popcountll(ri->cbm_mask);
+        unsigned cbm_bits = (unsigned)__builtin_popcountll(ri->cbm_mask);
         bool first = true;
-        w_printf(w, fd, "cbm_mask", "%llx\n", (unsigned long long) ri->cbm_mask);
+        w_printf(w, fd, "cbm_mask", "%llx\n", (unsigned long long)ri->cbm_mask);
         w_printf(w, fd, "min_cbm_bits", "%u\n", ri->min_cbm_bits);
         w_printf(w, fd, "num_closids", "%u\n", ri->num_closids);
-        w_printf(w, fd, "shareable_bits", "%llx\n", (unsigned long long) ri->shareable_bits);
+        w_printf(w, fd, "shareable_bits", "%llx\n", (unsigned long long)ri->shareable_bits);
         /* bit_usage (since 4.20): per domain, one letter per bit from the
          * top; the default group shares every bit ('S'). */
         for (unsigned k = 0; k < w->n_keys; k++) {
@@ -1715,7 +1715,7 @@ static void write_resctrl(gen_writer *w) {
                 fd = w_dir(w, info, "L3_MON");
                 w_printf(w, fd, "num_rmids", "%u\n", ri.num_rmids);
                 w_printf(w, fd, "max_threshold_occupancy", "%llu\n",
-                         (unsigned long long) ri.max_threshold_occupancy);
+                         (unsigned long long)ri.max_threshold_occupancy);
                 w_str(w, fd, "mon_features", "llc_occupancy\nmbm_total_bytes\nmbm_local_bytes\n");
                 w_close(fd);
         }

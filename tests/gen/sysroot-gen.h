@@ -51,9 +51,9 @@ typedef enum {
 /* What real kernels and recorders write that a reader must survive (the
  * recorded machines of ../shared/fixtures/hwloc), one bit each. */
 typedef enum gen_quirk {
-        GEN_QUIRK_NUL = 1u << 0,              /* list files end in a NUL byte: "0\n\0" (8em64t) */
-        GEN_QUIRK_EMPTY_CPU_ONLINE = 1u << 1, /* no cpu/online; every cpuN/online, cpu0's too, is
-                                                 empty for an online CPU (128ia64) */
+        GEN_QUIRK_NUL = 1u << 0,               /* list files end in a NUL byte: "0\n\0" (8em64t) */
+        GEN_QUIRK_EMPTY_CPU_ONLINE = 1u << 1,  /* no cpu/online; every cpuN/online, cpu0's too, is
+                                                  empty for an online CPU (128ia64) */
         GEN_QUIRK_DISTANCE_POSSIBLE = 1u << 2, /* distance rows hold one value per possible node,
                                                   offline ones included (offline-cpu0-node0) */
         GEN_QUIRK_LISTED_ABSENT = 1u << 3,     /* cpu/online lists twice the CPUs there are: the
