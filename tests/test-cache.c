@@ -270,6 +270,26 @@ Test(cache, offline_cpus) {
         hostcaps_node_unref(node);
 }
 
+/* CPUs listed online without a cpuN directory are in no bank, and the
+ * section says so, as the CPU and NUMA sections do (none of them invents
+ * what no file backs). */
+Test(cache, listed_but_absent_cpus) {
+        static const want w[] = {
+                {0, 2, HOSTCAPS_CACHE_UNIFIED, 1 << 20, "0-1"},
+        };
+        hostcaps_node *node;
+        test_write(root, "sys/devices/system/cpu/online", "0-3\n");
+        for (unsigned cpu = 0; cpu < 2; cpu++)
+                leaf(cpu, 0, 2, "Unified\n", "1024K\n", "0\n", "0-1\n");
+        hostcaps_cache *c = cache_at(root, &node);
+        assert_banks(c, w, ELEMENTSOF(w));
+        cr_assert_eq(hostcaps_cache_n_unknown(c), 1);
+        cr_assert(strstr(hostcaps_cache_unknown_reason(c, 0), "CPUs 2-3 listed but absent"), "%s",
+                  hostcaps_cache_unknown_reason(c, 0));
+        hostcaps_cache_unref(c);
+        hostcaps_node_unref(node);
+}
+
 /* Hosts whose kernel has no cacheinfo: no bank, no <cache> element. */
 Test(cache, none) {
         hostcaps_node *node;

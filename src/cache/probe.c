@@ -457,5 +457,5 @@ int hostcaps_cache_probe_banks(hostcaps_reader *r, hostcaps_cache *cache) {
         if (e < 0)
                 return e;
         derive_ids(cache);
-        return 0;
+        return hostcaps_absent_cpus_reason(&cache->obj, absent, "in no cache bank");
 }
