@@ -2775,7 +2775,9 @@ Test(cpumap_compiled, changed_stamp_parses) {
         /* A new index.xml renamed over the old one, as package managers do:
          * a new inode. */
         cr_assert_eq(hostcaps_cpumap_stamp_take(dir, &compiled.stamp), 0);
-        test_write(dir, "index.new", slurp(index));
+        char *content = slurp(index);
+        test_write(dir, "index.new", content);
+        free(content);
         char renamed[4096];
         pathf(renamed, sizeof(renamed), "%s/index.new", dir);
         cr_assert_eq(rename(renamed, index), 0);
