@@ -9,14 +9,6 @@
 #include "hostcaps.h"
 #include "test-util.h"
 
-__attribute__((format(printf, 3, 4))) static void pathf(char *buf, size_t size, const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(buf, size, fmt, ap);
-        va_end(ap);
-        cr_assert(n >= 0 && (size_t)n < size, "path too long: %s", buf);
-}
-
 static hostcaps_node *open_root(const char *root) {
         hostcaps_node *node = NULL;
         cr_assert_eq(hostcaps_node_open(&node, root, 0), 0, "%s: %s", root, hostcaps_error_message());
@@ -31,7 +23,7 @@ static size_t for_each_fixture_root(void (*fn)(const char *root)) {
         size_t n = 0;
         for (size_t s = 0; fx && s < sizeof(sets) / sizeof(sets[0]); s++) {
                 char dir[4096];
-                pathf(dir, sizeof(dir), "%s/%s", fx, sets[s]);
+                test_pathf(dir, sizeof(dir), "%s/%s", fx, sets[s]);
                 DIR *d = opendir(dir);
                 if (!d)
                         continue;
@@ -40,7 +32,7 @@ static size_t for_each_fixture_root(void (*fn)(const char *root)) {
                         struct stat st;
                         if (de->d_name[0] == '.')
                                 continue;
-                        pathf(root, sizeof(root), "%s/%s/root", dir, de->d_name);
+                        test_pathf(root, sizeof(root), "%s/%s/root", dir, de->d_name);
                         if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode))
                                 continue;
                         fn(root);
@@ -263,7 +255,7 @@ Test(join, missing_node_is_enoent) {
 Test(convention, out_of_range_and_null) {
         TEST_REQUIRE_FIXTURES(fx);
         char root[4096];
-        pathf(root, sizeof(root), "%s/libvirt/vircaps2xml/caches/root", fx);
+        test_pathf(root, sizeof(root), "%s/libvirt/vircaps2xml/caches/root", fx);
         hostcaps_node *node = open_root(root);
         hostcaps_numa *numa = NULL;
         hostcaps_cache *cache = NULL;
@@ -300,7 +292,7 @@ Test(convention, out_of_range_and_null) {
 Test(convention, distance_value_or_errno) {
         TEST_REQUIRE_FIXTURES(fx);
         char root[4096];
-        pathf(root, sizeof(root), "%s/libvirt/vircaps2xml/basic/root", fx);
+        test_pathf(root, sizeof(root), "%s/libvirt/vircaps2xml/basic/root", fx);
         hostcaps_node *node = open_root(root);
         hostcaps_numa *numa = NULL;
         cr_assert_eq(hostcaps_node_get_numa(node, 0, &numa), 0, "%s", hostcaps_error_message());
@@ -424,8 +416,8 @@ Test(cpu, feature_aliases) {
 Test(cpu, model_rules) {
         TEST_REQUIRE_FIXTURES(fx);
         char map[4096], dump[4096];
-        pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
-        pathf(dump, sizeof(dump), "%s/libvirt/cputest/Core-i5-2500/cpuid.xml", fx);
+        test_pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
+        test_pathf(dump, sizeof(dump), "%s/libvirt/cputest/Core-i5-2500/cpuid.xml", fx);
         struct stat st;
         if (stat(map, &st) < 0 || stat(dump, &st) < 0)
                 cr_skip_test("libvirt 11.3's map or the Core-i5-2500 dump is missing");

@@ -27,31 +27,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* snprintf that fails the test instead of truncating. */
-__attribute__((format(printf, 3, 4))) static void pathf(char *buf, size_t size, const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(buf, size, fmt, ap);
-        va_end(ap);
-        cr_assert(n >= 0 && (size_t)n < size, "path too long: %s", buf);
-}
-
-static char *slurp(const char *path) {
-        FILE *f = fopen(path, "r");
-        char *buf = NULL;
-        size_t len = 0;
-        if (!f)
-                return NULL;
-        FILE *m = open_memstream(&buf, &len);
-        char chunk[8192];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                fwrite(chunk, 1, n, m);
-        fclose(f);
-        fclose(m);
-        return buf;
-}
-
 static char *strip(char *s) {
         size_t l = strlen(s);
         while (l && isspace((unsigned char)s[l - 1]))
@@ -265,11 +240,11 @@ Test(builtin, decodes_like_installed_map) {
         size_t n = 0, cases = 0;
         char dir[4096];
         hostcaps_x86_feature *map = map_features(LIBVIRT_MAP_DIR, &cpumap, &n);
-        pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
+        test_pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++, cases++) {
                 char path[4096];
-                pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
                 hostcaps_cpuid *c = load_dump(path);
                 char **a = decode(c, hostcaps_x86_builtin_features, hostcaps_x86_n_builtin_features);
                 char **b = decode(c, map, n);
@@ -314,11 +289,11 @@ Test(builtin, section_without_map) {
         bool have_map = map_installed();
         if (have_map)
                 map = map_features(LIBVIRT_MAP_DIR, &cpumap, &n);
-        pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
+        test_pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++) {
                 char path[4096];
-                pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
                 hostcaps_node *node = open_root(root);
                 cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
                 hostcaps_cpu *cpu = get_cpu(node);
@@ -364,7 +339,7 @@ typedef struct nodeinfo {
 } nodeinfo;
 
 static bool parse_nodeinfo(const char *path, nodeinfo *ni) {
-        char *s = slurp(path);
+        char *s = test_read_file(path);
         bool ok = s && sscanf(s, "CPUs: %u/%u, MHz: %u, Nodes: %u, Sockets: %u, Cores: %u, Threads: %u",
                               &ni->online, &ni->total, &ni->mhz, &ni->nodes, &ni->sockets, &ni->cores,
                               &ni->threads) == 7;
@@ -486,7 +461,7 @@ Test(virhostcpu, cases) {
         TEST_REQUIRE_FIXTURES(fx);
         char dir[4096];
         size_t n = 0;
-        pathf(dir, sizeof(dir), "%s/libvirt/virhostcpu", fx);
+        test_pathf(dir, sizeof(dir), "%s/libvirt/virhostcpu", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++, n++) {
                 char path[4096], *arch, *sig = NULL;
@@ -494,18 +469,18 @@ Test(virhostcpu, cases) {
                 nodeinfo ni;
                 cr_assert_not_null(tc, "virhostcpu case %s is not in the table", names[i]);
 
-                pathf(path, sizeof(path), "%s/%s/arch", dir, names[i]);
-                char *arch_file = slurp(path);
+                test_pathf(path, sizeof(path), "%s/%s/arch", dir, names[i]);
+                char *arch_file = test_read_file(path);
                 cr_assert(arch_file, "%s", path);
                 arch = strip(arch_file);
-                pathf(path, sizeof(path), "%s/%s/expected-nodeinfo.txt", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/expected-nodeinfo.txt", dir, names[i]);
                 cr_assert(parse_nodeinfo(path, &ni), "%s: unexpected format", path);
-                pathf(path, sizeof(path), "%s/%s/expected-signature.txt", dir, names[i]);
-                char *sig_file = slurp(path);
+                test_pathf(path, sizeof(path), "%s/%s/expected-signature.txt", dir, names[i]);
+                char *sig_file = test_read_file(path);
                 if (sig_file)
                         sig = strip(sig_file);
 
-                pathf(path, sizeof(path), "%s/%s/root", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/root", dir, names[i]);
                 hostcaps_node *node = open_root(path);
                 if (tc->arch)
                         cr_expect_str_eq(hostcaps_node_arch(node), arch, "%s: arch", names[i]);
@@ -604,15 +579,15 @@ Test(cputest, identity_and_features) {
         TEST_REQUIRE_FIXTURES(fx);
         char dir[4096], *root = mini_x86_root();
         size_t n = 0;
-        pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
+        test_pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++, n++) {
                 char path[4096];
                 expected_host want;
                 unsigned fam, mod, step;
-                pathf(path, sizeof(path), "%s/%s/expected-host.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/expected-host.xml", dir, names[i]);
                 parse_expected_host(path, &want);
-                pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
                 hostcaps_node *node = open_root(root);
                 cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
                 hostcaps_cpu *cpu = get_cpu(node);
@@ -641,14 +616,14 @@ Test(cputest, identity_and_features) {
 Test(cputest, feature_order) {
         TEST_REQUIRE_FIXTURES(fx);
         char dir[4096], *root = mini_x86_root();
-        pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
+        test_pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++) {
                 char path[4096];
                 expected_host want;
-                pathf(path, sizeof(path), "%s/%s/expected-host.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/expected-host.xml", dir, names[i]);
                 parse_expected_host(path, &want);
-                pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
                 hostcaps_node *node = open_root(root);
                 cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
                 hostcaps_cpu *cpu = get_cpu(node);
@@ -800,11 +775,11 @@ Test(libcpuid, dumps) {
         TEST_REQUIRE_FIXTURES(fx);
         char pattern[4096], *root = mini_x86_root();
         glob_t g;
-        pathf(pattern, sizeof(pattern), "%s/cpuid/*.test", fx);
+        test_pathf(pattern, sizeof(pattern), "%s/cpuid/*.test", fx);
         cr_assert_eq(glob(pattern, 0, NULL, &g), 0, "no dumps match %s", pattern);
         for (size_t i = 0; i < g.gl_pathc; i++) {
                 const char *path = g.gl_pathv[i], *base = strrchr(path, '/') + 1;
-                char *text = slurp(path), dump[4096], brand[64];
+                char *text = test_read_file(path), dump[4096], brand[64];
                 cr_assert(text);
                 /* The expectations follow the last line of dashes. */
                 char *sep = NULL;
@@ -830,7 +805,7 @@ Test(libcpuid, dumps) {
                 unsigned ext_family = (unsigned)atoi(lines[5]), ext_model = (unsigned)atoi(lines[6]);
                 unsigned stepping = (unsigned)atoi(lines[4]);
 
-                pathf(dump, sizeof(dump), "%s/dump.raw", root);
+                test_pathf(dump, sizeof(dump), "%s/dump.raw", root);
                 FILE *f = fopen(dump, "w");
                 fputs(text, f);
                 fputc('\n', f);
@@ -935,7 +910,7 @@ static void write_shape(const char *root, const shape *s) {
                                                           "cluster_cpus_list", "core_cpus_list"};
 #define W(name, fmt, ...)                                                                                    \
         do {                                                                                                 \
-                pathf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/%s", cpu, name);            \
+                test_pathf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/%s", cpu, name);       \
                 snprintf(val, sizeof(val), fmt "\n", __VA_ARGS__);                                           \
                 test_write(root, path, val);                                                                 \
         } while (0)
@@ -959,8 +934,8 @@ static void write_shape(const char *root, const shape *s) {
                                         q += sprintf(q, "%s%u", q == val ? "" : ",", o);
                         }
                         strcpy(q, "\n");
-                        pathf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/%s", cpu,
-                              list_names[l]);
+                        test_pathf(path, sizeof(path), "sys/devices/system/cpu/cpu%u/topology/%s", cpu,
+                                   list_names[l]);
                         test_write(root, path, val);
                 }
 #undef W
@@ -1086,7 +1061,7 @@ Test(topology, no_possible_file) {
         shape s = {.sockets = 1, .dies = 1, .clusters = 1, .cores = 2, .threads = 1};
         write_shape(root, &s);
         char path[4096];
-        pathf(path, sizeof(path), "%s/sys/devices/system/cpu/possible", root);
+        test_pathf(path, sizeof(path), "%s/sys/devices/system/cpu/possible", root);
         cr_assert_eq(unlink(path), 0);
         hostcaps_node *node = open_root(root);
         hostcaps_cpu *cpu = get_cpu(node);
@@ -1584,15 +1559,15 @@ Test(cpumap, cputest_exact) {
         }
         char dir[4096], *root = mini_x86_root();
         size_t n = 0;
-        pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
+        test_pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         char **names = subdirs(dir);
         for (size_t i = 0; names[i]; i++, n++) {
                 char path[4096];
                 expected_host want;
                 unsigned fam, mod, step;
-                pathf(path, sizeof(path), "%s/%s/expected-host.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/expected-host.xml", dir, names[i]);
                 parse_expected_host(path, &want);
-                pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
                 hostcaps_node *node = open_root(root);
                 cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
                 hostcaps_cpu *cpu = get_cpu(node);
@@ -1630,7 +1605,7 @@ Test(cpumap, xml_of_a_model) {
         TEST_REQUIRE_FIXTURES(fx);
         REQUIRE_MAP();
         char path[4096], *root = mini_x86_root(), *doc = NULL;
-        pathf(path, sizeof(path), "%s/libvirt/cputest/EPYC-7601-32-Core/cpuid.xml", fx);
+        test_pathf(path, sizeof(path), "%s/libvirt/cputest/EPYC-7601-32-Core/cpuid.xml", fx);
         hostcaps_node *node = open_root(root);
         cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
         cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_CPU, 0, HOSTCAPS_FORMAT_XML, &doc),
@@ -1663,7 +1638,7 @@ Test(cpumap, arm_and_ppc64) {
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 char path[4096];
-                pathf(path, sizeof(path), "%s/libvirt/virhostcpu/%s/root", fx, cases[i].name);
+                test_pathf(path, sizeof(path), "%s/libvirt/virhostcpu/%s/root", fx, cases[i].name);
                 hostcaps_node *node = open_root(path);
                 hostcaps_cpu *cpu = get_cpu(node);
                 cr_expect_str_eq(hostcaps_cpu_vendor(cpu), cases[i].vendor, "%s", cases[i].name);
@@ -1928,9 +1903,9 @@ Test(cpumap, parsed_once) {
 Test(cpumap11, cputest_exact) {
         TEST_REQUIRE_FIXTURES(fx);
         char map[4096], dir[4096], expect[4096], *root = mini_x86_root();
-        pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
-        pathf(expect, sizeof(expect), "%s/libvirt-11.3/cputest", fx);
-        pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
+        test_pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
+        test_pathf(expect, sizeof(expect), "%s/libvirt-11.3/cputest", fx);
+        test_pathf(dir, sizeof(dir), "%s/libvirt/cputest", fx);
         setenv("HOSTCAPS_CPU_MAP_DIR", map, 1);
         char **names = subdirs(expect);
         size_t n = 0;
@@ -1938,9 +1913,9 @@ Test(cpumap11, cputest_exact) {
                 char path[4096];
                 expected_host want;
                 unsigned fam, mod, step;
-                pathf(path, sizeof(path), "%s/%s/expected-host.xml", expect, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/expected-host.xml", expect, names[i]);
                 parse_expected_host(path, &want);
-                pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
+                test_pathf(path, sizeof(path), "%s/%s/cpuid.xml", dir, names[i]);
                 hostcaps_node *node = open_root(root);
                 cr_assert_eq(hostcaps_node_set_cpuid_file(node, path), 0);
                 hostcaps_cpu *cpu = get_cpu(node);
@@ -1975,7 +1950,7 @@ Test(cpumap11, rules_from_the_map) {
         TEST_REQUIRE_FIXTURES(fx);
         char map[4096];
         hostcaps_cpumap *m = NULL;
-        pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
+        test_pathf(map, sizeof(map), "%s/libvirt-11.3/cpu_map", fx);
         cr_assert_eq(hostcaps_cpumap_load(map, &m), 0, "%s", hostcaps_error_message());
         cr_expect(strstr(hostcaps_cpumap_rules(m), "libvirt 11.x"), "%s", hostcaps_cpumap_rules(m));
         hostcaps_cpumap_free(m);
@@ -2291,7 +2266,7 @@ Test(cpumap_bounds, too_many_files) {
                 /* fopen, not test_write: a shell per file is slow. */
                 char path[4096];
                 snprintf(name, sizeof(name), "x86_m%d.xml", i);
-                pathf(path, sizeof(path), "%s/%s", dir, name);
+                test_pathf(path, sizeof(path), "%s/%s", dir, name);
                 FILE *w = fopen(path, "w");
                 cr_assert(w, "%s", path);
                 fputs("<cpus/>\n", w);
@@ -2683,7 +2658,7 @@ Test(cpumap_compiled, decodes_every_test_cpu) {
 
         const char *fx = test_fixtures_dir();
         if (fx) {
-                pathf(pattern, sizeof(pattern), "%s/libvirt/cputest/*/cpuid.xml", fx);
+                test_pathf(pattern, sizeof(pattern), "%s/libvirt/cputest/*/cpuid.xml", fx);
                 cr_assert_eq(glob(pattern, 0, NULL, &g), 0, "no dumps match %s", pattern);
                 for (size_t i = 0; i < g.gl_pathc; i++, n++) {
                         hostcaps_cpuid *c = load_dump(g.gl_pathv[i]);
@@ -2692,7 +2667,8 @@ Test(cpumap_compiled, decodes_every_test_cpu) {
                 }
                 globfree(&g);
         }
-        pathf(pattern, sizeof(pattern), "%s/tests/snapshots/*/" HOSTCAPS_SNAPSHOT_CPUID, HOSTCAPS_SOURCE_DIR);
+        test_pathf(pattern, sizeof(pattern), "%s/tests/snapshots/*/" HOSTCAPS_SNAPSHOT_CPUID,
+                   HOSTCAPS_SOURCE_DIR);
         if (glob(pattern, 0, NULL, &g) == 0) {
                 for (size_t i = 0; i < g.gl_pathc; i++, n++) {
                         hostcaps_cpuid *c = load_dump(g.gl_pathv[i]);
@@ -2764,7 +2740,7 @@ Test(cpumap_compiled, changed_stamp_parses) {
         cr_expect(!parsed && m == old, "an unchanged map was parsed");
 
         /* touch -d '2001-01-01' index.xml */
-        pathf(index, sizeof(index), "%s/index.xml", dir);
+        test_pathf(index, sizeof(index), "%s/index.xml", dir);
         struct timespec t[2] = {{978307200, 0}, {978307200, 0}};
         cr_assert_eq(utimensat(AT_FDCWD, index, t, 0), 0);
         cr_assert_eq(hostcaps_cpumap_open(dir, &compiled, &m, &parsed), 0, "%s", hostcaps_error_message());
@@ -2775,11 +2751,11 @@ Test(cpumap_compiled, changed_stamp_parses) {
         /* A new index.xml renamed over the old one, as package managers do:
          * a new inode. */
         cr_assert_eq(hostcaps_cpumap_stamp_take(dir, &compiled.stamp), 0);
-        char *content = slurp(index);
+        char *content = test_read_file(index);
         test_write(dir, "index.new", content);
         free(content);
         char renamed[4096];
-        pathf(renamed, sizeof(renamed), "%s/index.new", dir);
+        test_pathf(renamed, sizeof(renamed), "%s/index.new", dir);
         cr_assert_eq(rename(renamed, index), 0);
         cr_assert_eq(hostcaps_cpumap_open(dir, &compiled, &m, &parsed), 0, "%s", hostcaps_error_message());
         cr_expect(parsed && m != old, "a replaced index.xml did not make the map parsed");
@@ -2809,7 +2785,7 @@ Test(cpumap_compiled, changed_stamp_parses) {
 Test(cpumap_compiled, map_dir_elsewhere_is_parsed) {
         const hostcaps_cpumap *compiled = require_compiled();
         char *copy = test_mkdtemp(), cmd[8192];
-        pathf(cmd, sizeof(cmd), "cp -a '%s'/. '%s'/", hostcaps_cpumap_compiled_in.dir, copy);
+        test_pathf(cmd, sizeof(cmd), "cp -a '%s'/. '%s'/", hostcaps_cpumap_compiled_in.dir, copy);
         cr_assert_eq(system(cmd), 0);
         setenv("HOSTCAPS_CPU_MAP_DIR", copy, 1);
         const hostcaps_cpumap *m = hostcaps_cpumap_get(NULL);

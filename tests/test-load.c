@@ -87,15 +87,8 @@ static void write_file(const char *path, const char *data, size_t len) {
 }
 
 static char *read_file(const char *path) {
-        FILE *f = fopen(path, "r");
-        char *data = NULL;
-        size_t len = 0;
-        cr_assert(f, "cannot read %s", path);
-        if (getdelim(&data, &len, '\0', f) < 0) {
-                free(data);
-                data = strdup("");
-        }
-        fclose(f);
+        char *data = test_read_file(path);
+        cr_assert(data, "cannot read %s", path);
         return data;
 }
 

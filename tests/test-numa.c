@@ -692,16 +692,7 @@ static char *map_link(const char *fixtures, const char *text, char **why) {
 }
 
 static char *read_text(const char *path) {
-        FILE *f = fopen(path, "r");
-        char *s = NULL;
-        size_t n = 0;
-        if (!f)
-                return NULL;
-        if (getdelim(&s, &n, '\0', f) < 0) {
-                free(s);
-                s = NULL;
-        }
-        fclose(f);
+        char *s = test_read_file(path);
         if (s)
                 s[strcspn(s, "\n")] = '\0';
         return s;

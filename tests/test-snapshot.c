@@ -79,20 +79,6 @@ Test(snapshot, refuses_bad_targets) {
 /* ---- a snapshot cannot be redirected (run as root into a directory others
  * can write beside) ---------------------------------------------------- */
 
-static char *read_whole(const char *path) {
-        FILE *f = fopen(path, "r");
-        char *s = NULL;
-        size_t n = 0;
-        if (!f)
-                return NULL;
-        if (getdelim(&s, &n, '\0', f) < 0) {
-                free(s);
-                s = strdup("");
-        }
-        fclose(f);
-        return s;
-}
-
 struct plant {
         const char *at_step; /* the hook's step that triggers it */
         const char *at_rel;  /* and path prefix ("" = the first such step) */
@@ -131,7 +117,7 @@ static void check_plant(const char *at_step, const char *at_rel, const char *lin
         cr_assert(p.done, "the hook never reached step %s %s", at_step, at_rel);
         cr_assert_lt(r, 0, "a recording went on through a planted link %s", link);
         cr_assert(hostcaps_error_message());
-        char *content = read_whole(victim);
+        char *content = test_read_file(victim);
         cr_assert_str_eq(content, "precious\n", "the victim was overwritten through %s", link);
         free(content);
         /* Nothing else appeared beside the victim. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdarg.h>
+
 /* Helpers shared by the test binaries. */
 
 #include <criterion/criterion.h>
@@ -48,6 +50,33 @@ static inline void test_rm_rf(const char *dir) {
                 (void)r;
         }
         free(cmd);
+}
+
+/* snprintf that fails the test instead of truncating. */
+__attribute__((format(printf, 3, 4))) static inline void test_pathf(char *buf, size_t size, const char *fmt,
+                                                                    ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(buf, size, fmt, ap);
+        va_end(ap);
+        cr_assert(n >= 0 && (size_t)n < size, "path too long: %s", buf);
+}
+
+/* The whole content of a file, malloc()ed ("" for an empty one); NULL when
+ * it cannot be opened. */
+static inline char *test_read_file(const char *path) {
+        FILE *f = fopen(path, "r");
+        char *buf = NULL, chunk[8192];
+        size_t len = 0, n;
+        if (!f)
+                return NULL;
+        FILE *m = open_memstream(&buf, &len);
+        cr_assert(m);
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+                fwrite(chunk, 1, n, m);
+        fclose(f);
+        fclose(m);
+        return buf;
 }
 
 /* Write a file below `root`, creating its directories. */
