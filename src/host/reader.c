@@ -4,6 +4,7 @@
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -22,6 +23,10 @@ struct hostcaps_reader {
         /* Cleared (once, by any thread) when the kernel lacks openat2(). */
         atomic_bool have_openat2;
         atomic_uint_fast64_t n_opened;
+        /* The device of the live sysfs (see ends_at_short_read()): 0 until
+         * the first file below sys/ was read, SYSFS_DEV_NONE when it is not
+         * sysfs. Set by any thread, always to the same value. */
+        atomic_uint_fast64_t sysfs_dev;
 
         atomic_bool tracing;
         pthread_mutex_t trace_lock;
@@ -367,6 +372,31 @@ static size_t strip_trailing_nul(char *buf, size_t len) {
         return cut;
 }
 
+#define SYSFS_DEV_NONE UINT64_MAX
+
+/* Whether a first read of `fd` that returned fewer bytes than asked has
+ * read the whole file. True on the live sysfs only: an attribute is
+ * formatted whole when it is opened and a read from offset 0 returns all
+ * of it, or as much as was asked, up to a page (kernfs reads at most a
+ * page at a time, so a short read of a page says nothing). A regular file
+ * elsewhere stops at its size (the caller checks st_size); procfs, cgroup
+ * and resctrl files report no size and are read to the read that returns 0. */
+static bool ends_at_short_read(hostcaps_reader *r, const char *path, int fd, const struct stat *st,
+                               size_t n) {
+        uint64_t dev;
+
+        if (!r->live || strncmp(relative(r, path), "sys/", 4) != 0)
+                return false;
+        dev = atomic_load_explicit(&r->sysfs_dev, memory_order_relaxed);
+        if (dev == 0) {
+                struct statfs sfs;
+                dev = fstatfs(fd, &sfs) == 0 && sfs.f_type == SYSFS_MAGIC ? (uint64_t)st->st_dev
+                                                                          : SYSFS_DEV_NONE;
+                atomic_store_explicit(&r->sysfs_dev, dev, memory_order_relaxed);
+        }
+        return dev == (uint64_t)st->st_dev && n < (size_t)sysconf(_SC_PAGESIZE);
+}
+
 int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t *ret_len) {
         _cleanup_close_ int fd = root_open(r, path, O_RDONLY, "open");
         _cleanup_free_ char *buf = NULL;
@@ -386,6 +416,7 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                 return hostcaps_error(S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "%s: not a regular file",
                                       relative(r, path));
         for (;;) {
+                size_t asked;
                 if (len + 1 >= cap) {
                         /* Room for HOSTCAPS_READ_MAX bytes, one more to see
                          * that a file is larger, and the NUL. */
@@ -402,7 +433,8 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                         buf = nb;
                         cap = ncap;
                 }
-                ssize_t n = read(fd, buf + len, cap - len - 1);
+                asked = cap - len - 1;
+                ssize_t n = read(fd, buf + len, asked);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -411,6 +443,12 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                 if (n == 0)
                         break;
                 len += (size_t)n;
+                /* The read that would return 0 is left out where the file is
+                 * known to be whole: a quarter of the cost of a sysfs file. */
+                if (st.st_size > 0 && len >= (uint64_t)st.st_size)
+                        break;
+                if (len == (size_t)n && (size_t)n < asked && ends_at_short_read(r, path, fd, &st, (size_t)n))
+                        break;
         }
         if (len > HOSTCAPS_READ_MAX)
                 return hostcaps_error(EFBIG, "%s: larger than %u bytes (the limit for one file)",
