@@ -74,8 +74,10 @@ static int read_perf(hostcaps_reader *r, hostcaps_numa *numa, unsigned node, hos
         return hostcaps_optional(&numa->obj, e);
 }
 
-/* Access class `cls` of a target cell: its initiators' listing names them
- * and the value files, so a value file that is not listed is not opened. */
+/* Access class `cls` of a target cell: the listing of its initiators
+ * names them and the value files, so a value file that is not listed is
+ * not opened. 1 when the class is there, 0 when not (no message), or a
+ * negative errno. */
 static int probe_access(hostcaps_reader *r, hostcaps_numa *numa, hostcaps_numa_cell *c, unsigned cls,
                         size_t *allocated) {
         char dir[96], **names = NULL;
@@ -86,8 +88,7 @@ static int probe_access(hostcaps_reader *r, hostcaps_numa *numa, hostcaps_numa_c
         snprintf(dir, sizeof(dir), NODE_DIR "/node%u/access%u/initiators", c->id, cls);
         e = hostcaps_read_dir(r, dir, &names, NULL);
         if (e == -ENOENT || e == -ENOTDIR)
-                return hostcaps_object_add_reason(
-                        &numa->obj, "%s: missing: access class %u of node %u unknown", dir, cls, c->id);
+                return 0;
         if (e < 0)
                 return hostcaps_optional(&numa->obj, e);
         if ((e = GROW(c->access, *allocated, c->n_access + 1)) < 0) {
@@ -113,7 +114,7 @@ static int probe_access(hostcaps_reader *r, hostcaps_numa *numa, hostcaps_numa_c
                         e = read_perf(r, numa, c->id, a, k);
         if (e >= 0 && !(a->initiators_list = hostcaps_bitmap_format(a->initiators)))
                 e = -ENOMEM;
-        return e;
+        return e < 0 ? e : 1;
 }
 
 /* A value of memory_side_cache/indexL; -ENOENT (no message) when missing. */
@@ -137,7 +138,7 @@ static int probe_caches(hostcaps_reader *r, hostcaps_numa *numa, hostcaps_numa_c
         snprintf(dir, sizeof(dir), NODE_DIR "/node%u/memory_side_cache", c->id);
         e = hostcaps_read_dir(r, dir, &names, NULL);
         if (e == -ENOENT || e == -ENOTDIR)
-                return 0;
+                return 0; /* no message: nothing there */
         if (e < 0)
                 return hostcaps_optional(&numa->obj, e);
         for (size_t i = 0; names[i] && e >= 0; i++) {
@@ -179,51 +180,45 @@ static int probe_caches(hostcaps_reader *r, hostcaps_numa *numa, hostcaps_numa_c
                         break;
         }
         hostcaps_strv_free(names);
-        return e;
+        return e < 0 ? e : 1;
 }
 
-/* The HMAT of one cell, from the listing of its directory. Returns 1 when
- * the listing names any, 0 when not, or a negative errno. */
+/* The HMAT of one cell: the kernel's two access classes (0: every
+ * initiator, 1: CPUs; ACCESS_COORDINATE_MAX is 2 up to 6.12 at least) and
+ * its memory-side caches. Each is looked for by opening the directory
+ * that is read when it is there, never by listing the node's directory:
+ * that lists a link per memory block (thousands on a large host). Returns
+ * 1 when any is there, 0 when none, or a negative errno. */
 static int probe_cell(hostcaps_reader *r, hostcaps_numa *numa, hostcaps_numa_cell *c) {
-        char dir[64], **names = NULL;
         size_t allocated = 0;
-        bool any = false;
-        int e;
-
-        snprintf(dir, sizeof(dir), NODE_DIR "/node%u", c->id);
-        e = hostcaps_read_dir(r, dir, &names, NULL);
-        if (e == -ENOENT || e == -ENOTDIR)
-                return 0;
-        if (e < 0)
-                return hostcaps_optional(&numa->obj, e);
-        for (size_t i = 0; names[i] && e >= 0; i++) {
-                unsigned cls;
-                if (numbered(names[i], "access", &cls)) {
-                        any = true;
-                        e = probe_access(r, numa, c, cls, &allocated);
-                } else if (strcmp(names[i], "memory_side_cache") == 0) {
-                        any = true;
-                        e = probe_caches(r, numa, c);
-                }
+        int any = 0, e;
+        for (unsigned cls = 0; cls < 2; cls++) {
+                if ((e = probe_access(r, numa, c, cls, &allocated)) < 0)
+                        return e;
+                any |= e;
         }
-        hostcaps_strv_free(names);
-        return e < 0 ? e : any;
+        if ((e = probe_caches(r, numa, c)) < 0)
+                return e;
+        return any | e;
 }
 
 int hostcaps_numa_probe_hmat(hostcaps_reader *r, hostcaps_numa *numa) {
         if (numa->synthetic)
                 return 0;
-        /* The kernel makes accessC under every node the HMAT names, initiator
-         * (accessC/targets) or target (accessC/initiators), and a firmware's
-         * HMAT names its first node's memory and CPUs. So the first node's
-         * listing answers for the host: on a host without HMAT the probe
-         * lists one directory more than it did, whatever its node count, and
-         * opens nothing in the other nodes. */
+        /* The kernel makes accessC/initiators under every node whose memory
+         * the HMAT describes, and a firmware's HMAT describes its first
+         * node's memory. So a first node with memory answers for the host:
+         * on a host without HMAT the probe tries three directories more than
+         * it did (two access classes and the caches of the first node),
+         * whatever its node count, and nothing in the other nodes. A first
+         * node without memory (or not known to have any) cannot answer:
+         * then every node is looked at. */
         for (size_t i = 0; i < numa->n_cells; i++) {
+                const hostcaps_numa_cell *c = &numa->cells[i];
                 int e = probe_cell(r, numa, &numa->cells[i]);
                 if (e < 0)
                         return e;
-                if (i == 0 && e == 0)
+                if (i == 0 && e == 0 && c->has_memory && c->memory_kib > 0)
                         return 0;
         }
         return 0;
