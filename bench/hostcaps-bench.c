@@ -1760,6 +1760,75 @@ static void report_trees(void) {
         out("\n");
 }
 
+/* ---- HMAT ------------------------------------------------------------------ */
+
+/* What HMAT files cost a NUMA request: one generated shape (64 CPUs, 4 nodes
+ * with CPUs, 2 memory-only) without and with hostcaps-gen --hmat. Without
+ * them the request should cost what it did before HMAT was read, plus the
+ * three tries in the first node; with them, the files of every node. */
+typedef struct hmat_result {
+        bool done;
+        stats cold;
+        long files;
+} hmat_result;
+
+static hmat_result hmat_results[2];
+
+static void bench_hmat(const char *base) {
+        const section *numa = NULL;
+        for (unsigned i = 0; i < N_SECTIONS; i++)
+                if (strcmp(sections[i].name, "numa") == 0)
+                        numa = &sections[i];
+        if (!opt.gen || !numa)
+                return;
+        for (int h = 0; h < 2; h++) {
+                char dir[PATH_MAX];
+                const char *names[] = {"numa"};
+                snprintf(dir, sizeof(dir), "%s/hmat-%d", base, h);
+                rm_rf(dir);
+                char *argv[] = {(char *)opt.gen,
+                                "--sockets",
+                                "2",
+                                "--cores",
+                                "16",
+                                "--threads",
+                                "2",
+                                "--nodes-per-socket",
+                                "2",
+                                "--memory-only-nodes",
+                                "2",
+                                h ? "--hmat" : dir,
+                                h ? dir : NULL,
+                                NULL};
+                if (run_process(argv, NULL, NULL, NULL) != 0) {
+                        note("%s failed for the HMAT trees", opt.gen);
+                        return;
+                }
+                op o = {.kind = OP_SECTION, .s = numa, .mask = numa->flag};
+                cold_ctx cc = {.o = &o, .root = dir};
+                hmat_results[h].cold = measure(cold_sample, &cc, opt.runs);
+                count_files(dir, names, 1, &hmat_results[h].files, NULL);
+                hmat_results[h].done = true;
+                rm_rf(dir);
+        }
+}
+
+static void report_hmat(void) {
+        if (!hmat_results[0].done)
+                return;
+        out("## HMAT: a NUMA request with and without HMAT files\n\n");
+        out("A generated tree of 64 CPUs, 4 nodes with CPUs and 2 memory-only nodes, without and with "
+            "`hostcaps-gen --hmat` (access classes 0 and 1 on every node, a memory-side cache on the "
+            "memory-only ones). A fresh node's first NUMA request; *files*: files and directories it "
+            "opened or tried.\n\n");
+        out("| HMAT files | NUMA request | files |\n| --- | --- | --- |\n");
+        for (int h = 0; h < 2; h++)
+                if (hmat_results[h].done)
+                        out("| %s | %s | %ld |\n", h ? "yes" : "no", FMT_STATS(&hmat_results[h].cold),
+                            hmat_results[h].files);
+        out("\n");
+}
+
 /* ---- targets ---------------------------------------------------------------- */
 
 static void target_row(const char *what, const char *measured, const char *reference, double ratio,
@@ -2069,6 +2138,8 @@ int main(int argc, char **argv) {
                         bench_tree(ti, base);
                 }
                 report_trees();
+                bench_hmat(base);
+                report_hmat();
                 if (trees_tmp[0])
                         rm_rf(trees_tmp);
         }

@@ -39,6 +39,7 @@ done
 for shape in "--sockets 1 --cores 2" \
              "--sockets 2 --cores 8 --threads 2 --nodes-per-socket 2 --hugepages --resctrl intel" \
              "--sockets 2 --dies 2 --cores 4 --memory-only-nodes 2 --asymmetric --resctrl intel-cdp" \
+             "--sockets 2 --cores 4 --nodes-per-socket 2 --memory-only-nodes 2 --hmat" \
              "--sockets 1 --cores 16 --l3 cores:4 --resctrl amd --offline 3,5 --cpuset-cpus 0-7" \
              "--sockets 2 --cores 4 --threads 2 --no-cache-ids --node-ids 0,4" \
              "--sockets 1 --cores 4 --hybrid --old-kernel"; do

@@ -819,11 +819,28 @@ static xmlNodePtr next_element(xmlNodePtr n, const char *name) {
         return NULL;
 }
 
+/* The children of `parent` named `name`, serialized one after the other
+ * (the documents are parsed without blanks: the same elements give the
+ * same text). "" when there are none. */
+static char *dump_children(xmlNodePtr parent, const char *name) {
+        xmlBufferPtr b = xmlBufferCreate();
+        cr_assert(b);
+        for (xmlNodePtr c = next_element(parent ? parent->children : NULL, name); c;
+             c = next_element(c->next, name)) {
+                cr_assert_geq(xmlNodeDump(b, c->doc, c, 0, 0), 0);
+                xmlBufferCCat(b, "\n");
+        }
+        char *s = strdup((const char *)xmlBufferContent(b));
+        xmlBufferFree(b);
+        cr_assert(s);
+        return s;
+}
+
 /* Cells and their <cpu> elements equal libvirt's expected document,
  * attribute for attribute (id, socket_id, die_id, cluster_id, core_id,
  * siblings, in libvirt's order). Memory, pages and distances there come
  * from a mock and are not compared. Returns whether the case was compared. */
-static bool compare_case(const char *fixtures, const char *casedir, const char *expected) {
+static bool compare_case(const char *fixtures, const char *casedir, const char *expected, bool *ret_hmat) {
         char *tmp = NULL, *why = NULL, *dir = case_root(fixtures, casedir, &tmp, &why);
         if (!dir) {
                 fprintf(stderr, "SKIP %s: %s\n", casedir, why);
@@ -844,7 +861,7 @@ static bool compare_case(const char *fixtures, const char *casedir, const char *
         cr_assert(wc, "%s has no <cells>", expected);
         cr_assert(gc, "%s: our document has no <cells>", casedir);
         cr_expect_eq(xml_uint(gc, "num"), xml_uint(wc, "num"), "%s: cells", casedir);
-        size_t n_cpus = 0;
+        size_t n_cpus = 0, n_caches = 0;
         xmlNodePtr w = next_element(wc->children, "cell"), g = next_element(gc->children, "cell");
         for (; w && g; w = next_element(w->next, "cell"), g = next_element(g->next, "cell")) {
                 cr_expect_eq(xml_uint(g, "id"), xml_uint(w, "id"), "%s: cell id", casedir);
@@ -860,13 +877,30 @@ static bool compare_case(const char *fixtures, const char *casedir, const char *
                 }
                 cr_expect(!wp && !gp, "%s: cell %u: %s", casedir, xml_uint(w, "id"),
                           wp ? "CPUs missing" : "CPUs libvirt does not have");
+                /* Memory-side caches (HMAT), whole. */
+                char *wk = dump_children(w, "cache"), *gk = dump_children(g, "cache");
+                cr_expect_str_eq(gk, wk, "%s: cell %u: caches\n%s\nwhere libvirt has\n%s", casedir,
+                                 xml_uint(w, "id"), gk, wk);
+                n_caches += *wk != '\0';
+                free(wk);
+                free(gk);
         }
         cr_expect(!w && !g, "%s: cell counts differ", casedir);
         cr_expect_gt(n_cpus, 0, "%s: no <cpu> compared", casedir);
+        /* <interconnects> (HMAT latency and bandwidth), whole. */
+        char *wi = dump_children(wc->parent, "interconnects"),
+             *gi = dump_children(gc->parent, "interconnects");
+        cr_expect_str_eq(gi, wi, "%s: interconnects\n%s\nwhere libvirt has\n%s", casedir, gi, wi);
+        bool has_hmat = *wi != '\0' || n_caches > 0;
+        free(wi);
+        free(gi);
         free(ours);
         xmlFreeDoc(got);
         xmlFreeDoc(want);
-        fprintf(stderr, "checked %s: %zu <cpu>\n", casedir, n_cpus);
+        fprintf(stderr, "checked %s: %zu <cpu>%s\n", casedir, n_cpus,
+                has_hmat ? ", memory-side caches and interconnects" : "");
+        if (ret_hmat)
+                *ret_hmat = has_hmat;
         if (tmp) {
                 test_rm_rf(tmp);
                 free(tmp);
@@ -886,7 +920,7 @@ Test(numa, libvirt_vircaps2xml) {
                 cr_skip_test("no vircaps2xml cases");
         }
         char *last = NULL;
-        size_t cases = 0, checked = 0;
+        size_t cases = 0, checked = 0, hmat = 0;
         for (size_t i = 0; i < g.gl_pathc; i++) {
                 char *casedir = strdup(g.gl_pathv[i]);
                 *strrchr(casedir, '/') = '\0';
@@ -896,8 +930,10 @@ Test(numa, libvirt_vircaps2xml) {
                         continue;
                 }
                 cases++;
-                if (compare_case(fixtures, casedir, g.gl_pathv[i]))
+                bool has_hmat = false;
+                if (compare_case(fixtures, casedir, g.gl_pathv[i], &has_hmat))
                         checked++;
+                hmat += has_hmat;
                 free(last);
                 last = casedir;
         }
@@ -905,6 +941,8 @@ Test(numa, libvirt_vircaps2xml) {
         /* Every case is whole (the fixtures README): none may be skipped. */
         cr_expect_eq(checked, cases, "%zu of %zu vircaps2xml cases compared", checked, cases);
         cr_expect_geq(checked, 11);
+        /* libvirt's hmat case: caches and interconnects compared, not both empty. */
+        cr_expect_geq(hmat, 1, "no case with memory-side caches or interconnects");
         globfree(&g);
         free(pattern);
 }
@@ -1276,6 +1314,59 @@ static char *flat_to_list(const char *flat) {
         return ids_to_list(ids, n);
 }
 
+/* HMAT of a generated tree: every node with memory a target of classes 0
+ * and 1 with the generator's initiators and values; a memory-side cache on
+ * memory-only nodes. Without shape.hmat: none of it. */
+static void check_generated_hmat(const char *name, const gen_shape *s, const hostcaps_numa *numa,
+                                 const unsigned *online_index, size_t n_online) {
+        for (size_t c = 0; c < n_online; c++) {
+                unsigned i = online_index[c];
+                gen_node gn;
+                cr_assert_eq(gen_node_get(s, i, &gn), 0);
+                if (!gen_hmat_target(s, i)) {
+                        cr_expect_eq(hostcaps_numa_cell_n_access(numa, c), 0, "%s: node %u access", name,
+                                     gn.id);
+                        cr_expect_eq(hostcaps_numa_cell_n_caches(numa, c), 0, "%s: node %u caches", name,
+                                     gn.id);
+                        continue;
+                }
+                cr_assert_eq(hostcaps_numa_cell_n_access(numa, c), 2, "%s: node %u access classes", name,
+                             gn.id);
+                char *ini = gen_hmat_initiators(s, i);
+                for (size_t k = 0; k < 2; k++) {
+                        uint64_t v[4];
+                        cr_expect_eq(hostcaps_numa_cell_access_class(numa, c, k), (int)k);
+                        cr_expect_str_eq(hostcaps_numa_cell_access_initiators(numa, c, k), ini,
+                                         "%s: node %u class %zu initiators", name, gn.id, k);
+                        for (int w = 0; w < 4; w++)
+                                cr_assert_eq(hostcaps_numa_cell_access_perf(numa, c, k, (hostcaps_numa_perf)w,
+                                                                            &v[w]),
+                                             0, "%s: node %u class %zu value %d", name, gn.id, k, w);
+                        cr_expect_eq(v[0], gen_hmat_latency(s, i, false), "%s: node %u", name, gn.id);
+                        cr_expect_eq(v[1], gen_hmat_latency(s, i, true), "%s: node %u", name, gn.id);
+                        cr_expect_eq(v[2], 1024ull * gen_hmat_bandwidth(s, i, false), "%s: node %u", name,
+                                     gn.id);
+                        cr_expect_eq(v[3], 1024ull * gen_hmat_bandwidth(s, i, true), "%s: node %u", name,
+                                     gn.id);
+                }
+                free(ini);
+                cr_expect_eq(hostcaps_numa_cell_access_perf(numa, c, 2, HOSTCAPS_NUMA_READ_LATENCY, NULL),
+                             -EINVAL);
+                if (!gn.memory_only) {
+                        cr_expect_eq(hostcaps_numa_cell_n_caches(numa, c), 0, "%s: node %u caches", name,
+                                     gn.id);
+                        continue;
+                }
+                cr_assert_eq(hostcaps_numa_cell_n_caches(numa, c), 1, "%s: node %u caches", name, gn.id);
+                const hostcaps_numa_cache *m = hostcaps_numa_cell_cache(numa, c, 0);
+                cr_expect(m->level == 1 && m->size == GEN_MSC_SIZE && m->line_size == GEN_MSC_LINE,
+                          "%s: node %u cache", name, gn.id);
+                cr_expect_str_eq(m->associativity, "direct");
+                cr_expect_str_eq(m->policy, "writeback");
+                cr_expect_null(hostcaps_numa_cell_cache(numa, c, 1));
+        }
+}
+
 static void check_generated(const char *name, const gen_shape *s) {
         char *dir = test_mkdtemp();
         cr_assert(dir);
@@ -1323,6 +1414,8 @@ static void check_generated(const char *name, const gen_shape *s) {
                         cr_expect_eq(hostcaps_numa_distance(numa, a, b),
                                      (int)gen_distance(s, online_index[a], online_index[b]),
                                      "%s: distance %zu -> %zu", name, a, b);
+
+        check_generated_hmat(name, s, numa, online_index, n_online);
 
         /* Offline CPUs: listed apart, in no cell. */
         unsigned off[1024];
@@ -1572,6 +1665,17 @@ Test(numa, generated_asymmetric_memory_only_sparse) {
         check_generated("asymmetric-memory-only-sparse", &s);
 }
 
+Test(numa, generated_hmat) {
+        gen_shape s = {.sockets = 2,
+                       .cores_per_cluster = 4,
+                       .threads_per_core = 2,
+                       .nodes_per_socket = 2,
+                       .memory_only_nodes = 3,
+                       .node_ids = "0,2,5,7,9,11,12",
+                       .hmat = true};
+        check_generated("hmat", &s);
+}
+
 Test(numa, generated_offline_cpus) {
         gen_shape s = {
                 .sockets = 2, .cores_per_cluster = 4, .threads_per_core = 2, .offline_cpus = "3,9-10,15"};
@@ -1730,4 +1834,198 @@ Test(numa, live_affinity_change_reprobes) {
         hostcaps_numa_unref(a);
         hostcaps_numa_unref(b);
         hostcaps_node_unref(node);
+}
+
+/* ---- HMAT: odd files, cost, saved documents ------------------------------ */
+
+/* Two sockets, a node per socket and one memory-only node (2): HMAT on. */
+static const gen_shape hmat_shape = {
+        .sockets = 2, .cores_per_cluster = 2, .threads_per_core = 2, .memory_only_nodes = 1, .hmat = true};
+
+static void write_file_at(const char *dir, const char *rel, const char *content) {
+        char *p = NULL;
+        cr_assert(asprintf(&p, "%s/%s", dir, rel) > 0);
+        FILE *f = fopen(p, "w");
+        cr_assert(f, "%s", p);
+        fputs(content, f);
+        fclose(f);
+        free(p);
+}
+
+/* A bad value is unknown with a reason naming its file; the others stay,
+ * the section is there, and libvirt's XML leaves out exactly that value
+ * (a cache with an unknown associativity: the whole <cache>, which libvirt's
+ * schema cannot hold without it). */
+Test(numa, hmat_bad_values) {
+        cr_assert_eq(gen_sysroot(root, &hmat_shape), 0);
+        write_file_at(root, "sys/devices/system/node/node0/access1/initiators/read_latency", "fast\n");
+        write_file_at(root, "sys/devices/system/node/node1/access0/initiators/write_bandwidth",
+                      "99999999999\n");
+        write_file_at(root, "sys/devices/system/node/node2/memory_side_cache/index1/indexing", "7\n");
+        char *rm = NULL;
+        cr_assert(asprintf(&rm, "%s/sys/devices/system/node/node1/access1/initiators/write_latency", root) >
+                  0);
+        cr_assert_eq(unlink(rm), 0);
+        free(rm);
+
+        hostcaps_numa *numa = NULL;
+        const char *reasons = numa_reasons(&numa);
+        cr_expect(strstr(reasons, "node0/access1/initiators/read_latency"), "%s", reasons);
+        cr_expect(strstr(reasons, "node1/access0/initiators/write_bandwidth"), "%s", reasons);
+        cr_expect(strstr(reasons, "node2/memory_side_cache/index1/indexing"), "%s", reasons);
+        cr_expect_null(strstr(reasons, "write_latency"), "a missing file is unknown without a reason: %s",
+                       reasons);
+        uint64_t v;
+        cr_expect_eq(hostcaps_numa_cell_access_perf(numa, 0, 1, HOSTCAPS_NUMA_READ_LATENCY, &v), -ENODATA);
+        cr_expect_eq(hostcaps_numa_cell_access_perf(numa, 0, 1, HOSTCAPS_NUMA_WRITE_LATENCY, &v), 0);
+        cr_expect_eq(v, gen_hmat_latency(&hmat_shape, 0, true));
+        cr_expect_eq(hostcaps_numa_cell_access_perf(numa, 0, 0, HOSTCAPS_NUMA_READ_LATENCY, &v), 0,
+                     "class 0 is apart");
+        cr_expect_eq(hostcaps_numa_cell_access_perf(numa, 1, 0, HOSTCAPS_NUMA_WRITE_BANDWIDTH, &v), -ENODATA);
+        cr_expect_eq(hostcaps_numa_cell_access_perf(numa, 1, 1, HOSTCAPS_NUMA_WRITE_LATENCY, &v), -ENODATA);
+        const hostcaps_numa_cache *m = hostcaps_numa_cell_cache(numa, 2, 0);
+        cr_assert(m);
+        cr_expect_null(m->associativity);
+        cr_expect_str_eq(m->policy, "writeback");
+        cr_expect_eq(m->size, GEN_MSC_SIZE);
+        hostcaps_numa_unref(numa);
+
+        hostcaps_node *node = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_expect_null(strstr(xml, "<latency initiator='0' target='0' type='read'"), "%s", xml);
+        cr_expect(strstr(xml, "<latency initiator='0' target='0' type='write' value='85'/>"), "%s", xml);
+        cr_expect_null(strstr(xml, "<latency initiator='1' target='1' type='write'"), "%s", xml);
+        cr_expect(strstr(xml, "<bandwidth initiator='1' target='1' type='write'"), "class 1 has it: %s", xml);
+        cr_expect_null(strstr(xml, "<cache "), "%s", xml);
+        if (test_have_schema())
+                test_assert_valid_capabilities(xml);
+        /* What is left loads and re-emits as it was. */
+        hostcaps_node *loaded = NULL;
+        cr_assert_eq(hostcaps_node_open_document_data(&loaded, xml, strlen(xml), 0), 0, "%s",
+                     hostcaps_error_message());
+        char *again = doc_of(loaded, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_XML);
+        cr_expect_str_eq(again, xml);
+        free(again);
+        hostcaps_node_unref(loaded);
+        char *json = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_JSON);
+        cr_expect(strstr(json, "\"associativity\":null") || strstr(json, "\"associativity\": null"), "%s",
+                  json);
+        free(json);
+        char *text = doc_of(node, HOSTCAPS_SECTION_NUMA, HOSTCAPS_FORMAT_TEXT);
+        cr_expect(strstr(text, "Memory-side caches") && strstr(text, "Memory access (HMAT"), "%s", text);
+        free(text);
+        free(xml);
+        hostcaps_node_unref(node);
+}
+
+/* The HMAT paths a NUMA request tried, and how many were under a node other
+ * than the first. */
+static size_t hmat_paths(const char *dir, size_t *ret_other) {
+        hostcaps_node *node = NULL;
+        hostcaps_numa *numa = NULL;
+        size_t n = 0, other = 0;
+        cr_assert_eq(hostcaps_node_open(&node, dir, 0), 0);
+        hostcaps_reader_trace_start(hostcaps_node_reader(node));
+        cr_assert_eq(hostcaps_node_get_numa(node, 0, &numa), 0, "%s", hostcaps_error_message());
+        char **trace = hostcaps_reader_trace_stop(hostcaps_node_reader(node));
+        for (size_t i = 0; trace && trace[i]; i++)
+                if (strstr(trace[i], "/access") || strstr(trace[i], "/memory_side_cache")) {
+                        n++;
+                        other += !startswith_str(trace[i], "sys/devices/system/node/node0/");
+                }
+        hostcaps_strv_free(trace);
+        hostcaps_numa_unref(numa);
+        hostcaps_node_unref(node);
+        *ret_other = other;
+        return n;
+}
+
+/* Without HMAT files a request costs three tries in the first node, none in
+ * the others, whatever their number; with them, every node is read. */
+Test(numa, hmat_cost_without_hmat) {
+        gen_shape s = hmat_shape;
+        s.hmat = false;
+        s.sockets = 4;
+        s.nodes_per_socket = 2;
+        s.memory_only_nodes = 4;
+        size_t other;
+        cr_assert_eq(gen_sysroot(root, &s), 0);
+        cr_expect_eq(hmat_paths(root, &other), 3, "access0, access1, memory_side_cache of node0");
+        cr_expect_eq(other, 0, "%zu tries beyond the first node", other);
+
+        char *dir = test_mkdtemp();
+        s.hmat = true;
+        cr_assert_eq(gen_sysroot(dir, &s), 0);
+        cr_expect_gt(hmat_paths(dir, &other), 12);
+        cr_expect_gt(other, 8, "every node is read when the first has HMAT");
+        test_rm_rf(dir);
+        free(dir);
+}
+
+Test(numa, hmat_saved_document_round_trip) {
+        cr_assert_eq(gen_sysroot(root, &hmat_shape), 0);
+        hostcaps_node *node = NULL, *loaded = NULL;
+        hostcaps_numa *a = NULL, *b = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0);
+        char *xml = doc_of(node, HOSTCAPS_SECTION_NUMA | HOSTCAPS_SECTION_MEMORY, HOSTCAPS_FORMAT_XML);
+        cr_assert_eq(hostcaps_node_open_document_data(&loaded, xml, strlen(xml), 0), 0, "%s",
+                     hostcaps_error_message());
+        char *again = doc_of(loaded, HOSTCAPS_SECTION_NUMA | HOSTCAPS_SECTION_MEMORY, HOSTCAPS_FORMAT_XML);
+        cr_expect_str_eq(again, xml, "re-emitted as it was read");
+        cr_assert_eq(hostcaps_node_get_numa(node, 0, &a), 0);
+        cr_assert_eq(hostcaps_node_get_numa(loaded, 0, &b), 0);
+        for (size_t i = 0; i < hostcaps_numa_n_cells(a); i++) {
+                /* The document holds class 1 only (libvirt's <interconnects>). */
+                cr_assert_eq(hostcaps_numa_cell_n_access(b, i), 1);
+                cr_expect_eq(hostcaps_numa_cell_access_class(b, i, 0), 1);
+                cr_expect_str_eq(hostcaps_numa_cell_access_initiators(b, i, 0),
+                                 hostcaps_numa_cell_access_initiators(a, i, 1));
+                for (int w = 0; w < 4; w++) {
+                        uint64_t va, vb;
+                        cr_assert_eq(hostcaps_numa_cell_access_perf(a, i, 1, (hostcaps_numa_perf)w, &va), 0);
+                        cr_assert_eq(hostcaps_numa_cell_access_perf(b, i, 0, (hostcaps_numa_perf)w, &vb), 0);
+                        cr_expect_eq(va, vb, "cell %zu value %d", i, w);
+                }
+                cr_assert_eq(hostcaps_numa_cell_n_caches(b, i), hostcaps_numa_cell_n_caches(a, i));
+                for (size_t k = 0; k < hostcaps_numa_cell_n_caches(a, i); k++) {
+                        const hostcaps_numa_cache *x = hostcaps_numa_cell_cache(a, i, k),
+                                                  *y = hostcaps_numa_cell_cache(b, i, k);
+                        cr_expect(x->level == y->level && x->size == y->size && x->line_size == y->line_size);
+                        cr_expect_str_eq(x->associativity, y->associativity);
+                        cr_expect_str_eq(x->policy, y->policy);
+                }
+        }
+        free(again);
+        free(xml);
+        hostcaps_numa_unref(a);
+        hostcaps_numa_unref(b);
+        hostcaps_node_unref(loaded);
+        hostcaps_node_unref(node);
+}
+
+Test(numa, hmat_saved_document_bad) {
+#define DOC(inner)                                                                                           \
+        "<capabilities>\n<host>\n<cpu><arch>x86_64</arch></cpu>\n<topology>\n<cells num='2'>\n"              \
+        "<cell id='0'><cpus num='0'/></cell>\n<cell id='1'><cpus num='0'/></cell>\n</cells>\n" inner         \
+        "</topology>\n</host>\n</capabilities>\n"
+        const char *m = load_error(DOC("<interconnects>\n<latency initiator='0' target='4' type='read' "
+                                       "value='6'/>\n</interconnects>\n"));
+        cr_expect(strstr(m, "document:10") && strstr(m, "target='4'"), "%s", m);
+        m = load_error(DOC("<interconnects>\n<latency initiator='0' target='1' cache='1' type='read' "
+                           "value='6'/>\n</interconnects>\n"));
+        cr_expect(strstr(m, "cache='1'"), "%s", m);
+        m = load_error(DOC("<interconnects>\n<latency initiator='0' target='1' type='read' value='6'/>\n"
+                           "<latency initiator='1' target='1' type='read' value='7'/>\n</interconnects>\n"));
+        cr_expect(strstr(m, "document:11") && strstr(m, "differ"), "%s", m);
+        m = load_error(DOC("<interconnects>\n<latency initiator='0' target='1' type='read' value='6'/>\n"
+                           "<latency initiator='1' target='1' type='read' value='6'/>\n"
+                           "<latency initiator='1' target='1' type='write' value='6'/>\n</interconnects>\n"));
+        cr_expect(strstr(m, "write_latency") && strstr(m, "initiators"), "%s", m);
+#undef DOC
+        m = load_error("<capabilities>\n<host>\n<cpu><arch>x86_64</arch></cpu>\n<topology>\n<cells num='1'>\n"
+                       "<cell id='0'>\n<cache level='1' associativity='odd' policy='writeback'>"
+                       "<size value='1' unit='KiB'/></cache>\n<cpus num='0'/></cell>\n</cells>\n"
+                       "</topology>\n</host>\n</capabilities>\n");
+        cr_expect(strstr(m, "document:7") && strstr(m, "odd"), "%s", m);
 }

@@ -149,6 +149,53 @@ HOSTCAPS_EXPORT int hostcaps_numa_offline_cpuset(const hostcaps_numa *numa, host
 HOSTCAPS_EXPORT int hostcaps_numa_allowed_cpuset(const hostcaps_numa *numa, hostcaps_cpuset **ret);
 HOSTCAPS_EXPORT int hostcaps_numa_allowed_nodeset(const hostcaps_numa *numa, hostcaps_cpuset **ret);
 
+/* ---- heterogeneous memory (ACPI HMAT) ----
+ *
+ * What the kernel exports of the firmware's HMAT (Linux 5.2+; the kernel's
+ * admin-guide/mm/numaperf): for a cell holding memory (a "target"), per
+ * access class N (nodeN/accessN: class 0 counts every initiator, devices
+ * included; class 1, since 5.10, CPUs only), the cells whose initiators have
+ * the best performance to it, and that performance; and the memory-side
+ * caches in front of its memory. A host without HMAT has none of it: every
+ * count below is 0. Each value is optional (common.h's read policy): one
+ * that is unknown gives -ENODATA, 0 or NULL as said. libvirt's <interconnects>
+ * shows access class 1 only; a loaded document has nothing else. */
+
+/* A memory-side cache of a cell (nodeN/memory_side_cache/indexN). */
+typedef struct hostcaps_numa_cache {
+        unsigned int level;        /* N of indexN: 1 is nearest the memory's users */
+        uint64_t size;             /* bytes; 0: unknown */
+        unsigned int line_size;    /* bytes; 0: unknown */
+        const char *associativity; /* libvirt's words: "direct" (direct mapped), "full" (the
+                                      kernel's "indexed"), "none" (other); NULL: unknown */
+        const char *policy;        /* "writeback", "writethrough", "none" (other); NULL: unknown */
+} hostcaps_numa_cache;
+
+/* The memory-side caches of cell i, ascending levels; NULL out of range. */
+HOSTCAPS_EXPORT size_t hostcaps_numa_cell_n_caches(const hostcaps_numa *numa, size_t i);
+HOSTCAPS_EXPORT const hostcaps_numa_cache *hostcaps_numa_cell_cache(const hostcaps_numa *numa, size_t i,
+                                                                    size_t k);
+
+/* The performance values of an access class. */
+typedef enum hostcaps_numa_perf {
+        HOSTCAPS_NUMA_READ_LATENCY,    /* nanoseconds */
+        HOSTCAPS_NUMA_WRITE_LATENCY,   /* nanoseconds */
+        HOSTCAPS_NUMA_READ_BANDWIDTH,  /* KiB/s (the kernel's MiB/s times 1024, libvirt's unit) */
+        HOSTCAPS_NUMA_WRITE_BANDWIDTH, /* KiB/s */
+} hostcaps_numa_perf;
+
+/* The access classes cell i is a target of, ascending class numbers. */
+HOSTCAPS_EXPORT size_t hostcaps_numa_cell_n_access(const hostcaps_numa *numa, size_t i);
+/* The class number (N of accessN) of the k-th. */
+HOSTCAPS_EXPORT int hostcaps_numa_cell_access_class(const hostcaps_numa *numa, size_t i, size_t k);
+/* The node ids of its initiators (accessN/initiators/nodeM), as a list. */
+HOSTCAPS_EXPORT const char *hostcaps_numa_cell_access_initiators(const hostcaps_numa *numa, size_t i,
+                                                                 size_t k);
+/* One of its values, from any of those initiators to cell i's memory;
+ * -ENODATA when unknown. */
+HOSTCAPS_EXPORT int hostcaps_numa_cell_access_perf(const hostcaps_numa *numa, size_t i, size_t k,
+                                                   hostcaps_numa_perf what, uint64_t *ret);
+
 #ifdef __cplusplus
 }
 #endif

@@ -75,6 +75,8 @@ static int cell_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr n, hostcaps_numa 
         }
         if (c->n_cpu > 1) /* the array is NULL when empty, which qsort must not get */
                 qsort(c->cpu, c->n_cpu, sizeof(*c->cpu), cmp_cpu);
+        if ((e = hostcaps_numa_cell_caches_from_xml(d, n, c)) < 0)
+                return e;
         if (!dist)
                 return 0;
         if (!(c->distance = calloc(numa->n_cells, sizeof(unsigned))))
@@ -144,6 +146,8 @@ static int numa_from_xml_into(const hostcaps_doc_ctx *d, xmlNodePtr cells, hostc
                 have_distance = cell->distance != NULL;
                 first = false;
         }
+        if ((e = hostcaps_numa_interconnects_from_xml(d, cells->parent, numa)) < 0)
+                return e;
         return hostcaps_numa_finish_lists(numa);
 }
 

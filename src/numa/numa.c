@@ -17,6 +17,7 @@ static void cell_done(hostcaps_numa_cell *c) {
         free(c->offline_list);
         free(c->allowed_list);
         free(c->distance);
+        hostcaps_numa_hmat_cell_done(c);
 }
 
 static void numa_free(hostcaps_object *o) {
@@ -103,6 +104,7 @@ static void xml_cell(hostcaps_xml *x, const hostcaps_numa *numa, const hostcaps_
                 }
                 hostcaps_xml_end(x);
         }
+        hostcaps_numa_xml_cell_caches(x, c);
         hostcaps_xml_start(x, "cpus");
         hostcaps_xml_attrf(x, "num", "%zu", c->n_cpu);
         for (size_t k = 0; k < c->n_cpu; k++)
@@ -121,6 +123,7 @@ static void numa_xml(hostcaps_xml *x, const hostcaps_object *o, hostcaps_xml_reg
         for (size_t i = 0; i < numa->n_cells; i++)
                 xml_cell(x, numa, &numa->cells[i]);
         hostcaps_xml_end(x);
+        hostcaps_numa_xml_interconnects(x, numa);
         hostcaps_xml_end(x);
 }
 
@@ -168,6 +171,10 @@ static struct json_object *json_cell(const hostcaps_numa *numa, const hostcaps_n
                 json_object_array_add(a, t);
         }
         json_object_object_add(j, "cpu_ids", a);
+        if (hostcaps_numa_json_cell_hmat(j, c) < 0) {
+                json_object_put(j);
+                return NULL;
+        }
         return j;
 }
 
@@ -235,6 +242,7 @@ static int numa_text(hostcaps_buf *b, const hostcaps_object *o) {
                         hostcaps_buf_puts(b, "\n");
                 }
         }
+        hostcaps_numa_text_hmat(b, numa);
         hostcaps_buf_printf(b, "%-24s %s\n", "Offline CPUs:",
                             !numa->offline_list   ? "not recorded"
                             : *numa->offline_list ? numa->offline_list

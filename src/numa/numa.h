@@ -30,7 +30,22 @@ typedef struct hostcaps_numa_cell {
         char *allowed_list; /* cpus & the process's Cpus_allowed_list (cpus when not recorded) */
         size_t n_allowed;
         unsigned int *distance; /* to cell j (index), n_cells entries; NULL: no distances */
+        /* HMAT (hmat.c): memory-side caches, ascending levels; access classes
+         * of which the cell is a target, ascending class numbers. */
+        hostcaps_numa_cache *caches;
+        size_t n_caches;
+        struct hostcaps_numa_access *access;
+        size_t n_access;
 } hostcaps_numa_cell;
+
+/* Access class N of a target cell (nodeN/accessN). */
+typedef struct hostcaps_numa_access {
+        unsigned int access_class;
+        hostcaps_bitmap *initiators; /* node ids */
+        char *initiators_list;
+        bool known[4];     /* by hostcaps_numa_perf */
+        uint64_t value[4]; /* ns, ns, KiB/s, KiB/s */
+} hostcaps_numa_access;
 
 struct hostcaps_numa {
         hostcaps_object obj;
@@ -89,3 +104,20 @@ int hostcaps_numa_read_nodes(hostcaps_reader *r, hostcaps_bitmap **ret);
  * >= 0 ("Node 0 MemTotal:  4679884 kB"), proc/meminfo when node < 0
  * ("MemTotal:  4679884 kB"). Either output may be NULL. */
 int hostcaps_numa_read_meminfo(hostcaps_reader *r, int node, uint64_t *ret_total_kib, uint64_t *ret_free_kib);
+
+/* hmat.c: heterogeneous memory (access classes and memory-side caches). */
+
+/* Reads them for the probed cells (the read policy: every value optional). */
+int hostcaps_numa_probe_hmat(hostcaps_reader *r, hostcaps_numa *numa);
+void hostcaps_numa_hmat_cell_done(hostcaps_numa_cell *c);
+/* libvirt's <cache> elements of a cell, and <interconnects> (access class 1). */
+void hostcaps_numa_xml_cell_caches(hostcaps_xml *x, const hostcaps_numa_cell *c);
+void hostcaps_numa_xml_interconnects(hostcaps_xml *x, const hostcaps_numa *numa);
+/* "memory_side_caches" and "access" of a cell's JSON object. */
+int hostcaps_numa_json_cell_hmat(struct json_object *j, const hostcaps_numa_cell *c);
+/* The text part; nothing on a host without HMAT. */
+void hostcaps_numa_text_hmat(hostcaps_buf *b, const hostcaps_numa *numa);
+/* From a saved document: a cell's <cache> elements; <interconnects> under
+ * <topology> (after every cell is loaded). */
+int hostcaps_numa_cell_caches_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr cell, hostcaps_numa_cell *c);
+int hostcaps_numa_interconnects_from_xml(const hostcaps_doc_ctx *d, xmlNodePtr topology, hostcaps_numa *numa);

@@ -464,6 +464,8 @@ static int numa_probe_into(hostcaps_reader *r, hostcaps_numa *numa) {
                 if (e >= 0)
                         e = probe_distances(r, numa);
                 if (e >= 0)
+                        e = hostcaps_numa_probe_hmat(r, numa);
+                if (e >= 0)
                         e = place_offline_cpus(r, numa);
         }
         if (e >= 0)

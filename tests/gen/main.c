@@ -36,6 +36,7 @@ static void usage(FILE *f) {
               "  --hugepages             2 MiB and 1 GiB hugepages (default: no hugetlbfs)\n"
               "  --cpuset-cpus LIST      Cpus_allowed_list (default: online CPUs)\n"
               "  --cpuset-mems LIST      Mems_allowed_list (default: nodes with memory)\n"
+              "  --hmat                  HMAT access classes 0 and 1, memory-side caches\n"
               "Caches and resctrl:\n"
               "  --l2-cores N            cores sharing one L2 (default 1)\n"
               "  --l3 SCOPE              socket (default), die, cores:N or none\n"
@@ -85,6 +86,7 @@ enum {
         OPT_ASYM,
         OPT_NODE_MEMORY,
         OPT_HUGEPAGES,
+        OPT_HMAT,
         OPT_L2_CORES,
         OPT_L3,
         OPT_NO_CACHE_IDS,
@@ -110,6 +112,7 @@ static const struct option options[] = {
         {"asymmetric", no_argument, NULL, OPT_ASYM},
         {"node-memory", required_argument, NULL, OPT_NODE_MEMORY},
         {"hugepages", no_argument, NULL, OPT_HUGEPAGES},
+        {"hmat", no_argument, NULL, OPT_HMAT},
         {"l2-cores", required_argument, NULL, OPT_L2_CORES},
         {"l3", required_argument, NULL, OPT_L3},
         {"no-cache-ids", no_argument, NULL, OPT_NO_CACHE_IDS},
@@ -188,6 +191,9 @@ int main(int argc, char **argv) {
                         break;
                 case OPT_HUGEPAGES:
                         shape.hugepages = true;
+                        break;
+                case OPT_HMAT:
+                        shape.hmat = true;
                         break;
                 case OPT_L3:
                         if (strcmp(optarg, "socket") == 0)

@@ -559,6 +559,52 @@ char *gen_node_cpulist(const gen_shape *s, unsigned i) {
         return gbuf_steal(&b);
 }
 
+/* ---- HMAT ---- */
+
+/* Whether node index `init` is an initiator of target node index `t`. */
+static bool hmat_initiates(const gen_dims *d, unsigned t, unsigned init) {
+        if (t >= d->n_online_nodes || init >= d->n_cpu_nodes)
+                return false;
+        if (t < d->n_cpu_nodes)
+                return init == t;
+        return init / d->nps == memonly_socket(d, t);
+}
+
+bool gen_hmat_target(const gen_shape *s, unsigned i) {
+        gen_dims d;
+        gen_dims_get(s, &d);
+        return s->hmat && i < d.n_online_nodes;
+}
+
+char *gen_hmat_initiators(const gen_shape *s, unsigned i) {
+        gen_dims d;
+        gbuf b = {0};
+        gset ids;
+        gen_dims_get(s, &d);
+        if (gset_init(&ids, GEN_MAX_NODES) < 0)
+                return NULL;
+        for (unsigned j = 0; s->hmat && j < d.n_cpu_nodes; j++)
+                if (hmat_initiates(&d, i, j))
+                        gset_add(&ids, gen_node_id(s, j));
+        gbuf_list(&b, &ids);
+        gset_done(&ids);
+        return gbuf_steal(&b);
+}
+
+static bool memory_only_index(const gen_shape *s, unsigned i) {
+        gen_dims d;
+        gen_dims_get(s, &d);
+        return i >= d.n_cpu_nodes;
+}
+
+unsigned gen_hmat_latency(const gen_shape *s, unsigned i, bool write) {
+        return (memory_only_index(s, i) ? 240 : 80) + i + (write ? 5 : 0);
+}
+
+unsigned gen_hmat_bandwidth(const gen_shape *s, unsigned i, bool write) {
+        return (memory_only_index(s, i) ? 20000 : 100000) + i - (write ? 1000 : 0);
+}
+
 static int gen_cpuset_cpus_set(const gen_shape *s, gset *ret) {
         if (s->cpuset_cpus)
                 return gset_parse(s->cpuset_cpus, gen_n_cpus(s), ret);
@@ -1310,6 +1356,61 @@ static void write_hugepages(gen_writer *w, int dirfd, unsigned i) {
         }
 }
 
+/* nodeN/accessC/{initiators,targets} (Linux 5.2+; access1 since 5.10) and
+ * nodeN/memory_side_cache/indexL, as drivers/base/node.c lays them out:
+ * links to the other nodes' directories beside the value files. */
+static void write_node_hmat(gen_writer *w, int nfd, unsigned i) {
+        const gen_shape *s = w->s;
+        for (unsigned cls = 0; cls < 2 && !w->err; cls++) {
+                char name[16], link[32], target[48];
+                bool initiator = false;
+                int afd, fd;
+                for (unsigned t = 0; t < w->d.n_online_nodes; t++)
+                        initiator = initiator || hmat_initiates(&w->d, t, i);
+                snprintf(name, sizeof(name), "access%u", cls);
+                if ((afd = w_dir(w, nfd, name)) < 0)
+                        return;
+                if ((fd = w_dir(w, afd, "initiators")) >= 0) {
+                        for (unsigned j = 0; j < w->d.n_cpu_nodes; j++) {
+                                if (!hmat_initiates(&w->d, i, j))
+                                        continue;
+                                snprintf(link, sizeof(link), "node%u", w->nodes[j].id);
+                                snprintf(target, sizeof(target), "../../../node%u", w->nodes[j].id);
+                                w_symlink(w, fd, target, link);
+                        }
+                        w_printf(w, fd, "read_latency", "%u\n", gen_hmat_latency(s, i, false));
+                        w_printf(w, fd, "write_latency", "%u\n", gen_hmat_latency(s, i, true));
+                        w_printf(w, fd, "read_bandwidth", "%u\n", gen_hmat_bandwidth(s, i, false));
+                        w_printf(w, fd, "write_bandwidth", "%u\n", gen_hmat_bandwidth(s, i, true));
+                        w_close(fd);
+                }
+                if (initiator && (fd = w_dir(w, afd, "targets")) >= 0) {
+                        for (unsigned t = 0; t < w->d.n_online_nodes; t++) {
+                                if (!hmat_initiates(&w->d, t, i))
+                                        continue;
+                                snprintf(link, sizeof(link), "node%u", w->nodes[t].id);
+                                snprintf(target, sizeof(target), "../../../node%u", w->nodes[t].id);
+                                w_symlink(w, fd, target, link);
+                        }
+                        w_close(fd);
+                }
+                w_close(afd);
+        }
+        if (i >= w->d.n_cpu_nodes && i < w->d.n_online_nodes) {
+                int cfd = w_dir(w, nfd, "memory_side_cache"), fd;
+                if (cfd < 0)
+                        return;
+                if ((fd = w_dir(w, cfd, "index1")) >= 0) {
+                        w_printf(w, fd, "size", "%llu\n", (unsigned long long)GEN_MSC_SIZE);
+                        w_printf(w, fd, "line_size", "%u\n", GEN_MSC_LINE);
+                        w_str(w, fd, "indexing", "0\n");
+                        w_str(w, fd, "write_policy", "0\n");
+                        w_close(fd);
+                }
+                w_close(cfd);
+        }
+}
+
 static void write_nodes(gen_writer *w) {
         int fd = w_dir(w, w->root, "sys/devices/system/node");
         gset possible, online, has_cpu, has_mem, has_normal;
@@ -1364,6 +1465,8 @@ static void write_nodes(gen_writer *w) {
                 write_node_meminfo(w, nfd, i);
                 if (w->s->hugepages)
                         write_hugepages(w, nfd, i);
+                if (w->s->hmat)
+                        write_node_hmat(w, nfd, i);
                 for (unsigned cpu = 0; cpu < w->d.n_cpus; cpu++) {
                         char link[32], target[48];
                         if (!w->cpus[cpu].online || w->cpus[cpu].node_index != i)

@@ -85,6 +85,7 @@ typedef struct gen_shape {
         bool no_cpu_lists; /* old kernels: topology has only physical_package_id, core_id,
                               core_siblings(_list), thread_siblings(_list) */
         unsigned quirks;   /* gen_quirk bits */
+        bool hmat;         /* heterogeneous memory: see gen_hmat_* below */
 } gen_shape;
 
 /* Write the sysroot into dir (created if missing). Files of an earlier tree
@@ -154,6 +155,19 @@ int gen_node_get(const gen_shape *s, unsigned i, gen_node *ret);
 #define GEN_GLOBAL (~0u)
 int gen_hugepages(const gen_shape *s, unsigned i, uint64_t size_kib, uint64_t *ret_nr, uint64_t *ret_free,
                   uint64_t *ret_surplus);
+
+/* HMAT (shape.hmat): every node with memory is a target of access classes 0
+ * and 1 (nodeN/accessC/initiators/), alike; its initiators are itself for a
+ * node with CPUs, its socket's nodes with CPUs for a memory-only node, and
+ * each initiator lists its targets (nodeN/accessC/targets/). Values differ
+ * per node index i. A memory-only node has one memory-side cache (index1:
+ * GEN_MSC_SIZE bytes, GEN_MSC_LINE-byte lines, direct mapped, write back). */
+#define GEN_MSC_SIZE (UINT64_C(256) << 20)
+#define GEN_MSC_LINE 64u
+bool gen_hmat_target(const gen_shape *s, unsigned i);                    /* has accessC/initiators */
+char *gen_hmat_initiators(const gen_shape *s, unsigned i);               /* node ids, malloc'ed list */
+unsigned gen_hmat_latency(const gen_shape *s, unsigned i, bool write);   /* ns */
+unsigned gen_hmat_bandwidth(const gen_shape *s, unsigned i, bool write); /* MiB/s */
 
 /* Lists in the kernel's cpulist format, malloc'ed (NULL on ENOMEM). */
 char *gen_online_cpulist(const gen_shape *s);
