@@ -131,11 +131,17 @@ gen_case amd-ccx --cores 8 --threads 2 --l3 cores:4 --resctrl amd --hugepages
 gen_case hybrid-no-l3 --cores 4 --hybrid --l3 none --node-ids 2
 gen_case old-kernel --sockets 2 --cores 2 --old-kernel --no-cache-ids
 
-# The committed snapshots of real machines.
-for root in "$src"/tests/snapshots/*/; do
-        root=${root%/}
-        run "snapshot-$(basename "$root")" --root "$root"
-done
+# The committed snapshots of real machines. Their CPU model comes from the
+# installed libvirt CPU map (libvirt0): the expected files were made with
+# Debian 12's (libvirt 9.0.0), as tests/snapshots.sh says.
+if [ -f /usr/share/libvirt/cpu_map/index.xml ]; then
+        for root in "$src"/tests/snapshots/*/; do
+                root=${root%/}
+                run "snapshot-$(basename "$root")" --root "$root"
+        done
+else
+        echo "NOTE: libvirt's cpu_map is not installed (package libvirt0): the snapshots were not checked"
+fi
 
 # The shared recorded machines.
 if [ -d "$fixtures/libvirt/vircaps2xml" ] && [ -d "$fixtures/hwloc" ]; then
