@@ -41,6 +41,8 @@ void hostcaps_nfd_label(hostcaps_export *x, const char *name, const char *suffix
                 x->out.failed = true;
                 return;
         }
+        if (!value) /* not known: no label, nothing to say */
+                return;
         if (!hostcaps_label_valid(full))
                 why = strlen(full) > 63 ? "the name is longer than 63 characters"
                                         : "the name is not a valid Kubernetes label name";
