@@ -14,8 +14,9 @@ BUILD="gcc make cmake pkg-config libxml2-dev libjson-c-dev libcpuid-dev libhwloc
 # test: Criterion; libvirt0 for its schemas and cpu_map; libnuma for the NUMA
 # placement example; second opinions and checkers (lscpu is in util-linux,
 # lstopo in hwloc, numactl, xmllint, cpuid_tool, strace, python3-jsonschema),
-# man-db for the section-3 pages' check, clang-format for the format check.
-TEST="libcriterion-dev libvirt0 libnuma-dev libxml2-utils hwloc numactl util-linux cpuidtool strace python3-jsonschema man-db clang-format"
+# man-db for the section-3 pages' check, clang-format for the format check,
+# prometheus for promtool (the Prometheus export's check).
+TEST="libcriterion-dev libvirt0 libnuma-dev libxml2-utils hwloc numactl util-linux cpuidtool strace python3-jsonschema man-db clang-format prometheus"
 # reliability (make sanitize, tsan, memcheck, fuzz): valgrind, and clang with
 # its libFuzzer runtime (gcc brings ASan, UBSan, TSan).
 RELIABILITY="valgrind clang libclang-rt-dev"

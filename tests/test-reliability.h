@@ -20,8 +20,9 @@
 #endif
 
 static const hostcaps_format test_formats[] = {HOSTCAPS_FORMAT_XML, HOSTCAPS_FORMAT_JSON,
-                                               HOSTCAPS_FORMAT_TEXT};
-static const char *const test_format_names[] = {"xml", "json", "text"};
+                                               HOSTCAPS_FORMAT_TEXT, HOSTCAPS_FORMAT_NFD,
+                                               HOSTCAPS_FORMAT_PROMETHEUS};
+static const char *const test_format_names[] = {"xml", "json", "text", "nfd", "prometheus"};
 
 /* Whether the library has this section (index HOSTCAPS_IDX_*). */
 static inline bool test_section_exists(unsigned idx) {
@@ -156,6 +157,34 @@ static inline const char *test_document_problem(const char *doc, hostcaps_format
                 for (const unsigned char *p = (const unsigned char *)doc; *p; p++)
                         if (*p < 0x20 && *p != '\n' && *p != '\t')
                                 return "the text document holds control characters";
+                return NULL;
+        case HOSTCAPS_FORMAT_NFD:
+        case HOSTCAPS_FORMAT_PROMETHEUS:
+                /* Line by line: NFD a comment or NAME=VALUE of label
+                 * characters (an empty file is fine: a section may have no
+                 * label); Prometheus a comment or "series value". */
+                for (const char *p = doc; *p;) {
+                        static const char label[] =
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+                        size_t n = strcspn(p, "\n"), eq = strcspn(p, "=\n"), sp = n;
+                        while (sp > 0 && p[sp - 1] != ' ')
+                                sp--;
+                        for (size_t i = 0; i < n; i++)
+                                if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+                                        return "an export holds control characters";
+                        if (p[n] != '\n')
+                                return "an export's last line has no newline";
+                        if (*p == '#')
+                                ;
+                        else if (format == HOSTCAPS_FORMAT_NFD &&
+                                 (eq == n || eq == 0 || strspn(p, label) != eq ||
+                                  strspn(p + eq + 1, label) != n - eq - 1))
+                                return "an NFD line is no label";
+                        else if (format == HOSTCAPS_FORMAT_PROMETHEUS &&
+                                 (sp < 2 || sp == n || strspn(p + sp, "0123456789") != n - sp))
+                                return "a Prometheus line is no sample";
+                        p += n + 1;
+                }
                 return NULL;
         }
         return "unknown format";

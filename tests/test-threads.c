@@ -46,7 +46,7 @@ static unsigned sections;
 
 /* What a fresh node reads from each state: per section and format the
  * section's document, and the section's part of a whole JSON document. */
-static char *ref_doc[STATES][HOSTCAPS_N_SECTIONS][3];
+static char *ref_doc[STATES][HOSTCAPS_N_SECTIONS][ELEMENTSOF(test_formats)];
 static char *ref_part[STATES][HOSTCAPS_N_SECTIONS];
 
 static void state_dir(char *buf, size_t size, unsigned k) {
@@ -137,7 +137,7 @@ static void teardown(void) {
         node = hostcaps_node_unref(node);
         for (unsigned k = 0; k < STATES; k++)
                 for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++) {
-                        for (size_t f = 0; f < 3; f++)
+                        for (size_t f = 0; f < ELEMENTSOF(test_formats); f++)
                                 free(ref_doc[k][i][f]);
                         free(ref_part[k][i]);
                 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* hostcaps: print this host's capabilities, only the sections asked for. */
+#define _GNU_SOURCE /* asprintf, mkostemp */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <hostcaps.h>
 
@@ -14,6 +18,7 @@ enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 static void help(FILE *f) {
         fprintf(f, "Usage: hostcaps [OPTION]...\n"
                    "       hostcaps snapshot [--section NAME]... DIR\n"
+                   "       hostcaps [SOURCE] export nfd|prometheus [--section NAME]... [FILE]\n"
                    "\n"
                    "Print this host's capabilities: only the sections asked for are probed.\n"
                    "\n"
@@ -35,10 +40,44 @@ static void help(FILE *f) {
                    "Commands:\n"
                    "  snapshot DIR         record a sysroot of this host holding exactly the\n"
                    "                       files the requested sections read\n"
+                   "  export FORMAT [FILE] Kubernetes node labels (nfd) or Prometheus gauges\n"
+                   "                       (prometheus), written atomically to FILE; see\n"
+                   "                       'hostcaps export --help'\n"
                    "\n"
                    "Exit status: 0 success (sections that failed are reported on standard\n"
                    "error; the document holds the others), 1 every requested section failed\n"
                    "(with --strict: any did) or another runtime error, 2 usage error.\n");
+}
+
+static void export_help(FILE *f) {
+        fprintf(f, "Usage: hostcaps [SOURCE] export nfd|prometheus [OPTION]... [FILE]\n"
+                   "\n"
+                   "Export the requested sections for a fleet: only those sections are probed.\n"
+                   "\n"
+                   "Formats:\n"
+                   "  nfd         a feature file for Node Feature Discovery's local source\n"
+                   "              (/etc/kubernetes/node-feature-discovery/features.d/): one\n"
+                   "              Kubernetes node label a line, hostcaps.NAME=VALUE; stable facts\n"
+                   "              only. A label Kubernetes could not take is left out, and said\n"
+                   "              on standard error and in a comment line of the file.\n"
+                   "  prometheus  the text exposition format for node_exporter's textfile\n"
+                   "              collector (a FILE ending in .prom): gauges in bytes\n"
+                   "\n"
+                   "FILE is replaced atomically (a temporary file in its directory, synced,\n"
+                   "then renamed over it): a reader sees the old file or the new one, never\n"
+                   "a part. Without FILE, or with '-', the export goes to standard output.\n"
+                   "\n"
+                   "Options (before or after the format):\n"
+                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host or all;\n"
+                   "                       repeat or separate with commas (default: all)\n"
+                   "      --strict         fail when any requested section fails\n"
+                   "  -h, --help           show this help\n"
+                   "SOURCE (default: this host): -r/--root DIR, --from FILE, --from-hwloc FILE,\n"
+                   "--cpuid FILE, as for the document (see 'hostcaps --help').\n"
+                   "\n"
+                   "Exit status: 0 success (sections that failed are reported on standard\n"
+                   "error), 1 every requested section failed (with --strict: any did) or\n"
+                   "the file could not be written, 2 usage error.\n");
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
@@ -110,6 +149,84 @@ static int write_document(const char *doc, hostcaps_format format) {
         return 0;
 }
 
+/* Write `doc` to `path` so that a reader sees the old file or the new one,
+ * never a part: a new temporary file beside it (a dot file, which NFD and
+ * node_exporter's textfile collector both skip), created exclusively, synced,
+ * then renamed over `path`, and the directory synced so the rename lasts. */
+static int write_file_atomic(const char *path, const char *doc) {
+        const char *slash = strrchr(path, '/');
+        const char *base = slash ? slash + 1 : path;
+        int dirlen = slash ? (int)(slash - path) : 0;
+        char *tmp = NULL, *dir = NULL;
+        size_t len = strlen(doc), done = 0;
+        mode_t mask;
+        int fd = -1, dfd, e = 0;
+
+        if (!*base)
+                return fprintf(stderr, "hostcaps: '%s' names a directory, not a file\n", path), EXIT_RUNTIME;
+        if (asprintf(&tmp, "%.*s%s.%s.XXXXXX", dirlen, path, slash ? "/" : "", base) < 0 ||
+            asprintf(&dir, "%.*s", slash ? (dirlen ? dirlen : 1) : 1, slash ? path : ".") < 0) {
+                free(tmp);
+                fprintf(stderr, "hostcaps: out of memory\n");
+                return EXIT_RUNTIME;
+        }
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0) {
+                e = errno;
+                fprintf(stderr, "hostcaps: cannot create a temporary file beside '%s': %s\n", path,
+                        strerror(e));
+                goto out;
+        }
+        /* mkostemp() creates it 0600: readable by others as any new file is. */
+        mask = umask(0);
+        umask(mask);
+        while (done < len) {
+                ssize_t n = write(fd, doc + done, len - done);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        e = errno;
+                        break;
+                }
+                done += (size_t)n;
+        }
+        if (!e && (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0))
+                e = errno;
+        if (close(fd) < 0 && !e)
+                e = errno;
+        if (!e && rename(tmp, path) < 0)
+                e = errno;
+        if (e) {
+                fprintf(stderr, "hostcaps: writing '%s': %s\n", path, strerror(e));
+                unlink(tmp);
+                goto out;
+        }
+        /* The rename is in the directory: sync it too (best effort, some
+         * file systems refuse fsync on a directory). */
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+                (void)fsync(dfd);
+                close(dfd);
+        }
+out:
+        free(tmp);
+        free(dir);
+        return e ? EXIT_RUNTIME : 0;
+}
+
+/* The labels the NFD export left out (its "# hostcaps: left out" comment
+ * lines) said on standard error too. */
+static void report_left_out(const char *doc) {
+        static const char mark[] = "# hostcaps: left out ";
+        for (const char *p = doc; p && *p;) {
+                size_t n = strcspn(p, "\n");
+                if (strncmp(p, mark, sizeof(mark) - 1) == 0)
+                        fprintf(stderr, "hostcaps: nfd: left out %.*s\n", (int)(n - (sizeof(mark) - 1)),
+                                p + sizeof(mark) - 1);
+                p += n + (p[n] == '\n');
+        }
+}
+
 int main(int argc, char **argv) {
         enum { OPT_CPUID = 256, OPT_FROM, OPT_FROM_HWLOC, OPT_STRICT };
         static const struct option options[] = {
@@ -124,7 +241,8 @@ int main(int argc, char **argv) {
                 {"version", no_argument, NULL, 'V'},
                 {},
         };
-        unsigned sections = 0;
+        unsigned sections = 0, export_sections = 0;
+        bool format_set = false;
         hostcaps_format format = HOSTCAPS_FORMAT_XML;
         const char *root = NULL, *cpuid = NULL, *from = NULL, *from_hwloc = NULL;
         unsigned flags = 0;
@@ -141,6 +259,7 @@ int main(int argc, char **argv) {
                                 return r < 0 ? EXIT_RUNTIME : r;
                         break;
                 case 'f':
+                        format_set = true;
                         if (strcmp(optarg, "xml") == 0)
                                 format = HOSTCAPS_FORMAT_XML;
                         else if (strcmp(optarg, "json") == 0)
@@ -180,6 +299,7 @@ int main(int argc, char **argv) {
                         return option_error(argv[optind - 1]);
                 }
         }
+        const unsigned sections_given = sections; /* before the command */
         if (sections == 0)
                 sections = HOSTCAPS_SECTION_ALL;
 
@@ -204,6 +324,78 @@ int main(int argc, char **argv) {
                 if (r < 0)
                         return runtime_error("snapshot", r);
                 return 0;
+        }
+        const char *out_file = NULL;
+        bool export = false;
+        if (optind < argc && strcmp(argv[optind], "export") == 0) {
+                /* hostcaps [SOURCE] export FORMAT [OPTION]... [FILE]: the
+                 * options may come before or after the format and the file. */
+                const char *what = ++optind < argc ? argv[optind] : NULL;
+                if (what && (strcmp(what, "-h") == 0 || strcmp(what, "--help") == 0)) {
+                        export_help(stdout);
+                        return 0;
+                }
+                if (!what)
+                        return usage_error("%s", "export needs a format (nfd, prometheus)");
+                if (strcmp(what, "nfd") == 0)
+                        format = HOSTCAPS_FORMAT_NFD;
+                else if (strcmp(what, "prometheus") == 0)
+                        format = HOSTCAPS_FORMAT_PROMETHEUS;
+                else
+                        return usage_error("unknown export format '%s' (nfd, prometheus)", what);
+                if (format_set)
+                        return usage_error("%s", "export takes its format as an argument, not --format");
+                export = true;
+                optind++;
+                while ((c = getopt_long(argc, argv, ":s:r:h", options, NULL)) >= 0) {
+                        switch (c) {
+                        case 's':
+                                if ((r = parse_sections(optarg, &export_sections)) != 0)
+                                        return r < 0 ? EXIT_RUNTIME : r;
+                                break;
+                        case 'r':
+                                if (!*optarg)
+                                        return usage_error("%s", "--root needs a directory (an empty one "
+                                                                 "would read this host)");
+                                root = optarg;
+                                break;
+                        case OPT_STRICT:
+                                flags |= HOSTCAPS_FLAG_STRICT;
+                                break;
+                        case OPT_CPUID:
+                                cpuid = optarg;
+                                break;
+                        case OPT_FROM:
+                                from = optarg;
+                                break;
+                        case OPT_FROM_HWLOC:
+                                from_hwloc = optarg;
+                                break;
+                        case 'h':
+                                export_help(stdout);
+                                return 0;
+                        case ':':
+                                return usage_error("option '%s' needs an argument", argv[optind - 1]);
+                        default:
+                                if (optopt == 'f' ||
+                                    (optind > 0 && strncmp(argv[optind - 1], "--format", 8) == 0))
+                                        return usage_error(
+                                                "%s", "export takes its format as an argument, not --format");
+                                return option_error(argv[optind - 1]);
+                        }
+                }
+                if (export_sections)
+                        sections = sections_given | export_sections;
+                if (argc - optind > 1)
+                        return usage_error("export takes one file at most: unexpected '%s'",
+                                           argv[optind + 1]);
+                if (optind < argc && strcmp(argv[optind], "-") != 0) {
+                        if (!*argv[optind])
+                                return usage_error("%s",
+                                                   "export needs a file name, or '-' for standard output");
+                        out_file = argv[optind];
+                }
+                optind = argc;
         }
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
@@ -230,7 +422,9 @@ int main(int argc, char **argv) {
          * fatal; all failing is fatal anyway). */
         if (r > 0)
                 print_message(NULL, hostcaps_error_message());
-        r = write_document(doc, format);
+        if (export && format == HOSTCAPS_FORMAT_NFD)
+                report_left_out(doc);
+        r = out_file ? write_file_atomic(out_file, doc) : write_document(doc, format);
         free(doc);
         return r;
 }

@@ -85,6 +85,16 @@ typedef enum hostcaps_format {
         HOSTCAPS_FORMAT_XML = 0,  /* libvirt-compatible <capabilities> document */
         HOSTCAPS_FORMAT_JSON = 1, /* JSON document */
         HOSTCAPS_FORMAT_TEXT = 2, /* human-readable summary */
+        /* Fleet exports (since 0.3, docs/fleet.md). NFD: a feature file for
+         * Node Feature Discovery's local source, one "hostcaps.NAME=VALUE"
+         * Kubernetes node label a line, stable facts only (no free memory);
+         * a label Kubernetes could not take is left out and a "# hostcaps:
+         * left out ..." comment line says so. PROMETHEUS: the text
+         * exposition format for node_exporter's textfile collector, gauges
+         * in base units (bytes). Values 3 and 4 follow the existing ones so
+         * that a program built against 0.2 keeps its meaning. */
+        HOSTCAPS_FORMAT_NFD = 3,
+        HOSTCAPS_FORMAT_PROMETHEUS = 4,
 } hostcaps_format;
 
 /* The message describing the last failure of a hostcaps call on this thread,

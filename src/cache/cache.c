@@ -5,6 +5,7 @@
 #include "cache.h"
 #include "host/cachetype.h"
 #include "host/error.h"
+#include "host/export.h"
 #include "host/units.h"
 
 void hostcaps_cache_free_fields(hostcaps_object *o) {
@@ -183,6 +184,10 @@ static int cache_text(hostcaps_buf *b, const hostcaps_object *o) {
         return 0;
 }
 
+/* Fleet exports: at the end of this file. */
+static int cache_nfd(hostcaps_export *x, const hostcaps_object *o);
+static int cache_prometheus(hostcaps_export *x, const hostcaps_object *o);
+
 const hostcaps_section_ops hostcaps_cache_ops = {
         .name = "cache",
         .flag = HOSTCAPS_SECTION_CACHE,
@@ -195,6 +200,8 @@ const hostcaps_section_ops hostcaps_cache_ops = {
         .text = cache_text,
         .llc_bank = cache_llc_bank,
         .from_xml = hostcaps_cache_from_xml,
+        .nfd = cache_nfd,
+        .prometheus = cache_prometheus,
 };
 
 /* ---- public accessors -------------------------------------------------- */
@@ -254,4 +261,50 @@ HOSTCAPS_EXPORT int hostcaps_cache_bank_cpuset(const hostcaps_cache *cache, size
         if (!b)
                 return hostcaps_error(EINVAL, "invalid argument: no cache bank %zu", i);
         return hostcaps_cpuset_of_accessor(b->cpus, "the bank's CPUs", ret);
+}
+
+/* ---- fleet exports (docs/fleet.md) ------------------------------------ */
+
+/* NFD: the last level, its number of banks and, when every bank of it has
+ * the same known size, that size in bytes (banks of mixed sizes have no
+ * one value to select on: the size is left out). */
+static int cache_nfd(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_cache *c = (const hostcaps_cache *)o;
+        unsigned level = last_level(c);
+        uint64_t size = 0;
+        size_t n = 0;
+        bool uniform = true;
+
+        if (c->n_banks == 0)
+                return 0;
+        for (size_t i = 0; i < c->n_banks; i++) {
+                if (c->banks[i].level != level)
+                        continue;
+                uniform &= c->banks[i].size != 0 && (n == 0 || c->banks[i].size == size);
+                size = c->banks[i].size;
+                n++;
+        }
+        hostcaps_nfd_labelf(x, "cache.llc.level", NULL, "%u", level);
+        hostcaps_nfd_labelf(x, "cache.llc.banks", NULL, "%zu", n);
+        if (uniform)
+                hostcaps_nfd_labelf(x, "cache.llc.bank-bytes", NULL, "%llu", (unsigned long long)size);
+        return 0;
+}
+
+/* Prometheus: the size of every bank whose size is known. Banks are sorted
+ * by level, id and type: a bank equal in those to the one before it (ids
+ * derived twice alike) would repeat a series and is left out. */
+static int cache_prometheus(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_cache *c = (const hostcaps_cache *)o;
+        const char *name = "hostcaps_cache_bank_size_bytes";
+
+        hostcaps_prom_family(x, name, "Size of a cache bank, in bytes, by level, type and bank id.");
+        for (size_t i = 0; i < c->n_banks; i++) {
+                const hostcaps_cache_bank_data *b = &c->banks[i], *p = i ? &c->banks[i - 1] : NULL;
+                if (!b->size || (p && p->level == b->level && p->id == b->id && p->type == b->type))
+                        continue;
+                hostcaps_prom_sample(x, name, b->size, "level=\"%u\",type=\"%s\",id=\"%u\"", b->level,
+                                     hostcaps_cache_type_names[b->type], b->id);
+        }
+        return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "cpu.h"
 #include "host/error.h"
+#include "host/export.h"
 #include "host/hugepages.h"
 #include "host/jsonout.h"
 #include "host/parse.h"
@@ -484,6 +485,10 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
         return 0;
 }
 
+/* Fleet exports: at the end of this file. */
+static int cpu_nfd(hostcaps_export *x, const hostcaps_object *o);
+static int cpu_prometheus(hostcaps_export *x, const hostcaps_object *o);
+
 const hostcaps_section_ops hostcaps_cpu_ops = {
         .name = "cpu",
         .flag = HOSTCAPS_SECTION_CPU,
@@ -496,6 +501,8 @@ const hostcaps_section_ops hostcaps_cpu_ops = {
         .json = cpu_json,
         .text = cpu_text,
         .snapshot = cpu_snapshot,
+        .nfd = cpu_nfd,
+        .prometheus = cpu_prometheus,
 };
 
 /* ---- public accessors -------------------------------------------------- */
@@ -664,4 +671,80 @@ HOSTCAPS_EXPORT int hostcaps_cpu_core_kind_cpuset(const hostcaps_cpu *cpu, size_
         if (!cpu || i >= cpu->n_kinds)
                 return hostcaps_error(EINVAL, "invalid argument: no core kind %zu", i);
         return hostcaps_cpuset_of_accessor(cpu->kinds[i].cpus, "the core kind's CPUs", ret);
+}
+
+/* ---- fleet exports (docs/fleet.md) ------------------------------------ */
+
+/* Cores of a socket: the topology's counts are per parent. */
+static unsigned cores_per_socket(const hostcaps_cpu *cpu) {
+        return cpu->topo.dies * cpu->topo.clusters * cpu->topo.cores;
+}
+
+/* NFD labels: identity, one label per feature (libvirt's names, the model's
+ * included), topology counts, the hugepage sizes the kernel offers (every
+ * page size but the base page, the first). */
+static int cpu_nfd(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_cpu *cpu = (const hostcaps_cpu *)o;
+        hostcaps_nfd_label(x, "cpu.arch", NULL, cpu->arch);
+        if (cpu->vendor)
+                hostcaps_nfd_label(x, "cpu.vendor", NULL, cpu->vendor);
+        if (cpu->model)
+                hostcaps_nfd_label(x, "cpu.model", NULL, cpu->model);
+        if (cpu->has_signature) {
+                hostcaps_nfd_labelf(x, "cpu.family", NULL, "%u", cpu->family);
+                hostcaps_nfd_labelf(x, "cpu.model-number", NULL, "%u", cpu->model_number);
+                hostcaps_nfd_labelf(x, "cpu.stepping", NULL, "%u", cpu->stepping);
+        }
+        hostcaps_nfd_labelf(x, "cpu.sockets", NULL, "%u", cpu->topo.sockets);
+        hostcaps_nfd_labelf(x, "cpu.dies-per-socket", NULL, "%u", cpu->topo.dies);
+        hostcaps_nfd_labelf(x, "cpu.cores-per-socket", NULL, "%u", cores_per_socket(cpu));
+        hostcaps_nfd_labelf(x, "cpu.threads-per-core", NULL, "%u", cpu->topo.threads);
+        if (cpu->n_kinds > 1)
+                hostcaps_nfd_label(x, "cpu.hybrid", NULL, "true");
+        for (size_t i = 1; i < cpu->n_page_sizes; i++) {
+                char size[32];
+                snprintf(size, sizeof(size), "%lluKiB", (unsigned long long)cpu->page_sizes[i]);
+                hostcaps_nfd_label(x, "cpu.hugepages.", size, "true");
+        }
+        for (size_t i = 0; i < cpu->n_all_features; i++)
+                hostcaps_nfd_label(x, "cpu.feature.", cpu->all_features[i], "true");
+        return 0;
+}
+
+/* Prometheus: the identity as an info metric, the topology as gauges. */
+static int cpu_prometheus(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_cpu *cpu = (const hostcaps_cpu *)o;
+        char family[16], model[16], stepping[16];
+        snprintf(family, sizeof(family), "%u", cpu->family);
+        snprintf(model, sizeof(model), "%u", cpu->model_number);
+        snprintf(stepping, sizeof(stepping), "%u", cpu->stepping);
+        const char *const info[][2] = {
+                {"arch", cpu->arch},
+                {"vendor", cpu->vendor},
+                {"model", cpu->model},
+                {"family", cpu->has_signature ? family : NULL},
+                {"model_number", cpu->has_signature ? model : NULL},
+                {"stepping", cpu->has_signature ? stepping : NULL},
+                {"brand", cpu->brand},
+        };
+        static const struct {
+                const char *name, *help;
+        } counts[] = {
+                {"hostcaps_cpu_sockets", "CPU sockets (packages) with an online CPU."},
+                {"hostcaps_cpu_cores_per_socket", "Physical cores per socket."},
+                {"hostcaps_cpu_threads_per_core", "Hardware threads per core."},
+                {"hostcaps_cpu_online_cpus", "Logical CPUs online."},
+                {"hostcaps_cpu_possible_cpus", "Logical CPUs the kernel can bring online."},
+        };
+        const unsigned values[] = {cpu->topo.sockets, cores_per_socket(cpu), cpu->topo.threads,
+                                   cpu->topo.online_cpus, cpu->topo.possible_cpus};
+
+        hostcaps_prom_info(x, "hostcaps_cpu_info",
+                           "The host CPU's identity (libvirt's model name); the value is always 1.", info,
+                           ELEMENTSOF(info));
+        for (size_t i = 0; i < ELEMENTSOF(counts); i++) {
+                hostcaps_prom_family(x, counts[i].name, counts[i].help);
+                hostcaps_prom_sample(x, counts[i].name, values[i], NULL);
+        }
+        return 0;
 }

@@ -3,6 +3,7 @@
 
 #include "document.h"
 #include "error.h"
+#include "export.h"
 #include "hostcaps/version.h"
 
 /* The writer's failure is sticky: once a call failed (nesting too deep, an
@@ -372,6 +373,38 @@ static int format_text(const char *arch, const hostcaps_object *const *objs, cha
         return *ret ? document_sanitize(ret) : -ENOMEM;
 }
 
+/* NFD labels and Prometheus gauges: each requested, present section writes
+ * its own; a section without the op contributes nothing. Prometheus gets
+ * one family of the core's own first, whether each requested section is
+ * there (a failed or absent one writes nothing else). */
+static int format_export(const hostcaps_object *const *objs, hostcaps_format format, char **ret) {
+        hostcaps_export x = {0};
+        int r = 0;
+
+        if (format == HOSTCAPS_FORMAT_PROMETHEUS) {
+                hostcaps_prom_family(
+                        &x, "hostcaps_section_present",
+                        "Whether a requested section could be read (0: absent on this host, or failed).");
+                for (unsigned i = 0; i < HOSTCAPS_N_SECTIONS; i++)
+                        if (objs[i])
+                                hostcaps_prom_sample(&x, "hostcaps_section_present", !objs[i]->absent_reason,
+                                                     "section=\"%s\"", hostcaps_sections[i]->name);
+        }
+        for (unsigned i = 0; r >= 0 && i < HOSTCAPS_N_SECTIONS; i++) {
+                const hostcaps_section_ops *ops = hostcaps_sections[i];
+                if (!objs[i] || objs[i]->absent_reason)
+                        continue;
+                if (format == HOSTCAPS_FORMAT_NFD ? ops->nfd != NULL : ops->prometheus != NULL)
+                        r = (format == HOSTCAPS_FORMAT_NFD ? ops->nfd : ops->prometheus)(&x, objs[i]);
+        }
+        if (r < 0) {
+                hostcaps_buf_done(&x.out);
+                return r;
+        }
+        *ret = hostcaps_buf_steal(&x.out);
+        return *ret ? document_sanitize(ret) : -ENOMEM;
+}
+
 int hostcaps_document_format(const char *arch, const hostcaps_object *const *objs, hostcaps_format format,
                              char **ret) {
         switch (format) {
@@ -381,6 +414,9 @@ int hostcaps_document_format(const char *arch, const hostcaps_object *const *obj
                 return format_json(arch, objs, ret);
         case HOSTCAPS_FORMAT_TEXT:
                 return format_text(arch, objs, ret);
+        case HOSTCAPS_FORMAT_NFD:
+        case HOSTCAPS_FORMAT_PROMETHEUS:
+                return format_export(objs, format, ret);
         }
         return hostcaps_error(EINVAL, "unknown format %d", (int)format);
 }

@@ -520,7 +520,9 @@ HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned
         if (sections & ~(unsigned)HOSTCAPS_SECTION_ALL)
                 return hostcaps_error(EINVAL, "unknown section bits 0x%x",
                                       sections & ~(unsigned)HOSTCAPS_SECTION_ALL);
-        if (format != HOSTCAPS_FORMAT_XML && format != HOSTCAPS_FORMAT_JSON && format != HOSTCAPS_FORMAT_TEXT)
+        if (format != HOSTCAPS_FORMAT_XML && format != HOSTCAPS_FORMAT_JSON &&
+            format != HOSTCAPS_FORMAT_TEXT && format != HOSTCAPS_FORMAT_NFD &&
+            format != HOSTCAPS_FORMAT_PROMETHEUS)
                 return hostcaps_error(EINVAL, "unknown format %d", (int)format);
         if ((r = check_flags(flags)) < 0)
                 return r;

@@ -28,6 +28,8 @@ enum {
 };
 
 typedef struct hostcaps_node hostcaps_node;
+/* The state of one fleet export being written (export.h). */
+typedef struct hostcaps_export hostcaps_export;
 
 /* What a from_xml hook gets: the parsed document (already checked for size,
  * depth and DTDs; still untrusted in its values) and its name for messages
@@ -139,6 +141,12 @@ typedef struct hostcaps_section_ops {
          * Optional: without it the section is absent from loaded documents. */
         int (*from_xml)(const hostcaps_doc_ctx *d, hostcaps_object **ret);
 
+        /* Fleet exports (export.h, docs/fleet.md), optional: NFD feature
+         * labels and Prometheus gauges of this section's own facts, for a
+         * present object. NULL: the section contributes nothing. 0 or a
+         * negative errno (the buffer's failure is checked by the core). */
+        int (*nfd)(hostcaps_export *x, const hostcaps_object *o);
+        int (*prometheus)(hostcaps_export *x, const hostcaps_object *o);
 } hostcaps_section_ops;
 
 /* The table: index HOSTCAPS_IDX_*; NULL where a section is not built yet. */

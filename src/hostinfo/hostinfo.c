@@ -4,6 +4,7 @@
  * document in load.c). */
 #include <ctype.h>
 
+#include "host/export.h"
 #include "host/jsonout.h"
 #include "hostinfo.h"
 
@@ -112,6 +113,10 @@ static int host_text(hostcaps_buf *b, const hostcaps_object *o) {
         return 0;
 }
 
+/* Fleet exports: at the end of this file. */
+static int host_nfd(hostcaps_export *x, const hostcaps_object *o);
+static int host_prometheus(hostcaps_export *x, const hostcaps_object *o);
+
 const hostcaps_section_ops hostcaps_host_ops = {
         .name = "host",
         .flag = HOSTCAPS_SECTION_HOST,
@@ -123,6 +128,8 @@ const hostcaps_section_ops hostcaps_host_ops = {
         .json = host_json,
         .text = host_text,
         .from_xml = hostcaps_host_from_xml,
+        .nfd = host_nfd,
+        .prometheus = host_prometheus,
 };
 
 HOSTCAPS_DEFINE_SECTION_API(host, HOSTCAPS_SECTION_HOST);
@@ -149,4 +156,34 @@ HOSTCAPS_EXPORT bool hostcaps_host_iommu(const hostcaps_host *host) {
 
 HOSTCAPS_EXPORT int hostcaps_host_iommu_support(const hostcaps_host *host) {
         return host ? host->iommu : -1;
+}
+
+/* ---- fleet exports (docs/fleet.md) ------------------------------------ */
+
+/* NFD: IOMMU support and the power management targets, where known. The
+ * UUID is one host's own: no label selects on it. */
+static int host_nfd(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_host *h = (const hostcaps_host *)o;
+        if (h->iommu >= 0)
+                hostcaps_nfd_label(x, "host.iommu", NULL, h->iommu ? "true" : "false");
+        for (size_t i = 0; !h->pm_unknown && i < HOSTCAPS_N_PM_TARGETS; i++)
+                hostcaps_nfd_label(x, "host.power.", hostcaps_pm_targets[i].name,
+                                   h->pm & hostcaps_pm_targets[i].flag ? "true" : "false");
+        return 0;
+}
+
+/* Prometheus: the UUID as an info metric (one series per host), IOMMU
+ * support as 0 or 1 where known. */
+static int host_prometheus(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_host *h = (const hostcaps_host *)o;
+        const char *const info[][2] = {{"uuid", h->uuid}};
+        if (h->uuid)
+                hostcaps_prom_info(x, "hostcaps_host_info", "The host's UUID; the value is always 1.", info,
+                                   ELEMENTSOF(info));
+        if (h->iommu >= 0) {
+                hostcaps_prom_family(x, "hostcaps_host_iommu_supported",
+                                     "1 when the host has an IOMMU, else 0.");
+                hostcaps_prom_sample(x, "hostcaps_host_iommu_supported", (uint64_t)h->iommu, NULL);
+        }
+        return 0;
 }

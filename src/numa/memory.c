@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "host/error.h"
+#include "host/export.h"
 #include "host/hugepages.h"
 #include "host/jsonout.h"
 #include "host/parse.h"
@@ -460,6 +461,10 @@ static int memory_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         return 0;
 }
 
+/* Fleet exports: at the end of this file. */
+static int memory_nfd(hostcaps_export *x, const hostcaps_object *o);
+static int memory_prometheus(hostcaps_export *x, const hostcaps_object *o);
+
 const hostcaps_section_ops hostcaps_memory_ops = {
         .name = "memory",
         .flag = HOSTCAPS_SECTION_MEMORY,
@@ -473,6 +478,8 @@ const hostcaps_section_ops hostcaps_memory_ops = {
         .text = memory_text,
         .xml_cell_pages = memory_xml_cell_pages,
         .from_xml = memory_from_xml,
+        .nfd = memory_nfd,
+        .prometheus = memory_prometheus,
 };
 
 /* ---- public accessors ------------------------------------------------- */
@@ -582,4 +589,76 @@ HOSTCAPS_EXPORT int hostcaps_memory_numa_cell_index(const hostcaps_memory *mem, 
                 return (int)i;
         int k = hostcaps_memory_cell_index(mem, (unsigned)id);
         return k >= 0 ? k : hostcaps_error(ENOENT, "node %d has no memory cell", id);
+}
+
+/* ---- fleet exports (docs/fleet.md) ------------------------------------ */
+
+/* Whether a cell before cells[i] has a pool of this size (each size is
+ * labelled once, at its first cell). */
+static bool size_seen_before(const hostcaps_memory *mem, size_t i, uint64_t size_kib) {
+        for (size_t j = 0; j < i; j++)
+                for (size_t k = 0; k < mem->cells[j].n_huge; k++)
+                        if (mem->cells[j].huge[k].size_kib == size_kib)
+                                return true;
+        return false;
+}
+
+/* NFD: the hugepages configured (nr_hugepages) of each size, summed over
+ * the nodes; a size with a node's count unknown is left out. Free memory
+ * and free pages change all the time: they are no labels. */
+static int memory_nfd(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_memory *mem = (const hostcaps_memory *)o;
+        for (size_t i = 0; i < mem->n_cells; i++)
+                for (size_t k = 0; k < mem->cells[i].n_huge; k++) {
+                        uint64_t size = mem->cells[i].huge[k].size_kib, total = 0;
+                        bool known = true;
+                        char name[40];
+                        if (size_seen_before(mem, i, size))
+                                continue;
+                        for (size_t j = i; j < mem->n_cells; j++)
+                                for (size_t l = 0; l < mem->cells[j].n_huge; l++)
+                                        if (mem->cells[j].huge[l].size_kib == size) {
+                                                known &= mem->cells[j].huge[l].total != COUNT_UNKNOWN;
+                                                total += known ? mem->cells[j].huge[l].total : 0;
+                                        }
+                        snprintf(name, sizeof(name), "%lluKiB", (unsigned long long)size);
+                        if (known)
+                                hostcaps_nfd_labelf(x, "memory.hugepages.", name, "%llu",
+                                                    (unsigned long long)total);
+                }
+        return 0;
+}
+
+/* The samples of one family: a value per node (and hugepage size), those
+ * known only. `what`: 0 total bytes, 1 free bytes, 2 hugepages, 3 free
+ * hugepages. */
+static void prom_cells(hostcaps_export *x, const hostcaps_memory *mem, const char *name, const char *help,
+                       int what) {
+        hostcaps_prom_family(x, name, help);
+        for (size_t i = 0; i < mem->n_cells; i++) {
+                const hostcaps_memory_cell *c = &mem->cells[i];
+                if (what == 0 && c->has_total)
+                        hostcaps_prom_sample(x, name, c->total_kib * 1024, "node=\"%u\"", c->id);
+                if (what == 1 && c->has_free)
+                        hostcaps_prom_sample(x, name, c->free_kib * 1024, "node=\"%u\"", c->id);
+                for (size_t k = 0; what >= 2 && k < c->n_huge; k++) {
+                        uint64_t n = what == 2 ? c->huge[k].total : c->huge[k].free;
+                        if (n == COUNT_UNKNOWN || (what == 3 && !c->huge_free_known))
+                                continue;
+                        hostcaps_prom_sample(x, name, n, "node=\"%u\",size=\"%llu\"", c->id,
+                                             (unsigned long long)c->huge[k].size_kib * 1024);
+                }
+        }
+}
+
+static int memory_prometheus(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_memory *mem = (const hostcaps_memory *)o;
+        prom_cells(x, mem, "hostcaps_memory_total_bytes", "Memory of a NUMA node (MemTotal), in bytes.", 0);
+        prom_cells(x, mem, "hostcaps_memory_free_bytes", "Free memory of a NUMA node (MemFree), in bytes.",
+                   1);
+        prom_cells(x, mem, "hostcaps_memory_hugepages",
+                   "Hugepages configured on a NUMA node (nr_hugepages), by page size in bytes.", 2);
+        prom_cells(x, mem, "hostcaps_memory_hugepages_free",
+                   "Free hugepages of a NUMA node (free_hugepages), by page size in bytes.", 3);
+        return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "host/error.h"
+#include "host/export.h"
 #include "host/units.h"
 #include "numa.h"
 
@@ -254,6 +255,10 @@ static int numa_text(hostcaps_buf *b, const hostcaps_object *o) {
         return 0;
 }
 
+/* Fleet exports: at the end of this file. */
+static int numa_nfd(hostcaps_export *x, const hostcaps_object *o);
+static int numa_prometheus(hostcaps_export *x, const hostcaps_object *o);
+
 const hostcaps_section_ops hostcaps_numa_ops = {
         .name = "numa",
         .flag = HOSTCAPS_SECTION_NUMA,
@@ -265,6 +270,8 @@ const hostcaps_section_ops hostcaps_numa_ops = {
         .json = numa_json,
         .text = numa_text,
         .from_xml = hostcaps_numa_from_xml,
+        .nfd = numa_nfd,
+        .prometheus = numa_prometheus,
 };
 
 /* ---- public accessors ------------------------------------------------- */
@@ -435,4 +442,56 @@ HOSTCAPS_EXPORT int hostcaps_numa_allowed_nodeset(const hostcaps_numa *numa, hos
         if (!numa)
                 return hostcaps_error(EINVAL, "invalid argument: numa is NULL");
         return hostcaps_cpuset_of_accessor(numa->allowed_nodes_list, "this process's allowed nodes", ret);
+}
+
+/* ---- fleet exports (docs/fleet.md) ------------------------------------ */
+
+/* A node with memory and no CPU at all, online or offline (CXL memory,
+ * memory tiers). */
+static bool cell_is_memory_only(const hostcaps_numa_cell *c) {
+        return c->n_cpu == 0 && (!c->offline_list || !*c->offline_list) && c->has_memory && c->memory_kib > 0;
+}
+
+static int numa_nfd(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_numa *numa = (const hostcaps_numa *)o;
+        size_t memory_only = 0;
+        for (size_t i = 0; i < numa->n_cells; i++)
+                memory_only += cell_is_memory_only(&numa->cells[i]);
+        hostcaps_nfd_labelf(x, "numa.nodes", NULL, "%zu", numa->n_cells);
+        hostcaps_nfd_labelf(x, "numa.memory-only-nodes", NULL, "%zu", memory_only);
+        return 0;
+}
+
+/* Per node: its CPUs online and offline (offline ones only where the source
+ * says: a loaded document does not), and the distance matrix. */
+static int numa_prometheus(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_numa *numa = (const hostcaps_numa *)o;
+
+        hostcaps_prom_family(x, "hostcaps_numa_nodes", "NUMA nodes online (1 where the kernel has no NUMA).");
+        hostcaps_prom_sample(x, "hostcaps_numa_nodes", numa->n_cells, NULL);
+        hostcaps_prom_family(x, "hostcaps_numa_node_memory_only",
+                             "1 for a node with memory and no CPU (CXL memory, memory tiers), else 0.");
+        for (size_t i = 0; i < numa->n_cells; i++)
+                hostcaps_prom_sample(x, "hostcaps_numa_node_memory_only",
+                                     cell_is_memory_only(&numa->cells[i]), "node=\"%u\"", numa->cells[i].id);
+        hostcaps_prom_family(x, "hostcaps_numa_node_cpus", "Logical CPUs of a node, online or offline.");
+        for (size_t i = 0; i < numa->n_cells; i++) {
+                const hostcaps_numa_cell *c = &numa->cells[i];
+                hostcaps_prom_sample(x, "hostcaps_numa_node_cpus", c->n_cpu, "node=\"%u\",state=\"online\"",
+                                     c->id);
+                if (numa->offline_known && c->offline)
+                        hostcaps_prom_sample(x, "hostcaps_numa_node_cpus", hostcaps_bitmap_count(c->offline),
+                                             "node=\"%u\",state=\"offline\"", c->id);
+        }
+        if (!numa->cells[0].distance)
+                return 0;
+        hostcaps_prom_family(
+                x, "hostcaps_numa_node_distance",
+                "Relative distance from a node to another, as the firmware (ACPI SLIT) gives it: "
+                "10 is local.");
+        for (size_t i = 0; i < numa->n_cells; i++)
+                for (size_t j = 0; numa->cells[i].distance && j < numa->n_cells; j++)
+                        hostcaps_prom_sample(x, "hostcaps_numa_node_distance", numa->cells[i].distance[j],
+                                             "node=\"%u\",to=\"%u\"", numa->cells[i].id, numa->cells[j].id);
+        return 0;
 }

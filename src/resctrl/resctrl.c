@@ -4,6 +4,7 @@
 
 #include "host/cachetype.h"
 #include "host/error.h"
+#include "host/export.h"
 #include "host/units.h"
 #include "resctrl.h"
 
@@ -237,6 +238,10 @@ static int resctrl_text(hostcaps_buf *b, const hostcaps_object *o) {
         return 0;
 }
 
+/* Fleet exports: at the end of this file. */
+static int resctrl_nfd(hostcaps_export *x, const hostcaps_object *o);
+static int resctrl_prometheus(hostcaps_export *x, const hostcaps_object *o);
+
 const hostcaps_section_ops hostcaps_resctrl_ops = {
         .name = "resctrl",
         .flag = HOSTCAPS_SECTION_RESCTRL,
@@ -250,6 +255,8 @@ const hostcaps_section_ops hostcaps_resctrl_ops = {
         .xml_bank_controls = xml_bank_controls,
         .xml_cache_monitors = xml_cache_monitors,
         .from_xml = hostcaps_resctrl_from_xml,
+        .nfd = resctrl_nfd,
+        .prometheus = resctrl_prometheus,
 };
 
 /* ---- public accessors -------------------------------------------------- */
@@ -355,4 +362,99 @@ HOSTCAPS_EXPORT size_t hostcaps_resctrl_n_monitor_features(const hostcaps_resctr
 
 HOSTCAPS_EXPORT const char *hostcaps_resctrl_monitor_feature(const hostcaps_resctrl *resctrl, size_t i) {
         return resctrl && resctrl->has_mon && i < resctrl->n_mon_features ? resctrl->mon_features[i] : NULL;
+}
+
+/* ---- fleet exports (docs/fleet.md) ------------------------------------ */
+
+/* NFD: per cache level, allocation (CAT) and code/data prioritization
+ * (CDP: the level's controls are CODE and DATA), with the number of
+ * allocations (CLOSIDs); memory bandwidth allocation; monitoring and each
+ * of its features. */
+static int resctrl_nfd(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *)o;
+        char name[32];
+
+        for (size_t i = 0; i < rc->n_ctls; i++) {
+                const hostcaps_resctrl_cache_ctl *c = &rc->ctls[i];
+                bool cdp = false;
+                if (i > 0 && rc->ctls[i - 1].level == c->level)
+                        continue; /* one set of labels per level, at its first control */
+                for (size_t j = i; j < rc->n_ctls && rc->ctls[j].level == c->level; j++)
+                        cdp |= rc->ctls[j].type != HOSTCAPS_CACHE_UNIFIED;
+                snprintf(name, sizeof(name), "resctrl.l%u-cat", c->level);
+                hostcaps_nfd_label(x, name, NULL, "true");
+                snprintf(name, sizeof(name), "resctrl.l%u-cat.closids", c->level);
+                hostcaps_nfd_labelf(x, name, NULL, "%u", c->num_closids);
+                if (cdp) {
+                        snprintf(name, sizeof(name), "resctrl.l%u-cdp", c->level);
+                        hostcaps_nfd_label(x, name, NULL, "true");
+                }
+        }
+        if (rc->has_mb) {
+                hostcaps_nfd_label(x, "resctrl.mba", NULL, "true");
+                hostcaps_nfd_labelf(x, "resctrl.mba.closids", NULL, "%u", rc->mb_closids);
+                hostcaps_nfd_labelf(x, "resctrl.mba.granularity", NULL, "%u", rc->mb_gran);
+                hostcaps_nfd_labelf(x, "resctrl.mba.min", NULL, "%u", rc->mb_min);
+                if (!rc->loaded && rc->mb_mbps)
+                        hostcaps_nfd_label(x, "resctrl.mba.mbps", NULL, "true");
+        }
+        if (rc->has_mon) {
+                hostcaps_nfd_label(x, "resctrl.monitoring", NULL, "true");
+                hostcaps_nfd_labelf(x, "resctrl.monitoring.rmids", NULL, "%u", rc->mon_rmids);
+                for (size_t i = 0; i < rc->n_mon_features; i++)
+                        hostcaps_nfd_label(x, "resctrl.monitoring.", rc->mon_features[i], "true");
+        }
+        return 0;
+}
+
+/* Prometheus: each cache allocation resource by level and type, memory
+ * bandwidth allocation, monitoring (its features as 1-valued series). */
+static int resctrl_prometheus(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_resctrl *rc = (const hostcaps_resctrl *)o;
+        static const struct {
+                const char *name, *help;
+        } ctl[] = {
+                {"hostcaps_resctrl_cache_closids",
+                 "Cache allocations (CLOSIDs) of a resctrl cache resource."},
+                {"hostcaps_resctrl_cache_mask_width",
+                 "Width of a resctrl cache resource's capacity bitmask (cbm_mask), in bits."},
+                {"hostcaps_resctrl_cache_min_mask_width",
+                 "Fewest bits a capacity bitmask may set (min_cbm_bits)."},
+        };
+
+        for (size_t k = 0; rc->n_ctls && k < ELEMENTSOF(ctl); k++) {
+                hostcaps_prom_family(x, ctl[k].name, ctl[k].help);
+                for (size_t i = 0; i < rc->n_ctls; i++) {
+                        const hostcaps_resctrl_cache_ctl *c = &rc->ctls[i];
+                        unsigned v = k == 0 ? c->num_closids : k == 1 ? c->cbm_bits : c->min_cbm_bits;
+                        hostcaps_prom_sample(x, ctl[k].name, v, "level=\"%u\",type=\"%s\"", c->level,
+                                             hostcaps_cache_type_names[c->type]);
+                }
+        }
+        if (rc->has_mb) {
+                hostcaps_prom_family(x, "hostcaps_resctrl_memory_bandwidth_closids",
+                                     "Memory bandwidth allocations (CLOSIDs).");
+                hostcaps_prom_sample(x, "hostcaps_resctrl_memory_bandwidth_closids", rc->mb_closids, NULL);
+                hostcaps_prom_family(x, "hostcaps_resctrl_memory_bandwidth_granularity_percent",
+                                     "Step of a memory bandwidth allocation, in percent.");
+                hostcaps_prom_sample(x, "hostcaps_resctrl_memory_bandwidth_granularity_percent", rc->mb_gran,
+                                     NULL);
+                hostcaps_prom_family(x, "hostcaps_resctrl_memory_bandwidth_min_percent",
+                                     "Smallest memory bandwidth allocation, in percent.");
+                hostcaps_prom_sample(x, "hostcaps_resctrl_memory_bandwidth_min_percent", rc->mb_min, NULL);
+        }
+        if (rc->has_mon) {
+                hostcaps_prom_family(x, "hostcaps_resctrl_monitoring_rmids", "Monitoring IDs (RMIDs).");
+                hostcaps_prom_sample(x, "hostcaps_resctrl_monitoring_rmids", rc->mon_rmids, NULL);
+                hostcaps_prom_family(x, "hostcaps_resctrl_monitoring_reuse_threshold_bytes",
+                                     "Cache occupancy below which a freed RMID is reused, in bytes.");
+                hostcaps_prom_sample(x, "hostcaps_resctrl_monitoring_reuse_threshold_bytes",
+                                     rc->mon_reuse_threshold, NULL);
+                hostcaps_prom_family(x, "hostcaps_resctrl_monitoring_feature",
+                                     "Monitoring events resctrl offers; the value is always 1.");
+                for (size_t i = 0; i < rc->n_mon_features; i++)
+                        hostcaps_prom_sample_label(x, "hostcaps_resctrl_monitoring_feature", 1, "feature",
+                                                   rc->mon_features[i]);
+        }
+        return 0;
 }

@@ -97,8 +97,11 @@ static void fuzz_xml_silent(void *ctx, const char *msg, ...) {
         (void)msg;
 }
 
+#define LABEL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
 /* Every document the library hands out must be readable: well-formed XML,
- * strict JSON in valid UTF-8, text without control characters. */
+ * strict JSON in valid UTF-8, text (and the exports) without control
+ * characters, NFD lines of label characters. */
 static inline void fuzz_check_document(const char *doc, hostcaps_format format) {
         if (!doc)
                 fuzz_finding("success without a document");
@@ -118,6 +121,15 @@ static inline void fuzz_check_document(const char *doc, hostcaps_format format) 
                 json_object_put(j);
                 json_tokener_free(tok);
         } else {
+                /* NFD: each line a comment or NAME=VALUE in Kubernetes' label
+                 * characters (the lengths and ends are tests/export.sh's). */
+                for (const char *p = doc; format == HOSTCAPS_FORMAT_NFD && *p;) {
+                        size_t n = strcspn(p, "\n"), eq = strcspn(p, "=\n");
+                        if (*p != '#' && (eq == n || eq == 0 || strspn(p, LABEL_CHARS) != eq ||
+                                          strspn(p + eq + 1, LABEL_CHARS) != n - eq - 1))
+                                fuzz_finding("an NFD line is no label: '%.*s'", (int)n, p);
+                        p += n + (p[n] == '\n');
+                }
                 for (const unsigned char *p = (const unsigned char *)doc; *p; p++)
                         if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
                                 fuzz_finding("the text document holds control character 0x%02x:\n%s", *p,
@@ -129,7 +141,8 @@ static inline void fuzz_check_document(const char *doc, hostcaps_format format) 
  * error with a message. */
 static inline void fuzz_check_node(hostcaps_node *node, unsigned sections) {
         static const hostcaps_format formats[] = {HOSTCAPS_FORMAT_XML, HOSTCAPS_FORMAT_JSON,
-                                                  HOSTCAPS_FORMAT_TEXT};
+                                                  HOSTCAPS_FORMAT_TEXT, HOSTCAPS_FORMAT_NFD,
+                                                  HOSTCAPS_FORMAT_PROMETHEUS};
         for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
                 char *doc = NULL;
                 int r = hostcaps_node_get_capabilities(node, sections, 0, formats[f], &doc);
