@@ -585,15 +585,36 @@ static PyObject *memory_cell(const hostcaps_memory *mem, size_t i) {
         }
         if (!pages)
                 return NULL;
+        /* libvirt's page counts: the base size's pages beside the pools. */
+        PyObject *all = PyDict_New();
+        uint64_t base = hostcaps_memory_base_page_size(mem);
+        int rbt = hostcaps_memory_cell_pages(mem, i, base, &total, NULL);
+        int rbf = hostcaps_memory_cell_pages(mem, i, base, NULL, &n);
+        if (all && rbt == 0) {
+                PyObject *key = PyLong_FromUnsignedLongLong(base);
+                PyObject *f = u64_result(rbf, n);
+                PyObject *v = f ? Py_BuildValue("(KO)", (unsigned long long)total, f) : NULL;
+                if (!key || !v || PyDict_SetItem(all, key, v) < 0)
+                        Py_CLEAR(all);
+                Py_XDECREF(key);
+                Py_XDECREF(f);
+                Py_XDECREF(v);
+        }
+        if (!all || PyDict_Update(all, pages) < 0) {
+                Py_XDECREF(all);
+                Py_DECREF(pages);
+                return NULL;
+        }
         int rt = hostcaps_memory_cell_total(mem, i, &total);
         int rf = hostcaps_memory_cell_free(mem, i, &free_kib);
         PyObject *t = u64_result(rt, total), *f = u64_result(rf, free_kib);
-        PyObject *cell =
-                t && f ? make_value(MemoryCellType, "(iOOO)", hostcaps_memory_cell_id(mem, i), t, f, pages)
-                       : NULL;
+        PyObject *cell = t && f ? make_value(MemoryCellType, "(iOOOO)", hostcaps_memory_cell_id(mem, i), t, f,
+                                             pages, all)
+                                : NULL;
         Py_XDECREF(t);
         Py_XDECREF(f);
         Py_DECREF(pages);
+        Py_DECREF(all);
         return cell;
 }
 
@@ -618,7 +639,8 @@ static PyObject *get_memory_cells(PyObject *self, void *c) {
 static PyGetSetDef memory_getset[] = {
         GS(memory, cells,
            "Per cell, as the NUMA section's cells: a tuple of MemoryCell(id, total_kib,\n"
-           "free_kib, hugepages) where hugepages is {size_kib: (total, free)}.\n"
+           "free_kib, hugepages, pages) where hugepages is {size_kib: (total, free)}\n"
+           "per hugepage pool, and pages the same with the base page size too.\n"
            "Unknown values are None (a loaded document has no free counts)."),
         GS(memory, synthetic, "True when the kernel has no NUMA and the one cell is the whole host."),
         GS(memory, base_page_size, "The base page size in KiB."),
@@ -1328,6 +1350,8 @@ static PyStructSequence_Field memory_cell_fields[] = {
         {"total_kib", "MemTotal in KiB; None when unknown"},
         {"free_kib", "MemFree in KiB; None when unknown"},
         {"hugepages", "{size_kib: (total, free)} per hugepage size; a count is None when unknown"},
+        {"pages", "{size_kib: (total, free)} as libvirt counts pages: the base size (the cell's memory\n"
+                  "less the pools, and MemFree, in base pages) when known, and every hugepage pool"},
         {},
 };
 static PyStructSequence_Field cache_bank_fields[] = {
@@ -1373,7 +1397,7 @@ static struct value_type {
 } value_types[] = {
         {&CellType, {"hostcaps.Cell", "A NUMA cell (an immutable named tuple).", cell_fields, 8}},
         {&CpuIdType, {"hostcaps.CpuId", "An online CPU of a cell with its topology ids.", cpu_id_fields, 6}},
-        {&MemoryCellType, {"hostcaps.MemoryCell", "The memory state of a cell.", memory_cell_fields, 4}},
+        {&MemoryCellType, {"hostcaps.MemoryCell", "The memory state of a cell.", memory_cell_fields, 5}},
         {&CacheBankType, {"hostcaps.CacheBank", "A cache bank.", cache_bank_fields, 8}},
         {&CacheControlType,
          {"hostcaps.CacheControl", "A resctrl cache allocation control.", cache_control_fields, 6}},
