@@ -1041,6 +1041,10 @@ static int parse_flags(PyObject *const *args, Py_ssize_t nargs, PyObject *kwname
                 if (v)
                         flags |= bit;
         }
+        if ((flags & HOSTCAPS_FLAG_CACHED) && (flags & HOSTCAPS_FLAG_REFRESH)) {
+                PyErr_SetString(PyExc_ValueError, "cached=True and refresh=True contradict each other");
+                return -1;
+        }
         *ret = flags;
         return 0;
 }
@@ -1219,6 +1223,10 @@ static PyObject *node_capabilities(PyObject *self, PyObject *args, PyObject *kwa
                 return NULL;
         if (parse_sections(sections_arg, &sections) < 0 || parse_format(format_arg, &format) < 0)
                 return NULL;
+        if (cached && refresh) {
+                PyErr_SetString(PyExc_ValueError, "cached=True and refresh=True contradict each other");
+                return NULL;
+        }
         flags = (cached ? HOSTCAPS_FLAG_CACHED : 0) | (refresh ? HOSTCAPS_FLAG_REFRESH : 0) |
                 (strict ? HOSTCAPS_FLAG_STRICT : 0);
         Py_BEGIN_ALLOW_THREADS r =
@@ -1397,13 +1405,19 @@ static struct value_type {
 } value_types[] = {
         {&CellType, {"hostcaps.Cell", "A NUMA cell (an immutable named tuple).", cell_fields, 8}},
         {&CpuIdType, {"hostcaps.CpuId", "An online CPU of a cell with its topology ids.", cpu_id_fields, 6}},
-        {&MemoryCellType, {"hostcaps.MemoryCell", "The memory state of a cell.", memory_cell_fields, 5}},
-        {&CacheBankType, {"hostcaps.CacheBank", "A cache bank.", cache_bank_fields, 8}},
+        {&MemoryCellType,
+         {"hostcaps.MemoryCell", "The memory state of a cell: free memory and page pools now.",
+          memory_cell_fields, 5}},
+        {&CacheBankType,
+         {"hostcaps.CacheBank", "A cache bank: one physical cache and the CPUs sharing it.",
+          cache_bank_fields, 8}},
         {&CacheControlType,
          {"hostcaps.CacheControl", "A resctrl cache allocation control.", cache_control_fields, 6}},
         {&MemoryBandwidthType,
-         {"hostcaps.MemoryBandwidth", "resctrl memory bandwidth allocation.", memory_bandwidth_fields, 6}},
-        {&MonitorType, {"hostcaps.Monitor", "resctrl monitoring.", monitor_fields, 4}},
+         {"hostcaps.MemoryBandwidth", "resctrl memory bandwidth allocation (MBA) from info/MB.",
+          memory_bandwidth_fields, 6}},
+        {&MonitorType,
+         {"hostcaps.Monitor", "resctrl monitoring (CMT, MBM) from info/L3_MON.", monitor_fields, 4}},
 };
 
 /* ---- module ---- */

@@ -231,3 +231,13 @@ def test_capabilities_cached_refresh_strict():
     assert node.capabilities(["cpu"], format="json", cached=True) == first
     assert node.capabilities(["cpu"], format="json", refresh=True) == first
     assert node.capabilities(["cpu"], format="json", strict=True) == first
+
+
+CPUID_DUMPS = sorted(glob.glob(os.path.join(FIXTURES, "libvirt", "cputest", "*", "cpuid.xml")))
+
+
+@pytest.mark.parametrize("dump", CPUID_DUMPS, ids=[os.path.basename(os.path.dirname(d)) for d in CPUID_DUMPS])
+def test_cpuid_dump(dump):
+    # Node(cpuid=) is the tool's --cpuid: the CPU decoded from a recorded dump.
+    root = ROOTS[0]
+    check_cpu(hostcaps.Node(root, cpuid=dump).cpu(), tool_json("--root", root, "--cpuid", dump, "-s", "cpu")["cpu"])
