@@ -942,7 +942,12 @@ static PyObject *node_open(open_fn open, const char *path) {
         return node_wrap(handle);
 }
 
+/* A path (str, bytes, os.PathLike), or None for none. */
 static int path_arg(PyObject *o, PyObject **ret) {
+        if (o == Py_None) {
+                *ret = NULL;
+                return 1;
+        }
         return PyUnicode_FSConverter(o, ret);
 }
 
