@@ -931,10 +931,12 @@ static PyObject *node_open(open_fn open, const char *path) {
         hostcaps_node *handle = NULL;
         char *msg = NULL;
         int r;
-        Py_BEGIN_ALLOW_THREADS r = open(&handle, path, 0);
+        PyThreadState *ts = PyEval_SaveThread();
+        r = open(&handle, path, 0);
         if (r < 0)
                 msg = copy_message();
-        Py_END_ALLOW_THREADS if (r < 0) {
+        PyEval_RestoreThread(ts);
+        if (r < 0) {
                 raise_error(r, msg);
                 free(msg);
                 return NULL;
@@ -1062,10 +1064,12 @@ static PyObject *node_get(Node *self, int k, PyObject *const *args, Py_ssize_t n
         int r;
         if (parse_flags(args, nargs, kwnames, false, &flags) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS r = kind->get(self->node, flags, &obj);
+        PyThreadState *ts = PyEval_SaveThread();
+        r = kind->get(self->node, flags, &obj);
         if (r < 0)
                 msg = copy_message();
-        Py_END_ALLOW_THREADS if (r < 0) {
+        PyEval_RestoreThread(ts);
+        if (r < 0) {
                 raise_error(r, msg);
                 free(msg);
                 return NULL;
@@ -1234,11 +1238,12 @@ static PyObject *node_capabilities(PyObject *self, PyObject *args, PyObject *kwa
         }
         flags = (cached ? HOSTCAPS_FLAG_CACHED : 0) | (refresh ? HOSTCAPS_FLAG_REFRESH : 0) |
                 (strict ? HOSTCAPS_FLAG_STRICT : 0);
-        Py_BEGIN_ALLOW_THREADS r =
-                hostcaps_node_get_capabilities(((Node *)self)->node, sections, flags, format, &doc);
+        PyThreadState *ts = PyEval_SaveThread();
+        r = hostcaps_node_get_capabilities(((Node *)self)->node, sections, flags, format, &doc);
         if (r != 0)
                 msg = copy_message();
-        Py_END_ALLOW_THREADS if (r < 0) {
+        PyEval_RestoreThread(ts);
+        if (r < 0) {
                 raise_error(r, msg);
                 free(msg);
                 return NULL;
@@ -1264,10 +1269,12 @@ static PyObject *node_cgroup_cpus(PyObject *self, PyObject *arg) {
         int r;
         if (!path)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS r = hostcaps_node_cgroup_cpus(((Node *)self)->node, path, &set);
+        PyThreadState *ts = PyEval_SaveThread();
+        r = hostcaps_node_cgroup_cpus(((Node *)self)->node, path, &set);
         if (r < 0)
                 msg = copy_message();
-        Py_END_ALLOW_THREADS if (r < 0) {
+        PyEval_RestoreThread(ts);
+        if (r < 0) {
                 raise_error(r, msg);
                 free(msg);
                 return NULL;
