@@ -347,7 +347,7 @@ static PyObject *get_cpu_core_kinds(PyObject *self, void *c) {
         return d;
 }
 
-PyDoc_STRVAR(cpu_has_feature_doc, "has_feature(name) -> bool\n\n"
+PyDoc_STRVAR(cpu_has_feature_doc, "has_feature($self, name, /)\n--\n\n"
                                   "Whether the CPU has the feature, the model's included. The name may be\n"
                                   "libvirt's ('sse4.2') or the kernel's ('sse4_2').");
 static PyObject *cpu_has_feature(PyObject *self, PyObject *name) {
@@ -500,7 +500,7 @@ G_SET(numa, hostcaps_numa, offline_cpus, hostcaps_numa_offline_cpus(o))
 G_SET(numa, hostcaps_numa, allowed_cpus, hostcaps_numa_allowed_cpus(o))
 G_SET(numa, hostcaps_numa, allowed_nodes, hostcaps_numa_allowed_nodes(o))
 
-PyDoc_STRVAR(numa_cell_of_cpu_doc, "cell_of_cpu(cpu) -> Cell or None\n\n"
+PyDoc_STRVAR(numa_cell_of_cpu_doc, "cell_of_cpu($self, cpu, /)\n--\n\n"
                                    "The cell holding online CPU `cpu`, or None when none does.");
 static PyObject *numa_cell_of_cpu(PyObject *self, PyObject *arg) {
         long cpu = PyLong_AsLong(arg);
@@ -988,8 +988,8 @@ static PyObject *node_repr(PyObject *self) {
 }
 
 PyDoc_STRVAR(node_from_document_doc,
-             "Node.from_document(path) -> Node\n\n"
-             "A node from a saved capabilities document: hostcaps' own XML or libvirt's\n"
+             "from_document($type, path, /)\n--\n\n"
+             "A Node from a saved capabilities document: hostcaps' own XML or libvirt's\n"
              "`virsh capabilities` output (<guest> elements are ignored). Sections the\n"
              "document does not hold are present and absent ('not in the loaded\n"
              "document'). The document is untrusted input: no network, no entities, no\n"
@@ -1004,8 +1004,8 @@ static PyObject *node_from_document(PyObject *cls, PyObject *arg) {
 }
 
 PyDoc_STRVAR(node_from_hwloc_doc,
-             "Node.from_hwloc(path) -> Node\n\n"
-             "A node from an hwloc XML topology (lstopo --of xml, hwloc-gather-topology):\n"
+             "from_hwloc($type, path, /)\n--\n\n"
+             "A Node from an hwloc XML topology (lstopo --of xml, hwloc-gather-topology):\n"
              "the CPU topology, NUMA and cache sections come from it; what hwloc cannot\n"
              "know (free memory now, resctrl, the host identity) is absent with that\n"
              "reason. hwloc itself parses the XML: give it topologies you produced.");
@@ -1094,7 +1094,7 @@ static PyObject *node_get(Node *self, int k, PyObject *const *args, Py_ssize_t n
 }
 
 #define NODE_GET(T, K, doc_text)                                                                             \
-        PyDoc_STRVAR(node_##T##_doc, #T "(*, cached=False, refresh=False) -> " doc_text);                    \
+        PyDoc_STRVAR(node_##T##_doc, #T "($self, /, *, cached=False, refresh=False)\n--\n\n" doc_text);      \
         static PyObject *node_##T(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {   \
                 return node_get((Node *)self, K, args, nargs, kw);                                           \
         }
@@ -1103,14 +1103,14 @@ static PyObject *node_get(Node *self, int k, PyObject *const *args, Py_ssize_t n
         "under it (a recorded root is probed once). cached=True: the memoized object\n"                      \
         "without any I/O. refresh=True: probe again. The GIL is released while probing.\n"                   \
         "Raises hostcaps.Error when the section cannot be probed."
-NODE_GET(cpu, K_CPU, "Cpu\n\nThe host CPU section." FLAGS_DOC)
-NODE_GET(numa, K_NUMA, "Numa\n\nThe NUMA section." FLAGS_DOC)
+NODE_GET(cpu, K_CPU, "The host CPU section: a Cpu." FLAGS_DOC)
+NODE_GET(numa, K_NUMA, "The NUMA section: a Numa." FLAGS_DOC)
 NODE_GET(memory, K_MEMORY,
-         "Memory\n\nThe memory-state section: free memory and hugepages per cell,\n"
+         "The memory-state section: a Memory, free memory and hugepages per cell,\n"
          "read again at every call on a live host (never served from memory)." FLAGS_DOC)
-NODE_GET(cache, K_CACHE, "Cache\n\nThe cache section." FLAGS_DOC)
-NODE_GET(resctrl, K_RESCTRL, "Resctrl\n\nThe resctrl section." FLAGS_DOC)
-NODE_GET(host, K_HOST, "Host\n\nThe host section." FLAGS_DOC)
+NODE_GET(cache, K_CACHE, "The cache section: a Cache." FLAGS_DOC)
+NODE_GET(resctrl, K_RESCTRL, "The resctrl section: a Resctrl." FLAGS_DOC)
+NODE_GET(host, K_HOST, "The host section: a Host." FLAGS_DOC)
 
 /* Every section this library knows, by asking it for each bit's name: a
  * section added to the library is known here without a change. */
@@ -1208,17 +1208,18 @@ static int parse_format(PyObject *o, hostcaps_format *ret) {
         return -1;
 }
 
-PyDoc_STRVAR(
-        node_capabilities_doc,
-        "capabilities(sections=None, format='xml', *, cached=False, refresh=False, strict=False) -> str\n\n"
-        "The capabilities document of `sections` (a name, an iterable of names, or\n"
-        "None for every section; 'all' too) in `format`: 'xml' (libvirt-compatible\n"
-        "<capabilities>), 'json' or 'text'. Only the sections named are probed. Names\n"
-        "are the library's (hostcaps.SECTIONS); an unknown one raises ValueError.\n\n"
-        "A request for several sections survives one that fails: the document holds\n"
-        "the others, each failed one is marked in JSON and text, and a\n"
-        "hostcaps.SectionWarning names them. strict=True raises hostcaps.Error instead.\n"
-        "cached= and refresh= are as for cpu().");
+PyDoc_STRVAR(node_capabilities_doc,
+             "capabilities($self, /, sections=None, format='xml', *, cached=False, refresh=False, "
+             "strict=False)\n--\n\n"
+             "A str: "
+             "the capabilities document of `sections` (a name, an iterable of names, or\n"
+             "None for every section; 'all' too) in `format`: 'xml' (libvirt-compatible\n"
+             "<capabilities>), 'json' or 'text'. Only the sections named are probed. Names\n"
+             "are the library's (hostcaps.SECTIONS); an unknown one raises ValueError.\n\n"
+             "A request for several sections survives one that fails: the document holds\n"
+             "the others, each failed one is marked in JSON and text, and a\n"
+             "hostcaps.SectionWarning names them. strict=True raises hostcaps.Error instead.\n"
+             "cached= and refresh= are as for cpu().");
 static PyObject *node_capabilities(PyObject *self, PyObject *args, PyObject *kwargs) {
         static char *kwlist[] = {"sections", "format", "cached", "refresh", "strict", NULL};
         PyObject *sections_arg = NULL, *format_arg = NULL;
@@ -1257,8 +1258,9 @@ static PyObject *node_capabilities(PyObject *self, PyObject *args, PyObject *kwa
 }
 
 PyDoc_STRVAR(node_cgroup_cpus_doc,
-             "cgroup_cpus(path) -> frozenset\n\n"
-             "The CPUs the tasks of cgroup `path` may run on (its effective cpuset), for an\n"
+             "cgroup_cpus($self, path, /)\n--\n\n"
+             "A frozenset: "
+             "the CPUs the tasks of cgroup `path` may run on (its effective cpuset), for an\n"
              "agent that places a workload. `path` is relative to the cgroup mount\n"
              "('/kubepods/pod1/ctr'; '/' for the root). Raises hostcaps.Error (ENOENT) when\n"
              "the cgroup or its cpuset controller does not exist.");
@@ -1318,7 +1320,7 @@ static PyMethodDef node_methods[] = {
         {},
 };
 
-PyDoc_STRVAR(node_doc, "Node(root=None, *, cpuid=None)\n\n"
+PyDoc_STRVAR(node_doc, "Node(root=None, *, cpuid=None)\n--\n\n"
                        "A host: the live one (root None or '/'), or a recorded sysroot (a directory\n"
                        "holding sys/... and proc/... as a live host has them; nothing is then read\n"
                        "from the live machine). cpuid= takes x86 CPUID from a dump (libvirt's\n"
@@ -1434,7 +1436,8 @@ static struct value_type {
 
 /* ---- module ---- */
 
-PyDoc_STRVAR(sections_doc, "sections() -> tuple\n\nThe section names this library knows, in flag order.");
+PyDoc_STRVAR(sections_doc,
+             "sections($module, /)\n--\n\nA tuple: the section names this library knows, in flag order.");
 static PyObject *mod_sections(PyObject *m, PyObject *unused) {
         PyObject *l = PyList_New(0);
         for (unsigned int bit = 0; l && bit < 32; bit++) {
