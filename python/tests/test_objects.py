@@ -122,8 +122,13 @@ def test_threads_share_a_node(live):
 
 
 def test_gil_released_while_probing():
-    # Another thread keeps running Python code while one probes again and again.
+    # With a long switch interval, a thread that wants the GIL gets it only
+    # when the holder releases it (or after the interval). The spinner runs
+    # during the probes only if each probe releases the GIL; ten probes take
+    # far less than the interval.
+    import sys
     node = hostcaps.Node()
+    node.numa()
     done = threading.Event()
     ticks = [0]
 
@@ -131,12 +136,17 @@ def test_gil_released_while_probing():
         while not done.is_set():
             ticks[0] += 1
 
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(0.2)
     t = threading.Thread(target=spin)
-    t.start()
     try:
-        for _ in range(200):
+        t.start()
+        before = ticks[0]
+        for _ in range(10):
             node.numa(refresh=True)
+        during = ticks[0] - before
     finally:
         done.set()
         t.join()
-    assert ticks[0] > 0
+        sys.setswitchinterval(old)
+    assert during > 0
