@@ -122,31 +122,37 @@ def test_threads_share_a_node(live):
 
 
 def test_gil_released_while_probing():
-    # With a long switch interval, a thread that wants the GIL gets it only
-    # when the holder releases it (or after the interval). The spinner runs
-    # during the probes only if each probe releases the GIL; ten probes take
-    # far less than the interval.
+    # With a long switch interval, a thread waiting for the GIL gets it only
+    # when its holder releases it. The other thread counts and yields the GIL
+    # at once (sleep(0)), so it counts while the main thread probes only if
+    # the probes release the GIL. The loop stops at the first count or after
+    # 2 s, well within the interval.
     import sys
+    import time
     node = hostcaps.Node()
     node.numa()
     done = threading.Event()
     ticks = [0]
 
-    def spin():
+    def count():
         while not done.is_set():
             ticks[0] += 1
+            time.sleep(0)
 
     old = sys.getswitchinterval()
-    sys.setswitchinterval(0.2)
-    t = threading.Thread(target=spin)
+    sys.setswitchinterval(10)
+    t = threading.Thread(target=count)
     try:
         t.start()
         before = ticks[0]
-        for _ in range(10):
+        deadline = time.monotonic() + 2
+        probes = 0
+        while ticks[0] == before and time.monotonic() < deadline:
             node.numa(refresh=True)
+            probes += 1
         during = ticks[0] - before
     finally:
         done.set()
         t.join()
         sys.setswitchinterval(old)
-    assert during > 0
+    assert during > 0, f"no other thread ran during {probes} probes"
