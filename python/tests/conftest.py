@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Shared helpers of the hostcaps Python tests.
+"""What the hostcaps Python tests share.
 
 The tests run with the interpreter the module was built for, against the
 build tree's package (PYTHONPATH, set by ctest). Recorded machines come from
