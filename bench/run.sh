@@ -29,13 +29,23 @@ if [ $# -gt 0 ]; then
 fi
 mkdir -p docs
 body=$(mktemp "${TMPDIR:-/tmp}/hostcaps-bench-report.XXXXXX")
-trap 'rm -f "$body"' EXIT
+trap 'rm -f "$body" "$body.python"' EXIT
 
 "$bench" --tool "$build/bin/hostcaps" --command "$command" --markdown "$body" "$@"
+# The Python package's figures (bench/python.py), where it is built: run by
+# the interpreter it was built for.
+: >"$body.python"
+if [ -x "$build/python/run-python" ]; then
+        "$build/python/run-python" bench/python.py "$build" --markdown "$body.python"
+fi
 
 {
         cat "$body"
         echo
+        if [ -s "$body.python" ]; then
+                cat "$body.python"
+                echo
+        fi
         cat bench/analysis.md
 } >docs/performance.md.tmp
 [ "$out" = docs/performance.md.tmp ] || mv docs/performance.md.tmp "$out"

@@ -18,8 +18,8 @@ fi
 
 # The tracked C files; outside a git checkout (a release tarball), every one.
 files=$(git ls-files -- 'src/*.[ch]' 'include/*.[ch]' 'tools/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]' \
-        'examples/*.[ch]' 2>/dev/null) ||
-        files=$(find src include tools tests bench examples -name '*.[ch]' 2>/dev/null | sort)
+        'examples/*.[ch]' 'python/*.[ch]' 2>/dev/null) ||
+        files=$(find src include tools tests bench examples python -name '*.[ch]' 2>/dev/null | sort)
 if [ -z "$files" ]; then
         echo "FAIL: no C file found below $src"
         exit 1

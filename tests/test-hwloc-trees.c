@@ -202,3 +202,15 @@ Test(hwloc_trees, whole_documents) {
         }
         cr_expect_eq(read, N_OF(cases), "%zu of %zu trees read", read, N_OF(cases));
 }
+
+/* A missing topology file is named in the message, not an earlier call's failure. */
+Test(hwloc_trees, missing_file_message) {
+        hostcaps_node *node = NULL;
+        cr_assert_lt(hostcaps_node_open(&node, "/nonexistent-hostcaps-root", 0), 0);
+        int r = hostcaps_node_open_hwloc(&node, "no-such-topology.xml", 0);
+        if (r == -EOPNOTSUPP)
+                cr_skip_test("hwloc is not available: %s", hostcaps_error_message());
+        cr_assert_eq(r, -ENOENT);
+        cr_assert_null(node);
+        cr_assert_str_eq(hostcaps_error_message(), "no-such-topology.xml: No such file or directory");
+}

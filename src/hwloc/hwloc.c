@@ -412,6 +412,8 @@ HOSTCAPS_EXPORT int hostcaps_node_open_hwloc(hostcaps_node **ret, const char *pa
                 return hostcaps_error(EINVAL, "hostcaps_node_open_hwloc: invalid argument");
         if (flags != 0)
                 return hostcaps_error(EINVAL, "hostcaps_node_open_hwloc: unknown flags 0x%x", flags);
+        /* A missing file leaves no message of its own: an earlier call's must not show. */
+        hostcaps_error_reset();
         pthread_once(&hw_once, hw_load);
         if (hw.error[0])
                 return hostcaps_error(EOPNOTSUPP, "%s", hw.error);
@@ -423,7 +425,7 @@ HOSTCAPS_EXPORT int hostcaps_node_open_hwloc(hostcaps_node **ret, const char *pa
         e = hostcaps_read_file(r, path, &data, &len);
         hostcaps_reader_free(r);
         if (e < 0)
-                return e;
+                return hostcaps_error_finish(e);
         if (hw.topology_init(&t) < 0)
                 return -ENOMEM;
         /* Keep what the topology knows of disallowed CPUs and nodes: the
@@ -488,5 +490,5 @@ out:
                 }
         }
         hostcaps_node_unref(frozen);
-        return e;
+        return hostcaps_error_finish(e);
 }
