@@ -1187,6 +1187,8 @@ static int parse_format(PyObject *o, hostcaps_format *ret) {
                 {"xml", HOSTCAPS_FORMAT_XML},
                 {"json", HOSTCAPS_FORMAT_JSON},
                 {"text", HOSTCAPS_FORMAT_TEXT},
+                {"nfd", HOSTCAPS_FORMAT_NFD},
+                {"prometheus", HOSTCAPS_FORMAT_PROMETHEUS},
         };
         if (!o) {
                 *ret = HOSTCAPS_FORMAT_XML;
@@ -1204,7 +1206,7 @@ static int parse_format(PyObject *o, hostcaps_format *ret) {
                         *ret = formats[i].format;
                         return 0;
                 }
-        PyErr_Format(PyExc_ValueError, "unknown format %R (xml, json, text)", o);
+        PyErr_Format(PyExc_ValueError, "unknown format %R (xml, json, text, nfd, prometheus)", o);
         return -1;
 }
 
@@ -1528,6 +1530,8 @@ PyMODINIT_FUNC PyInit__hostcaps(void) {
             add_int(m, "FORMAT_XML", HOSTCAPS_FORMAT_XML) < 0 ||
             add_int(m, "FORMAT_JSON", HOSTCAPS_FORMAT_JSON) < 0 ||
             add_int(m, "FORMAT_TEXT", HOSTCAPS_FORMAT_TEXT) < 0 ||
+            add_int(m, "FORMAT_NFD", HOSTCAPS_FORMAT_NFD) < 0 ||
+            add_int(m, "FORMAT_PROMETHEUS", HOSTCAPS_FORMAT_PROMETHEUS) < 0 ||
             add_int(m, "PM_SUSPEND_MEM", HOSTCAPS_PM_SUSPEND_MEM) < 0 ||
             add_int(m, "PM_SUSPEND_DISK", HOSTCAPS_PM_SUSPEND_DISK) < 0 ||
             add_int(m, "PM_SUSPEND_HYBRID", HOSTCAPS_PM_SUSPEND_HYBRID) < 0 ||

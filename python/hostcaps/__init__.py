@@ -23,6 +23,8 @@ from hostcaps._hostcaps import (  # noqa: F401
     FLAG_REFRESH,
     FLAG_STRICT,
     FORMAT_JSON,
+    FORMAT_NFD,
+    FORMAT_PROMETHEUS,
     FORMAT_TEXT,
     FORMAT_XML,
     HEADER_VERSION,
@@ -63,7 +65,7 @@ __version__ = version
 SECTIONS = sections()
 
 #: The document formats of Node.capabilities().
-FORMATS = ("xml", "json", "text")
+FORMATS = ("xml", "json", "text", "nfd", "prometheus")
 
 __all__ = [
     "Node", "Cpu", "Numa", "Memory", "Cache", "Resctrl", "Host",

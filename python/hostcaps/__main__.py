@@ -69,7 +69,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     sections = _sections(p, args.section)
     if args.format not in hostcaps.FORMATS:
-        p.error(f"unknown format '{args.format}' (xml, json, text)")
+        p.error(f"unknown format '{args.format}' (xml, json, text, nfd, prometheus)")
     if args.root == "":
         p.error("--root needs a directory (an empty one would read this host)")
     if (args.from_doc or args.from_hwloc) and (args.root or args.cpuid or (args.from_doc and args.from_hwloc)):

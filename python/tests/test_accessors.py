@@ -210,6 +210,19 @@ def test_hwloc(root, tmp_path):
     assert node.memory().absent_reason  # hwloc records no free memory
 
 
+def test_capabilities_exports_are_the_tools_exports():
+    root = ROOTS[0]
+    node = hostcaps.Node(root)
+    tool = os.path.join(os.path.dirname(tool_json.__globals__["TOOL"]), "hostcaps")
+    for fmt in ("nfd", "prometheus"):
+        for sections in (None, ("cpu",), ("numa", "memory")):
+            args = ["--root", root, "export", fmt]
+            if sections is not None:
+                args += ["--section", ",".join(sections)]
+            expected = subprocess.run([tool, *args], check=True, stdout=subprocess.PIPE).stdout.decode()
+            assert node.capabilities(sections, format=fmt) == expected
+
+
 def test_capabilities_is_the_tools_document():
     root = ROOTS[0]
     node = hostcaps.Node(root)
