@@ -18,8 +18,10 @@ static void help(FILE *f) {
                    "Print this host's capabilities: only the sections asked for are probed.\n"
                    "\n"
                    "Options:\n"
-                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host or all;\n"
-                   "                       repeat or separate with commas (default: all)\n"
+                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host, devices or\n"
+                   "                       all; repeat or separate with commas (default: all,\n"
+                   "                       which is every section but devices: ask for it by\n"
+                   "                       name, e.g. -s all,devices)\n"
                    "  -f, --format FORMAT  xml (libvirt capabilities, default), json or text\n"
                    "  -r, --root DIR       read a recorded sysroot instead of this host\n"
                    "      --from FILE      read a saved capabilities document (hostcaps' XML\n"
@@ -58,7 +60,7 @@ static int parse_sections(const char *arg, unsigned *sections) {
         if (!*arg)
                 return usage_error(
                         "%s",
-                        "--section needs a section name (cpu, numa, memory, cache, resctrl, host, all)");
+                        "--section needs a section name (cpu, numa, memory, cache, resctrl, host, devices, all)");
         for (;;) {
                 size_t n = strcspn(p, ",");
                 char name[32];
@@ -70,7 +72,7 @@ static int parse_sections(const char *arg, unsigned *sections) {
                                                         : hostcaps_section_from_string(name);
                 if (!s)
                         return usage_error(
-                                "unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, all)",
+                                "unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, devices, all)",
                                 (int)n, p);
                 *sections |= s;
                 if (!p[n])
