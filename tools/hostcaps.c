@@ -58,9 +58,8 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 static int parse_sections(const char *arg, unsigned *sections) {
         const char *p = arg;
         if (!*arg)
-                return usage_error(
-                        "%s",
-                        "--section needs a section name (cpu, numa, memory, cache, resctrl, host, devices, all)");
+                return usage_error("%s", "--section needs a section name (cpu, numa, memory, cache, resctrl, "
+                                         "host, devices, all)");
         for (;;) {
                 size_t n = strcspn(p, ",");
                 char name[32];
@@ -71,9 +70,9 @@ static int parse_sections(const char *arg, unsigned *sections) {
                              : strcmp(name, "all") == 0 ? HOSTCAPS_SECTION_ALL
                                                         : hostcaps_section_from_string(name);
                 if (!s)
-                        return usage_error(
-                                "unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, devices, all)",
-                                (int)n, p);
+                        return usage_error("unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, "
+                                           "devices, all)",
+                                           (int)n, p);
                 *sections |= s;
                 if (!p[n])
                         return 0;
