@@ -220,7 +220,7 @@ Test(devices, filter_reads_class_only_of_others, .fini = cleanup) {
                 cr_expect(is_net ? n_files > 1 : n_files == 1, "%s: %zu files read", p.address, n_files);
         }
         hostcaps_strv_free(trace);
-        /* The document says it is filtered; the memoized section is not. */
+        /* The memoized section is not filtered. */
         cr_assert_str_eq(hostcaps_devices_address(d, 0), "0000:11:00.0");
         hostcaps_devices_unref(d);
         cr_assert_eq(hostcaps_node_get_devices(node, 0, &d), 0);

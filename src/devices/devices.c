@@ -50,13 +50,6 @@ static int devices_json(struct json_object *root, const hostcaps_object *o) {
         struct json_object *j = json_object_new_object(), *pci = json_object_new_array();
         int e = 0;
 
-        if (d->filtered) {
-                struct json_object *f = json_object_new_array();
-                for (unsigned c = 0; c < 256; c++)
-                        if (hostcaps_devices_filter_has(d->filter, c))
-                                hostcaps_json_append(&e, f, json_object_new_int64(c));
-                hostcaps_json_set(&e, j, "class_filter", f);
-        }
         for (size_t i = 0; i < d->n_devices; i++) {
                 const hostcaps_pci_device *dev = &d->devices[i];
                 struct json_object *x = json_object_new_object(), *names = json_object_new_array();
@@ -89,8 +82,7 @@ static int devices_json(struct json_object *root, const hostcaps_object *o) {
 
 static int devices_text(hostcaps_buf *b, const hostcaps_object *o) {
         const hostcaps_devices *d = (const hostcaps_devices *)o;
-        hostcaps_buf_printf(b, "%-24s %zu%s\n", "PCI devices:", d->n_devices,
-                            d->filtered ? " (filtered by class)" : "");
+        hostcaps_buf_printf(b, "%-24s %zu\n", "PCI devices:", d->n_devices);
         for (size_t i = 0; i < d->n_devices; i++) {
                 const hostcaps_pci_device *dev = &d->devices[i];
                 hostcaps_buf_printf(b, "  %s", dev->address);

@@ -40,9 +40,6 @@ struct hostcaps_devices {
         hostcaps_object obj;
         hostcaps_pci_device *devices;
         size_t n_devices;
-        /* The base classes asked for (a filtered request), one bit each. */
-        bool filtered;
-        uint64_t filter[4];
 };
 
 /* The class filter: every base class when `filter` is NULL. */

@@ -379,11 +379,6 @@ int hostcaps_devices_probe_filtered(const hostcaps_probe_ctx *ctx, const uint64_
                                     hostcaps_object **ret) {
         hostcaps_object *o = NULL;
         int e = hostcaps_object_new(HOSTCAPS_SECTION_DEVICES, &o);
-        if (e >= 0 && filter) {
-                hostcaps_devices *d = (hostcaps_devices *)o;
-                d->filtered = true;
-                memcpy(d->filter, filter, sizeof(d->filter));
-        }
         if (e >= 0)
                 e = probe_all(ctx->reader, ctx->live, filter, (hostcaps_devices *)o);
         return hostcaps_object_finish(o, e, ret);
