@@ -181,9 +181,6 @@ int main(int argc, char **argv) {
                         return option_error(argv[optind - 1]);
                 }
         }
-        if (sections == 0)
-                sections = HOSTCAPS_SECTION_ALL;
-
         if (optind < argc && strcmp(argv[optind], "snapshot") == 0) {
                 /* Options may follow the command too: hostcaps snapshot -s cpu DIR */
                 optind++;
@@ -195,6 +192,10 @@ int main(int argc, char **argv) {
                         if ((r = parse_sections(optarg, &sections)) != 0)
                                 return r < 0 ? EXIT_RUNTIME : r;
                 }
+                /* The default only now: sections named after the command
+                 * count as much as those before it. */
+                if (sections == 0)
+                        sections = HOSTCAPS_SECTION_ALL;
                 if (optind != argc - 1)
                         return usage_error("%s", "snapshot needs exactly one directory");
                 if (root || cpuid || from || from_hwloc)
@@ -208,6 +209,8 @@ int main(int argc, char **argv) {
         }
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
+        if (sections == 0)
+                sections = HOSTCAPS_SECTION_ALL;
 
         if ((from || from_hwloc) && (root || cpuid || (from && from_hwloc)))
                 return usage_error("%s", "--from and --from-hwloc read a file: no other source applies");
