@@ -96,7 +96,9 @@ HOSTCAPS_EXPORT const char *hostcaps_devices_local_cpus(const hostcaps_devices *
 /* The same as a new set (the caller frees it); -ENODATA when unknown. */
 HOSTCAPS_EXPORT int hostcaps_devices_local_cpuset(const hostcaps_devices *devices, size_t i,
                                                   hostcaps_cpuset **ret);
-/* The kernel names bound to the device, sorted by kind then name. */
+/* The kernel names bound to the device, sorted by kind then name. The kind
+ * of an index out of range is HOSTCAPS_DEVICE_NET: bound k by
+ * hostcaps_devices_n_names(). */
 HOSTCAPS_EXPORT size_t hostcaps_devices_n_names(const hostcaps_devices *devices, size_t i);
 HOSTCAPS_EXPORT const char *hostcaps_devices_name(const hostcaps_devices *devices, size_t i, size_t k);
 HOSTCAPS_EXPORT hostcaps_device_kind hostcaps_devices_name_kind(const hostcaps_devices *devices, size_t i,
