@@ -55,6 +55,20 @@ expect unknown-option 2 "hostcaps: unrecognized option '--bogus'" -- --bogus
 expect unknown-short 2 "hostcaps: invalid option '-x'" -- -x
 expect missing-argument 2 "needs an argument" -- --root
 expect empty-root 2 "--root needs a directory" -- --root ""
+# devices: asked for by name, not part of "all"; the tree has no PCI bus.
+expect devices-by-name 0 "" -- --root "$root" -s cpu,devices -f json
+grep -q '"devices": {' "$tmp/out" && grep -q 'no PCI bus' "$tmp/out" ||
+        { echo "FAIL: devices-by-name: no absent devices section: $(head -c 300 "$tmp/out")"; failed=$((failed + 1)); }
+expect all-without-devices 0 "" -- --root "$root" -s all -f json
+! grep -q '"devices"' "$tmp/out" ||
+        { echo "FAIL: all-without-devices: 'all' holds devices"; failed=$((failed + 1)); }
+expect unknown-section-lists-devices 2 "host, devices, all" -- -s cpux
+# A snapshot records the sections named after the command, and only them.
+expect snapshot-devices 0 "" -- snapshot -s devices "$tmp/snap"
+if find "$tmp/snap" -type f | grep -qE 'system/cpu/|system/node/|/proc/cpuinfo'; then
+        echo "FAIL: snapshot-devices: a devices snapshot holds other sections' files"
+        failed=$((failed + 1))
+fi
 expect partly-failed 0 "hostcaps: numa: sys/devices/system/node/online" -- --root "$root" -s cpu,numa -f json
 grep -q '"failed": true' "$tmp/out" && grep -q '"vendor": "Intel"' "$tmp/out" ||
         { echo "FAIL: partly-failed: the document lacks the CPU or the failed NUMA: $(head -c 300 "$tmp/out")"; failed=$((failed + 1)); }

@@ -63,5 +63,28 @@ if [ -x "$prefix/numa-free-cpus" ] && [ -n "$cg" ]; then
                 failed=$((failed + 1))
         fi
 fi
+# device-placement on a generated tree whose locality is known: eth1 is the
+# NIC of node 1 (CPUs 4-7); 0000:00:00.0 has no locality (every CPU).
+gen="$build/bin/hostcaps-gen"
+if [ -x "$prefix/device-placement" ] && [ -x "$gen" ]; then
+        "$gen" --sockets 2 --cores 4 --pci-per-node 1 --pci-unknown 1 "$prefix/tree" >/dev/null
+        for args in "eth1|node:     1|pin to:   4-7 (the device's local CPUs)" \
+                    "0000:21:00.0|node:     1|pin to:   4-7 (the device's local CPUs)" \
+                    "0000:00:00.0|node:     unknown|pin to:   0-7 (the device's local CPUs)"; do
+                dev=${args%%|*}
+                rest=${args#*|}
+                node=${rest%%|*}
+                pin=${rest#*|}
+                out=$("$prefix/device-placement" "$dev" "$prefix/tree" 2>&1)
+                if printf '%s\n' "$out" | grep -qxF "$node" && printf '%s\n' "$out" | grep -qxF "$pin"; then
+                        echo "PASS: device-placement $dev on a generated tree"
+                        passed=$((passed + 1))
+                else
+                        echo "FAIL: device-placement $dev: expected '$node' and '$pin', got:"
+                        printf '%s\n' "$out"
+                        failed=$((failed + 1))
+                fi
+        done
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -32,9 +32,10 @@ add() {
 }
 
 add "live, all sections"
-for s in cpu numa memory cache resctrl host; do
+for s in cpu numa memory cache resctrl host devices; do
         add "live, $s" -s "$s"
 done
+add "live, all and devices" -s all,devices
 
 for shape in "--sockets 1 --cores 2" \
              "--sockets 2 --cores 8 --threads 2 --nodes-per-socket 2 --hugepages --resctrl intel" \
@@ -58,6 +59,14 @@ for shape in "--sockets 1 --cores 2" \
         fi
 done
 
+d="$tmp/pci"
+if "$gen" --sockets 2 --cores 4 --pci-per-node 4 --pci-unknown 1 --pci-old-kernel "$d" >/dev/null 2>&1; then
+        add "generated with PCI devices" -r "$d" -s all,devices
+else
+        echo "FAIL: hostcaps-gen with PCI devices"
+        echo "x" >>"$tmp/failed"
+fi
+
 for root in "$src"/tests/snapshots/*/; do
         add "snapshot $(basename "$root")" -r "${root%/}"
 done
@@ -75,7 +84,7 @@ if [ -d "$fixtures/libvirt" ]; then
         # Machines recorded by hwloc's tests (old kernels, odd trees): read
         # whole, with the read policy's reasons where values are unknown.
         for root in "$fixtures"/hwloc/*/root; do
-                add "fixture hwloc $(basename "$(dirname "$root")")" -r "$root"
+                add "fixture hwloc $(basename "$(dirname "$root")")" -r "$root" -s all,devices
         done
         # A request partly failed (one section broken, one read).
         broken="$tmp/broken"

@@ -435,6 +435,9 @@ Test(broken, resctrl) {
 Test(broken, host) {
         run_section(HOSTCAPS_IDX_HOST);
 }
+Test(broken, devices) {
+        run_section(HOSTCAPS_IDX_DEVICES);
+}
 
 /* What a node reads when it opens a sysroot: the recorder's sidecar. */
 Test(broken, snapshot_meta) {

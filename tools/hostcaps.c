@@ -23,8 +23,10 @@ static void help(FILE *f) {
                    "Print this host's capabilities: only the sections asked for are probed.\n"
                    "\n"
                    "Options:\n"
-                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host or all;\n"
-                   "                       repeat or separate with commas (default: all)\n"
+                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host, devices or\n"
+                   "                       all; repeat or separate with commas (default: all,\n"
+                   "                       which is every section but devices: ask for it by\n"
+                   "                       name, e.g. -s all,devices)\n"
                    "  -f, --format FORMAT  xml (libvirt capabilities, default), json or text\n"
                    "  -r, --root DIR       read a recorded sysroot instead of this host\n"
                    "      --from FILE      read a saved capabilities document (hostcaps' XML\n"
@@ -95,9 +97,8 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 static int parse_sections(const char *arg, unsigned *sections) {
         const char *p = arg;
         if (!*arg)
-                return usage_error(
-                        "%s",
-                        "--section needs a section name (cpu, numa, memory, cache, resctrl, host, all)");
+                return usage_error("%s", "--section needs a section name (cpu, numa, memory, cache, resctrl, "
+                                         "host, devices, all)");
         for (;;) {
                 size_t n = strcspn(p, ",");
                 char name[32];
@@ -108,9 +109,9 @@ static int parse_sections(const char *arg, unsigned *sections) {
                              : strcmp(name, "all") == 0 ? HOSTCAPS_SECTION_ALL
                                                         : hostcaps_section_from_string(name);
                 if (!s)
-                        return usage_error(
-                                "unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, all)",
-                                (int)n, p);
+                        return usage_error("unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, "
+                                           "devices, all)",
+                                           (int)n, p);
                 *sections |= s;
                 if (!p[n])
                         return 0;
@@ -299,10 +300,6 @@ int main(int argc, char **argv) {
                         return option_error(argv[optind - 1]);
                 }
         }
-        const unsigned sections_given = sections; /* before the command */
-        if (sections == 0)
-                sections = HOSTCAPS_SECTION_ALL;
-
         if (optind < argc && strcmp(argv[optind], "snapshot") == 0) {
                 /* Options may follow the command too: hostcaps snapshot -s cpu DIR */
                 optind++;
@@ -314,6 +311,10 @@ int main(int argc, char **argv) {
                         if ((r = parse_sections(optarg, &sections)) != 0)
                                 return r < 0 ? EXIT_RUNTIME : r;
                 }
+                /* The default only now: sections named after the command
+                 * count as much as those before it. */
+                if (sections == 0)
+                        sections = HOSTCAPS_SECTION_ALL;
                 if (optind != argc - 1)
                         return usage_error("%s", "snapshot needs exactly one directory");
                 if (root || cpuid || from || from_hwloc)
@@ -384,8 +385,7 @@ int main(int argc, char **argv) {
                                 return option_error(argv[optind - 1]);
                         }
                 }
-                if (export_sections)
-                        sections = sections_given | export_sections;
+                sections |= export_sections;
                 if (argc - optind > 1)
                         return usage_error("export takes one file at most: unexpected '%s'",
                                            argv[optind + 1]);
@@ -399,6 +399,8 @@ int main(int argc, char **argv) {
         }
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
+        if (sections == 0)
+                sections = HOSTCAPS_SECTION_ALL;
 
         if ((from || from_hwloc) && (root || cpuid || (from && from_hwloc)))
                 return usage_error("%s", "--from and --from-hwloc read a file: no other source applies");

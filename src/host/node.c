@@ -41,8 +41,10 @@ struct hostcaps_node {
 };
 
 static const char *const section_names[HOSTCAPS_N_SECTIONS] = {
-        [HOSTCAPS_IDX_CPU] = "cpu",     [HOSTCAPS_IDX_NUMA] = "numa",       [HOSTCAPS_IDX_MEMORY] = "memory",
-        [HOSTCAPS_IDX_CACHE] = "cache", [HOSTCAPS_IDX_RESCTRL] = "resctrl", [HOSTCAPS_IDX_HOST] = "host",
+        [HOSTCAPS_IDX_CPU] = "cpu",         [HOSTCAPS_IDX_NUMA] = "numa",
+        [HOSTCAPS_IDX_MEMORY] = "memory",   [HOSTCAPS_IDX_CACHE] = "cache",
+        [HOSTCAPS_IDX_RESCTRL] = "resctrl", [HOSTCAPS_IDX_HOST] = "host",
+        [HOSTCAPS_IDX_DEVICES] = "devices",
 };
 
 int hostcaps_section_index(unsigned int flag) {
@@ -517,9 +519,9 @@ HOSTCAPS_EXPORT int hostcaps_node_get_capabilities(hostcaps_node *node, unsigned
         hostcaps_error_reset();
         if (!node || !ret_doc)
                 return hostcaps_error(EINVAL, "invalid argument: node or ret_doc is NULL");
-        if (sections & ~(unsigned)HOSTCAPS_SECTION_ALL)
+        if (sections & ~HOSTCAPS_SECTIONS_KNOWN)
                 return hostcaps_error(EINVAL, "unknown section bits 0x%x",
-                                      sections & ~(unsigned)HOSTCAPS_SECTION_ALL);
+                                      sections & ~HOSTCAPS_SECTIONS_KNOWN);
         if (format != HOSTCAPS_FORMAT_XML && format != HOSTCAPS_FORMAT_JSON &&
             format != HOSTCAPS_FORMAT_TEXT && format != HOSTCAPS_FORMAT_NFD &&
             format != HOSTCAPS_FORMAT_PROMETHEUS)

@@ -24,8 +24,13 @@ enum {
         HOSTCAPS_IDX_CACHE,
         HOSTCAPS_IDX_RESCTRL,
         HOSTCAPS_IDX_HOST,
+        HOSTCAPS_IDX_DEVICES,
         HOSTCAPS_N_SECTIONS,
 };
+
+/* Every section a request may name: the default set (HOSTCAPS_SECTION_ALL)
+ * and the sections left out of it because of their cost. */
+#define HOSTCAPS_SECTIONS_KNOWN ((unsigned)HOSTCAPS_SECTION_ALL | (unsigned)HOSTCAPS_SECTION_DEVICES)
 
 typedef struct hostcaps_node hostcaps_node;
 /* The state of one fleet export being written (export.h). */

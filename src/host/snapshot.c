@@ -450,7 +450,7 @@ HOSTCAPS_EXPORT int hostcaps_snapshot(const char *dir, unsigned int sections, un
                 return hostcaps_error(EINVAL, "no snapshot directory given");
         if (flags != 0)
                 return hostcaps_error(EINVAL, "unknown flags 0x%x", flags);
-        if (sections & ~(unsigned)HOSTCAPS_SECTION_ALL || !sections)
+        if (sections & ~HOSTCAPS_SECTIONS_KNOWN || !sections)
                 return hostcaps_error(EINVAL, "invalid sections 0x%x", sections);
         dirfd = open_snapshot_dir(dir);
         if (dirfd < 0)

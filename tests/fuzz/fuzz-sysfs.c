@@ -2,12 +2,11 @@
 /* One section's files in a sysroot, as the kernel would write them and as
  * nothing should: built once per section (FUZZ_SECTION: "cpu", "numa",
  * "memory" for meminfo and hugepages, "cache", "resctrl" for resctrl's info
- * files, "host"). At start the target generates a host and records, with the
- * reader's trace, every file the section's probe opens. An input is a list
- * of chunks separated by NUL bytes (which no sysfs file holds); a chunk's
- * first byte picks one of those files, the rest is its new content, and a
- * chunk of that byte alone removes the file. Each input is probed on a fresh
- * node; every document must be readable, every error must have a message.
+ * files, "host", "devices" for the PCI devices' files and links). At start the target generates a host and
+ * records, with the reader's trace, every file the section's probe opens. An input is a list of chunks
+ * separated by NUL bytes (which no sysfs file holds); a chunk's first byte picks one of those files, the rest
+ * is its new content, and a chunk of that byte alone removes the file. Each input is probed on a fresh node;
+ * every document must be readable, every error must have a message.
  *
  * HOSTCAPS_FUZZ_SEEDS=DIR writes one seed per file (its generated content)
  * into DIR and exits: that is how corpus/sysfs-<section>/ was made. */
@@ -46,6 +45,10 @@ static void write_base_tree(void) {
                 .hugepages = true,
                 .l3_scope = GEN_L3_PER_SOCKET,
                 .resctrl = GEN_RESCTRL_INTEL_MBA,
+                /* A NIC, an NVMe drive and a GPU behind a root port, and a
+                 * device without locality: only the devices section reads them. */
+                .pci_per_node = 3,
+                .pci_unknown = 1,
         };
         if (gen_sysroot(root, &shape) < 0)
                 fuzz_finding("gen_sysroot failed");

@@ -42,6 +42,11 @@ static void usage(FILE *f) {
               "  --l3 SCOPE              socket (default), die, cores:N or none\n"
               "  --no-cache-ids          omit cache/indexN/id\n"
               "  --resctrl KIND          none (default), intel, intel-cdp, intel-mba or amd\n"
+              "PCI devices:\n"
+              "  --pci-per-node N        endpoints behind a root port of each node with CPUs\n"
+              "                          (a NIC, an NVMe drive, a GPU in turn), local to it\n"
+              "  --pci-unknown N         devices on bus 00 without locality (numa_node -1)\n"
+              "  --pci-old-kernel        those have no numa_node file and no local_cpulist\n"
               "\n"
               "  -h, --help              show this help\n"
               "\n"
@@ -96,6 +101,9 @@ enum {
         OPT_HYBRID,
         OPT_OLD_KERNEL,
         OPT_ARCH,
+        OPT_PCI_PER_NODE,
+        OPT_PCI_UNKNOWN,
+        OPT_PCI_OLD_KERNEL,
 };
 
 static const struct option options[] = {
@@ -122,6 +130,9 @@ static const struct option options[] = {
         {"hybrid", no_argument, NULL, OPT_HYBRID},
         {"old-kernel", no_argument, NULL, OPT_OLD_KERNEL},
         {"arch", required_argument, NULL, OPT_ARCH},
+        {"pci-per-node", required_argument, NULL, OPT_PCI_PER_NODE},
+        {"pci-unknown", required_argument, NULL, OPT_PCI_UNKNOWN},
+        {"pci-old-kernel", no_argument, NULL, OPT_PCI_OLD_KERNEL},
         {"help", no_argument, NULL, 'h'},
         {},
 };
@@ -173,6 +184,17 @@ int main(int argc, char **argv) {
                         break;
                 case OPT_L2_CORES:
                         count = &shape.l2_cores;
+                        break;
+                case OPT_PCI_PER_NODE:
+                        count = &shape.pci_per_node;
+                        min = 0;
+                        break;
+                case OPT_PCI_UNKNOWN:
+                        count = &shape.pci_unknown;
+                        min = 0;
+                        break;
+                case OPT_PCI_OLD_KERNEL:
+                        shape.pci_old_kernel = true;
                         break;
                 case OPT_OFFLINE:
                         shape.offline_cpus = optarg;

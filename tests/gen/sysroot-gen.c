@@ -801,6 +801,82 @@ int gen_resctrl_get(const gen_shape *s, gen_resctrl_info *ret) {
 
 /* ---- checking a shape ---- */
 
+/* ---- PCI devices ---- */
+
+unsigned gen_n_pci(const gen_shape *s) {
+        gen_dims d;
+        gen_dims_get(s, &d);
+        return s->pci_per_node ? d.n_cpu_nodes * (1 + s->pci_per_node) + s->pci_unknown : s->pci_unknown;
+}
+
+int gen_pci_get(const gen_shape *s, unsigned k, gen_pci *ret) {
+        gen_dims d;
+        unsigned per = s->pci_per_node ? 1 + s->pci_per_node : 0;
+        gen_dims_get(s, &d);
+        if (k >= gen_n_pci(s))
+                return -ERANGE;
+        *ret = (gen_pci){.numa_node = -1, .node_index = -1, .has_numa_file = true, .has_cpulist = true};
+        if (k < s->pci_unknown) {
+                /* Bus 00 sorts first. */
+                snprintf(ret->address, sizeof(ret->address), "0000:00:%02x.0", k);
+                ret->class_code = 0x088000;
+                ret->vendor = 0x8086;
+                ret->device = 0x2021;
+                ret->has_numa_file = !s->pci_old_kernel;
+                ret->has_cpulist = !s->pci_old_kernel;
+                return 0;
+        }
+        k -= s->pci_unknown;
+        unsigned i = k / per, j = k % per, bus = 0x10 * (i + 1);
+        ret->node_index = (int)i;
+        ret->numa_node = (int)gen_node_id(s, i);
+        ret->subsystem_vendor = 0x1028;
+        ret->subsystem_device = 0x0100 + i;
+        if (j == 0) {
+                snprintf(ret->address, sizeof(ret->address), "0000:%02x:00.0", bus);
+                ret->class_code = 0x060400;
+                ret->vendor = 0x8086;
+                ret->device = 0x347a;
+                return 0;
+        }
+        unsigned dev = j - 1, kind = dev % 3;
+        /* The number of devices of this kind on the nodes before, and here. */
+        unsigned n = i * (s->pci_per_node / 3 + (s->pci_per_node % 3 > kind)) + dev / 3;
+        snprintf(ret->address, sizeof(ret->address), "0000:%02x:%02x.0", bus + 1, dev);
+        switch (kind) {
+        case 0:
+                ret->class_code = 0x020000;
+                ret->vendor = 0x8086;
+                ret->device = 0x1593;
+                ret->kind = "net";
+                snprintf(ret->names[0], sizeof(ret->names[0]), "eth%u", n);
+                break;
+        case 1:
+                ret->class_code = 0x010802;
+                ret->vendor = 0x144d;
+                ret->device = 0xa808;
+                ret->kind = "block";
+                snprintf(ret->names[0], sizeof(ret->names[0]), "nvme%un1", n);
+                break;
+        default:
+                ret->class_code = 0x030000;
+                ret->vendor = 0x10de;
+                ret->device = 0x20b0;
+                ret->kind = "drm";
+                snprintf(ret->names[0], sizeof(ret->names[0]), "card%u", n);
+                snprintf(ret->names[1], sizeof(ret->names[1]), "renderD%u", 128 + n);
+                break;
+        }
+        return 0;
+}
+
+char *gen_pci_local_cpus(const gen_shape *s, unsigned k) {
+        gen_pci p;
+        if (gen_pci_get(s, k, &p) < 0)
+                return NULL;
+        return p.node_index < 0 ? gen_online_cpulist(s) : gen_node_cpulist(s, (unsigned)p.node_index);
+}
+
 static bool divides(unsigned a, unsigned b) {
         return a && b % a == 0;
 }
@@ -861,6 +937,11 @@ const char *gen_shape_error(const gen_shape *s) {
                 if (!ok)
                         return "node_ids names fewer ids than there are nodes";
         }
+        /* Root buses 0x10, 0x20, ... 0xe0, device numbers below 32. */
+        if (s->pci_per_node && d.n_cpu_nodes > 14)
+                return "PCI devices on more than 14 nodes with CPUs";
+        if (s->pci_per_node > 32 || s->pci_unknown > 32)
+                return "more than 32 PCI devices per bus";
         if (!list_ok(gen_online_set, s, true))
                 return "offline_cpus is not a list of the host's CPUs, or lists them all";
         if (s->cpuset_cpus && !list_ok(gen_cpuset_cpus_set, s, false))
@@ -1887,6 +1968,116 @@ static void write_misc(gen_writer *w) {
                  w->s->arch ? w->s->arch : "x86_64");
 }
 
+/* One PCI device's directory and files, its link in sys/bus/pci/devices,
+ * and its kernel names with their sys/class links. */
+static void write_pci_device(gen_writer *w, const char *parent, unsigned k) {
+        gen_pci p;
+        gset cpus;
+        char dir[256], path[512], target[600];
+        int fd;
+
+        if (w->err || gen_pci_get(w->s, k, &p) < 0)
+                return;
+        snprintf(dir, sizeof(dir), "%s/%s", parent, p.address);
+        fd = w_dir(w, w->root, dir);
+        if (fd < 0)
+                return;
+        w_printf(w, fd, "class", "0x%06x\n", p.class_code);
+        w_printf(w, fd, "vendor", "0x%04x\n", p.vendor);
+        w_printf(w, fd, "device", "0x%04x\n", p.device);
+        w_printf(w, fd, "subsystem_vendor", "0x%04x\n", p.subsystem_vendor);
+        w_printf(w, fd, "subsystem_device", "0x%04x\n", p.subsystem_device);
+        if (p.has_numa_file)
+                w_printf(w, fd, "numa_node", "%d\n", p.numa_node);
+        if (gset_init(&cpus, w->d.n_cpus) < 0) {
+                w_fail(w, -ENOMEM);
+                w_close(fd);
+                return;
+        }
+        for (unsigned cpu = 0; cpu < w->d.n_cpus; cpu++)
+                if (w->cpus[cpu].online &&
+                    (p.node_index < 0 || w->cpus[cpu].node_index == (unsigned)p.node_index))
+                        gset_add(&cpus, cpu);
+        if (p.has_cpulist)
+                w_list(w, fd, "local_cpulist", &cpus);
+        w_mask(w, fd, "local_cpus", &cpus, w->d.n_cpus);
+        gset_done(&cpus);
+        w_close(fd);
+
+        /* "sys/devices/..." seen from sys/bus/pci/devices and sys/class/X. */
+        snprintf(target, sizeof(target), "../../../%s", dir + strlen("sys/"));
+        fd = w_dir(w, w->root, "sys/bus/pci/devices");
+        w_symlink(w, fd, target, p.address);
+        w_close(fd);
+        for (unsigned n = 0; p.kind && n < 2 && p.names[n][0]; n++) {
+                const char *name = p.names[n];
+                char sub[128] = "", part[32] = "", conn[40] = "";
+                if (strcmp(p.kind, "net") == 0)
+                        snprintf(sub, sizeof(sub), "net/%s", name);
+                else if (strcmp(p.kind, "block") == 0) {
+                        /* nvmeNn1: the controller nvmeN holds the namespace. */
+                        snprintf(sub, sizeof(sub), "nvme/%.*s/%s", (int)(strchr(name + 4, 'n') - name), name,
+                                 name);
+                        snprintf(part, sizeof(part), "%sp1", name);
+                } else {
+                        snprintf(sub, sizeof(sub), "drm/%s", name);
+                        if (n == 0)
+                                snprintf(conn, sizeof(conn), "%s-DP-1", name);
+                }
+                snprintf(path, sizeof(path), "%s/%s", dir, sub);
+                fd = w_dir(w, w->root, path);
+                /* Block and DRM devices have a device number ("259:0"). */
+                if (strcmp(p.kind, "net") != 0)
+                        w_printf(w, fd, "dev", "%u:%u\n", strcmp(p.kind, "drm") == 0 ? 226 : 259, k * 2 + n);
+                w_close(fd);
+                snprintf(path, sizeof(path), "sys/class/%s", p.kind);
+                fd = w_dir(w, w->root, path);
+                snprintf(target, sizeof(target), "../../%s/%s", dir + strlen("sys/"), sub);
+                w_symlink(w, fd, target, name);
+                /* A partition and a connector sit below their device. */
+                const char *extra = *part ? part : *conn ? conn : NULL;
+                if (extra) {
+                        char t2[700];
+                        snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, extra);
+                        int xfd = w_dir(w, w->root, path);
+                        /* A partition says its number (since 2.6.28). */
+                        if (*part)
+                                w_str(w, xfd, "partition", "1\n");
+                        w_close(xfd);
+                        snprintf(t2, sizeof(t2), "%s/%s", target, extra);
+                        w_symlink(w, fd, t2, extra);
+                }
+                w_close(fd);
+        }
+}
+
+static void write_pci(gen_writer *w) {
+        const gen_shape *s = w->s;
+        unsigned per = s->pci_per_node ? 1 + s->pci_per_node : 0;
+        int fd;
+        if (!gen_n_pci(s))
+                return;
+        for (unsigned k = 0; k < s->pci_unknown; k++)
+                write_pci_device(w, "sys/devices/pci0000:00", k);
+        for (unsigned i = 0; per && i < w->d.n_cpu_nodes; i++) {
+                char root[64], port[128];
+                unsigned first = s->pci_unknown + i * per;
+                snprintf(root, sizeof(root), "sys/devices/pci0000:%02x", 0x10 * (i + 1));
+                write_pci_device(w, root, first);
+                snprintf(port, sizeof(port), "%s/0000:%02x:00.0", root, 0x10 * (i + 1));
+                for (unsigned j = 1; j < per; j++)
+                        write_pci_device(w, port, first + j);
+        }
+        /* What every real tree has beside: a virtual interface, a file. */
+        w_close(w_dir(w, w->root, "sys/devices/virtual/net/lo"));
+        fd = w_dir(w, w->root, "sys/class/net");
+        w_symlink(w, fd, "../../devices/virtual/net/lo", "lo");
+        w_close(fd);
+        fd = w_dir(w, w->root, "sys/class/drm");
+        w_str(w, fd, "version", "drm 1.1.0 20060810\n");
+        w_close(fd);
+}
+
 static void writer_done(gen_writer *w) {
         for (unsigned lv = 0; lv < N_LEVELS; lv++) {
                 for (unsigned k = 0; k < w->n_keys && w->list[lv]; k++)
@@ -1936,6 +2127,7 @@ int gen_sysroot(const char *dir, const gen_shape *shape) {
         write_cpuinfo(&w);
         write_resctrl(&w);
         write_misc(&w);
+        write_pci(&w);
         e = w.err;
 out:
         writer_done(&w);

@@ -86,6 +86,15 @@ typedef struct gen_shape {
                               core_siblings(_list), thread_siblings(_list) */
         unsigned quirks;   /* gen_quirk bits */
         bool hmat;         /* heterogeneous memory: see gen_hmat_* below */
+        /* PCI devices (sys/bus/pci/devices and sys/class/{net,block,drm}):
+         * behind a root port of each node with CPUs, pci_per_node endpoints
+         * local to that node (numa_node its id, local_cpulist its online
+         * CPUs); then pci_unknown devices on bus 00 whose numa_node is -1 and
+         * whose local CPUs are every online CPU (firmware without locality).
+         * pci_old_kernel: those have no numa_node file (a kernel without
+         * CONFIG_NUMA) and only the local_cpus mask. Both 0: no PCI bus. */
+        unsigned pci_per_node, pci_unknown;
+        bool pci_old_kernel;
 } gen_shape;
 
 /* Write the sysroot into dir (created if missing). Files of an earlier tree
@@ -222,3 +231,28 @@ typedef struct gen_resctrl_info {
         uint64_t max_threshold_occupancy; /* bytes */
 } gen_resctrl_info;
 int gen_resctrl_get(const gen_shape *s, gen_resctrl_info *ret);
+
+/* PCI devices, in address order: per node with CPUs (index i), its root
+ * port 0000:BB:00.0 (BB = 0x10 * (i + 1), class 0x060400) and behind it
+ * pci_per_node endpoints 0000:(BB+1):DD.0 (DD = 0, 1, ...) of three kinds in
+ * turn: a NIC (class 0x020000, net ethN), an NVMe drive (class 0x010802,
+ * block nvmeNn1 with a partition nvmeNn1p1, which is no name of its own) and
+ * a GPU (class 0x030000, drm cardN and renderD(128+N), with a connector
+ * cardN-DP-1); N counts each kind over the host. Then the pci_unknown
+ * devices 0000:00:DD.0 (class 0x088000, no names). sys/class/net also holds
+ * lo (a virtual device), sys/class/drm a "version" file. */
+typedef struct gen_pci {
+        char address[24];
+        unsigned class_code, vendor, device, subsystem_vendor, subsystem_device;
+        int numa_node;      /* what the tree says: a node id, or -1 (also without a numa_node file) */
+        bool has_numa_file; /* numa_node is written */
+        bool has_cpulist;   /* local_cpulist is written (local_cpus always is) */
+        int node_index;     /* the node it is local to, -1 for none */
+        const char *kind;   /* "net", "block", "drm" or NULL: the names' kind */
+        char names[2][16];  /* its names ("" past the last), sorted as strverscmp sorts */
+} gen_pci;
+unsigned gen_n_pci(const gen_shape *s);
+/* -ERANGE past the last. */
+int gen_pci_get(const gen_shape *s, unsigned k, gen_pci *ret);
+/* The k-th device's local CPUs as a list (malloc'ed; NULL on ENOMEM). */
+char *gen_pci_local_cpus(const gen_shape *s, unsigned k);
