@@ -1112,16 +1112,6 @@ NODE_GET(cache, K_CACHE, "The cache section: a Cache." FLAGS_DOC)
 NODE_GET(resctrl, K_RESCTRL, "The resctrl section: a Resctrl." FLAGS_DOC)
 NODE_GET(host, K_HOST, "The host section: a Host." FLAGS_DOC)
 
-/* Every section this library knows, by asking it for each bit's name: a
- * section added to the library is known here without a change. */
-static unsigned int all_sections(void) {
-        unsigned int all = 0;
-        for (unsigned int bit = 0; bit < 32; bit++)
-                if (hostcaps_section_to_string(1u << bit))
-                        all |= 1u << bit;
-        return all;
-}
-
 static int section_of_name(PyObject *name, unsigned int *sections) {
         if (!PyUnicode_Check(name)) {
                 PyErr_Format(PyExc_TypeError, "a section name is a str, not %.100s", Py_TYPE(name)->tp_name);
@@ -1130,7 +1120,10 @@ static int section_of_name(PyObject *name, unsigned int *sections) {
         const char *s = PyUnicode_AsUTF8(name);
         if (!s)
                 return -1;
-        unsigned int bit = strcmp(s, "all") == 0 ? all_sections() : hostcaps_section_from_string(s);
+        /* "all" is the library's default set, as for the tool: every section
+         * but those asked for by name only (devices). */
+        unsigned int bit =
+                strcmp(s, "all") == 0 ? (unsigned int)HOSTCAPS_SECTION_ALL : hostcaps_section_from_string(s);
         if (!bit) {
                 PyErr_Format(PyExc_ValueError, "unknown section %R", name);
                 return -1;
@@ -1139,11 +1132,11 @@ static int section_of_name(PyObject *name, unsigned int *sections) {
         return 0;
 }
 
-/* None: every section; a str: one name; an iterable of names. */
+/* None: the default set ("all"); a str: one name; an iterable of names. */
 static int parse_sections(PyObject *o, unsigned int *ret) {
         unsigned int sections = 0;
         if (!o || o == Py_None) {
-                *ret = all_sections();
+                *ret = HOSTCAPS_SECTION_ALL;
                 return 0;
         }
         if (PyUnicode_Check(o)) {
@@ -1172,7 +1165,7 @@ static int parse_sections(PyObject *o, unsigned int *ret) {
         if (PyErr_Occurred())
                 return -1;
         if (!sections) {
-                PyErr_SetString(PyExc_ValueError, "no section named (None means every section)");
+                PyErr_SetString(PyExc_ValueError, "no section named (None means the default set)");
                 return -1;
         }
         *ret = sections;
@@ -1215,8 +1208,9 @@ PyDoc_STRVAR(node_capabilities_doc,
              "strict=False)\n--\n\n"
              "A str: "
              "the capabilities document of `sections` (a name, an iterable of names, or\n"
-             "None for every section; 'all' too) in `format`: 'xml' (libvirt-compatible\n"
-             "<capabilities>), 'json' or 'text'. Only the sections named are probed. Names\n"
+             "None or 'all' for the default set: every section but devices, which is asked\n"
+             "for by name) in `format`: 'xml' (libvirt-compatible <capabilities>), 'json',\n"
+             "'text', 'nfd' or 'prometheus'. Only the sections named are probed. Names\n"
              "are the library's (hostcaps.SECTIONS); an unknown one raises ValueError.\n\n"
              "A request for several sections survives one that fails: the document holds\n"
              "the others, each failed one is marked in JSON and text, and a\n"
@@ -1536,7 +1530,7 @@ PyMODINIT_FUNC PyInit__hostcaps(void) {
             add_int(m, "PM_SUSPEND_DISK", HOSTCAPS_PM_SUSPEND_DISK) < 0 ||
             add_int(m, "PM_SUSPEND_HYBRID", HOSTCAPS_PM_SUSPEND_HYBRID) < 0 ||
             add_int(m, "CPUSET_MAX_ID", HOSTCAPS_CPUSET_MAX_ID) < 0 ||
-            PyModule_AddIntConstant(m, "SECTION_ALL", (long)all_sections()) < 0 ||
+            PyModule_AddIntConstant(m, "SECTION_ALL", (long)HOSTCAPS_SECTION_ALL) < 0 ||
             PyModule_AddStringConstant(m, "HEADER_VERSION", HOSTCAPS_VERSION_STRING) < 0 ||
             PyModule_AddStringConstant(m, "version", hostcaps_version()) < 0)
                 goto fail;
