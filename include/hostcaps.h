@@ -23,4 +23,5 @@
 #include <hostcaps/cache.h>
 #include <hostcaps/resctrl.h>
 #include <hostcaps/host.h>
+#include <hostcaps/isolation.h>
 #include <hostcaps/snapshot.h>

@@ -18,8 +18,8 @@ static void help(FILE *f) {
                    "Print this host's capabilities: only the sections asked for are probed.\n"
                    "\n"
                    "Options:\n"
-                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host or all;\n"
-                   "                       repeat or separate with commas (default: all)\n"
+                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host, isolation or\n"
+                   "                       all; repeat or separate with commas (default: all)\n"
                    "  -f, --format FORMAT  xml (libvirt capabilities, default), json or text\n"
                    "  -r, --root DIR       read a recorded sysroot instead of this host\n"
                    "      --from FILE      read a saved capabilities document (hostcaps' XML\n"
@@ -56,9 +56,8 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 static int parse_sections(const char *arg, unsigned *sections) {
         const char *p = arg;
         if (!*arg)
-                return usage_error(
-                        "%s",
-                        "--section needs a section name (cpu, numa, memory, cache, resctrl, host, all)");
+                return usage_error("%s", "--section needs a section name (cpu, numa, memory, cache, resctrl, "
+                                         "host, isolation, all)");
         for (;;) {
                 size_t n = strcspn(p, ",");
                 char name[32];
@@ -69,9 +68,9 @@ static int parse_sections(const char *arg, unsigned *sections) {
                              : strcmp(name, "all") == 0 ? HOSTCAPS_SECTION_ALL
                                                         : hostcaps_section_from_string(name);
                 if (!s)
-                        return usage_error(
-                                "unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, all)",
-                                (int)n, p);
+                        return usage_error("unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, "
+                                           "isolation, all)",
+                                           (int)n, p);
                 *sections |= s;
                 if (!p[n])
                         return 0;

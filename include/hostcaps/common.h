@@ -57,13 +57,14 @@ extern "C" {
 
 /* Sections: the parts of a host's description a caller can ask for. */
 typedef enum hostcaps_section {
-        HOSTCAPS_SECTION_CPU = 1u << 0,     /* host CPU identity, features, topology counts */
-        HOSTCAPS_SECTION_NUMA = 1u << 1,    /* NUMA cells, distances, CPUs and their ids */
-        HOSTCAPS_SECTION_MEMORY = 1u << 2,  /* free memory and hugepages per cell (volatile) */
-        HOSTCAPS_SECTION_CACHE = 1u << 3,   /* cache banks of every level */
-        HOSTCAPS_SECTION_RESCTRL = 1u << 4, /* cache / memory bandwidth allocation, monitoring */
-        HOSTCAPS_SECTION_HOST = 1u << 5,    /* uuid, power management, IOMMU */
-        HOSTCAPS_SECTION_ALL = (1u << 6) - 1,
+        HOSTCAPS_SECTION_CPU = 1u << 0,       /* host CPU identity, features, topology counts */
+        HOSTCAPS_SECTION_NUMA = 1u << 1,      /* NUMA cells, distances, CPUs and their ids */
+        HOSTCAPS_SECTION_MEMORY = 1u << 2,    /* free memory and hugepages per cell (volatile) */
+        HOSTCAPS_SECTION_CACHE = 1u << 3,     /* cache banks of every level */
+        HOSTCAPS_SECTION_RESCTRL = 1u << 4,   /* cache / memory bandwidth allocation, monitoring */
+        HOSTCAPS_SECTION_HOST = 1u << 5,      /* uuid, power management, IOMMU */
+        HOSTCAPS_SECTION_ISOLATION = 1u << 6, /* isolated CPUs, SMT control, CPU vulnerabilities */
+        HOSTCAPS_SECTION_ALL = (1u << 7) - 1,
 } hostcaps_section;
 
 /* Flags accepted by every get call. Unknown bits are rejected with -EINVAL. */
