@@ -345,12 +345,15 @@ void hostcaps_cpu_kinds_json(int *e, struct json_object *j, const hostcaps_cpu *
         hostcaps_json_set(e, j, "frequency_domains", a);
 }
 
-static void text_mhz(hostcaps_buf *b, const char *label, uint64_t khz) {
-        if (khz)
-                hostcaps_buf_printf(b, " %s %llu.%03llu MHz", label, (unsigned long long)(khz / 1000),
-                                    (unsigned long long)(khz % 1000));
+/* MHz, with kHz decimals only where the kernel gave some. */
+static void text_mhz(hostcaps_buf *b, const char *sep, const char *label, uint64_t khz) {
+        unsigned long long mhz = khz / 1000, rest = khz % 1000;
+        if (!khz)
+                hostcaps_buf_printf(b, "%s%s unknown", sep, label);
+        else if (rest)
+                hostcaps_buf_printf(b, "%s%s %llu.%03llu MHz", sep, label, mhz, rest);
         else
-                hostcaps_buf_printf(b, " %s unknown", label);
+                hostcaps_buf_printf(b, "%s%s %llu MHz", sep, label, mhz);
 }
 
 void hostcaps_cpu_kinds_text(hostcaps_buf *b, const hostcaps_cpu *cpu) {
@@ -366,12 +369,11 @@ void hostcaps_cpu_kinds_text(hostcaps_buf *b, const hostcaps_cpu *cpu) {
                 hostcaps_buf_printf(b, "%-24s %s\n", "Frequencies:", "unknown");
         for (size_t i = 0; i < cpu->n_freq; i++) {
                 const hostcaps_freq_domain *d = &cpu->freq[i];
-                hostcaps_buf_printf(b, "%-24s", "Frequencies of CPUs");
-                hostcaps_buf_printf(b, " %s:", d->cpus);
-                text_mhz(b, "min", d->min_khz);
-                text_mhz(b, "max", d->max_khz);
+                hostcaps_buf_printf(b, "%-24s %s:", "Frequency domain:", d->cpus);
+                text_mhz(b, " ", "min", d->min_khz);
+                text_mhz(b, ", ", "max", d->max_khz);
                 if (d->base_khz)
-                        text_mhz(b, "base", d->base_khz);
+                        text_mhz(b, ", ", "base", d->base_khz);
                 hostcaps_buf_puts(b, "\n");
         }
 }
