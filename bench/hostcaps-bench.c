@@ -62,7 +62,11 @@
 
 extern char **environ;
 
-#define N_SECTIONS    6
+/* The sections the library has: the bits of HOSTCAPS_SECTION_ALL. */
+#define ALL_BIT(k) ((HOSTCAPS_SECTION_ALL >> (k)) & 1u)
+#define N_SECTIONS                                                                                           \
+        (ALL_BIT(0) + ALL_BIT(1) + ALL_BIT(2) + ALL_BIT(3) + ALL_BIT(4) + ALL_BIT(5) + ALL_BIT(6) +          \
+         ALL_BIT(7) + ALL_BIT(8) + ALL_BIT(9) + ALL_BIT(10) + ALL_BIT(11))
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define MAX_OPS       (N_SECTIONS + 3)
 
