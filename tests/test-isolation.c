@@ -292,6 +292,12 @@ Test(isolation, stamp_follows_smt_control) {
         test_write(root, "sys/devices/system/cpu/smt/control", "off\n");
         cr_assert_eq(ops->stamp(r, &c), 0);
         cr_expect_neq(a, c);
+        /* A sibling taken offline with control left "on". */
+        uint64_t d = hostcaps_stamp_init();
+        test_write(root, "sys/devices/system/cpu/smt/control", "on\n");
+        test_write(root, "sys/devices/system/cpu/smt/active", "0\n");
+        cr_assert_eq(ops->stamp(r, &d), 0);
+        cr_expect_neq(a, d);
         hostcaps_reader_free(r);
 }
 

@@ -106,16 +106,17 @@ int hostcaps_isolation_probe(const hostcaps_probe_ctx *ctx, hostcaps_object **re
         return hostcaps_object_finish(o, e, ret);
 }
 
-/* What changes while the host runs: SMT switched off or on at run time
- * (echo off > smt/control takes the siblings offline, which changes
- * smt/active and the vulnerabilities' "SMT vulnerable" / "SMT disabled"),
- * CPUs hot-plugged (smt/active again), and a late microcode load (the
- * mitigations). isolated and nohz_full are set at boot. */
+/* What changes while the host runs: SMT switched at run time (echo off >
+ * smt/control takes the siblings offline: smt/active, and the
+ * vulnerabilities' "SMT vulnerable" / "SMT disabled", follow), and sibling
+ * CPUs hot-plugged one by one (smt/active again, with control unchanged).
+ * Two files, kept open on the live host. Not stamped: isolated and nohz_full
+ * (set at boot), and a late microcode load (the kernel chooses mitigations
+ * at boot and does not choose again; HOSTCAPS_FLAG_REFRESH reads the words
+ * anew). */
 int hostcaps_isolation_stamp(hostcaps_reader *r, uint64_t *stamp) {
         int e = hostcaps_stamp_add_file(r, CPU_DIR "/smt/control", stamp);
         if (e >= 0)
-                e = hostcaps_stamp_add_file(r, CPU_DIR "/online", stamp);
-        if (e >= 0)
-                e = hostcaps_stamp_add_file(r, CPU_DIR "/cpu0/microcode/version", stamp);
+                e = hostcaps_stamp_add_file(r, CPU_DIR "/smt/active", stamp);
         return e;
 }
