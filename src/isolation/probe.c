@@ -83,7 +83,11 @@ static int probe_vulnerabilities(hostcaps_reader *r, hostcaps_isolation *iso) {
                 if (e < 0)
                         e = hostcaps_optional(&iso->obj, e);
         }
-        hostcaps_strv_free(names);
+        /* The names not taken (the loop stops at -ENOMEM), then the array:
+         * hostcaps_strv_free() would stop at the first taken one. */
+        for (size_t i = iso->n_vulns; i < n; i++)
+                free(names[i]);
+        free(names);
         iso->vulns_known = e >= 0;
         return e;
 }
