@@ -179,9 +179,6 @@ int main(int argc, char **argv) {
                         return option_error(argv[optind - 1]);
                 }
         }
-        if (sections == 0)
-                sections = HOSTCAPS_SECTION_ALL;
-
         if (optind < argc && strcmp(argv[optind], "snapshot") == 0) {
                 /* Options may follow the command too: hostcaps snapshot -s cpu DIR */
                 optind++;
@@ -193,6 +190,10 @@ int main(int argc, char **argv) {
                         if ((r = parse_sections(optarg, &sections)) != 0)
                                 return r < 0 ? EXIT_RUNTIME : r;
                 }
+                /* Defaulted only now: a -s after the command names the sections
+                 * recorded, not more sections beside all of them. */
+                if (sections == 0)
+                        sections = HOSTCAPS_SECTION_ALL;
                 if (optind != argc - 1)
                         return usage_error("%s", "snapshot needs exactly one directory");
                 if (root || cpuid || from || from_hwloc)
@@ -206,6 +207,8 @@ int main(int argc, char **argv) {
         }
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
+        if (sections == 0)
+                sections = HOSTCAPS_SECTION_ALL;
 
         if ((from || from_hwloc) && (root || cpuid || (from && from_hwloc)))
                 return usage_error("%s", "--from and --from-hwloc read a file: no other source applies");
