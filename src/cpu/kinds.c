@@ -262,17 +262,19 @@ out:
         return e;
 }
 
-/* The maximum frequency all CPUs of a kind share, 0 when they differ or
- * one is not known. */
-static uint64_t kind_max_khz(const hostcaps_cpu *cpu, const char *list) {
+/* The maximum frequency all CPUs of a kind share into *ret, 0 when they
+ * differ or one is not known. 0 or -ENOMEM. */
+static int kind_max_khz(const hostcaps_cpu *cpu, const char *list, uint64_t *ret) {
         _cleanup_bitmap_ hostcaps_bitmap *left = NULL;
         uint64_t khz = 0;
-        if (hostcaps_parse_cpulist(list, &left) < 0)
-                return 0;
+        int e = hostcaps_parse_cpulist(list, &left); /* our own formatting: only -ENOMEM can fail */
+        *ret = 0;
+        if (e < 0)
+                return e == -ENOMEM ? e : 0;
         for (size_t i = 0; i < cpu->n_freq; i++) {
                 _cleanup_bitmap_ hostcaps_bitmap *both = hostcaps_bitmap_dup(left);
                 if (!both)
-                        return 0;
+                        return -ENOMEM;
                 hostcaps_bitmap_and(both, cpu->freq[i].set);
                 if (hostcaps_bitmap_is_empty(both))
                         continue;
@@ -281,7 +283,8 @@ static uint64_t kind_max_khz(const hostcaps_cpu *cpu, const char *list) {
                 khz = cpu->freq[i].max_khz;
                 hostcaps_bitmap_sub(left, both);
         }
-        return hostcaps_bitmap_is_empty(left) ? khz : 0;
+        *ret = hostcaps_bitmap_is_empty(left) ? khz : 0;
+        return 0;
 }
 
 /* Core kinds are one value (the read policy): a bad file among them makes
@@ -306,7 +309,7 @@ int hostcaps_cpu_probe_kinds(hostcaps_reader *r, hostcaps_cpu *cpu, const hostca
                 return hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_CORE_KINDS);
         }
         for (size_t i = 0; i < cpu->n_kinds && e >= 0; i++)
-                cpu->kinds[i].max_khz = kind_max_khz(cpu, cpu->kinds[i].cpus);
+                e = kind_max_khz(cpu, cpu->kinds[i].cpus, &cpu->kinds[i].max_khz);
         return e;
 }
 
