@@ -24,8 +24,11 @@ static int probe_list(hostcaps_reader *r, hostcaps_isolation *iso, const char *p
         int e = hostcaps_read_string(r, path, &s);
         if (e >= 0 && strcmp(s, "(null)") == 0)
                 s[0] = '\0';
-        if (e >= 0 && (e = hostcaps_parse_cpulist(s, &b)) < 0)
-                e = hostcaps_error(-e, "%s: invalid CPU list '%.64s'", path, s);
+        if (e >= 0 && (e = hostcaps_parse_cpulist(s, &b)) < 0 && e != -ENOMEM) {
+                /* The parser's words ("invalid CPU list '3-1': range is reversed"), with the file. */
+                _cleanup_free_ char *why = strdup(hostcaps_error_message() ? hostcaps_error_message() : "");
+                e = why ? hostcaps_error(-e, "%s: %s", path, why) : -ENOMEM;
+        }
         if (e >= 0) {
                 *ret = hostcaps_bitmap_format(b);
                 return *ret ? 0 : -ENOMEM;
