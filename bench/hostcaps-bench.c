@@ -62,9 +62,14 @@
 
 extern char **environ;
 
-/* Every section the library names, the default set (HOSTCAPS_SECTION_ALL)
- * and devices, which is not in it. */
-#define N_SECTIONS    7
+/* Every section the library has: the bits of the default set
+ * (HOSTCAPS_SECTION_ALL), then devices, the next bit, which is not in it. */
+#define ALL_BIT(k) ((HOSTCAPS_SECTION_ALL >> (k)) & 1u)
+#define N_SECTIONS                                                                                           \
+        (ALL_BIT(0) + ALL_BIT(1) + ALL_BIT(2) + ALL_BIT(3) + ALL_BIT(4) + ALL_BIT(5) + ALL_BIT(6) +          \
+         ALL_BIT(7) + ALL_BIT(8) + ALL_BIT(9) + ALL_BIT(10) + ALL_BIT(11) + 1)
+_Static_assert(HOSTCAPS_SECTION_DEVICES == HOSTCAPS_SECTION_ALL + 1,
+               "devices is the bit after the default set");
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define MAX_OPS       (N_SECTIONS + 3)
 

@@ -23,5 +23,6 @@
 #include <hostcaps/cache.h>
 #include <hostcaps/resctrl.h>
 #include <hostcaps/host.h>
+#include <hostcaps/isolation.h>
 #include <hostcaps/devices.h>
 #include <hostcaps/snapshot.h>

@@ -32,7 +32,7 @@ add() {
 }
 
 add "live, all sections"
-for s in cpu numa memory cache resctrl host devices; do
+for s in cpu numa memory cache resctrl host isolation devices; do
         add "live, $s" -s "$s"
 done
 add "live, all and devices" -s all,devices
@@ -43,7 +43,9 @@ for shape in "--sockets 1 --cores 2" \
              "--sockets 2 --cores 4 --nodes-per-socket 2 --memory-only-nodes 2 --hmat" \
              "--sockets 1 --cores 16 --l3 cores:4 --resctrl amd --offline 3,5 --cpuset-cpus 0-7" \
              "--sockets 2 --cores 4 --threads 2 --no-cache-ids --node-ids 0,4" \
-             "--sockets 1 --cores 4 --hybrid --old-kernel"; do
+             "--sockets 1 --cores 4 --hybrid --old-kernel" \
+             "--sockets 1 --clusters 4 --cores 2 --threads 2 --cpufreq per-cluster --big-little --cpu-capacity --isolated 2-3 --nohz-full 2-5 --vulnerabilities" \
+             "--sockets 1 --clusters 2 --cores 2 --cpufreq per-cpu --big-little --hybrid --vulnerabilities"; do
         d="$tmp/gen$n"
         # shellcheck disable=SC2086
         if "$gen" $shape "$d" >/dev/null 2>&1; then

@@ -23,10 +23,10 @@ static void help(FILE *f) {
                    "Print this host's capabilities: only the sections asked for are probed.\n"
                    "\n"
                    "Options:\n"
-                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host, devices or\n"
-                   "                       all; repeat or separate with commas (default: all,\n"
-                   "                       which is every section but devices: ask for it by\n"
-                   "                       name, e.g. -s all,devices)\n"
+                   "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host, isolation,\n"
+                   "                       devices or all; repeat or separate with commas\n"
+                   "                       (default: all, which is every section but devices:\n"
+                   "                       ask for it by name, e.g. -s all,devices)\n"
                    "  -f, --format FORMAT  xml (libvirt capabilities, default), json or text\n"
                    "  -r, --root DIR       read a recorded sysroot instead of this host\n"
                    "      --from FILE      read a saved capabilities document (hostcaps' XML\n"
@@ -98,7 +98,7 @@ static int parse_sections(const char *arg, unsigned *sections) {
         const char *p = arg;
         if (!*arg)
                 return usage_error("%s", "--section needs a section name (cpu, numa, memory, cache, resctrl, "
-                                         "host, devices, all)");
+                                         "host, isolation, devices, all)");
         for (;;) {
                 size_t n = strcspn(p, ",");
                 char name[32];
@@ -110,7 +110,7 @@ static int parse_sections(const char *arg, unsigned *sections) {
                                                         : hostcaps_section_from_string(name);
                 if (!s)
                         return usage_error("unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, "
-                                           "devices, all)",
+                                           "isolation, devices, all)",
                                            (int)n, p);
                 *sections |= s;
                 if (!p[n])
@@ -311,8 +311,8 @@ int main(int argc, char **argv) {
                         if ((r = parse_sections(optarg, &sections)) != 0)
                                 return r < 0 ? EXIT_RUNTIME : r;
                 }
-                /* The default only now: sections named after the command
-                 * count as much as those before it. */
+                /* Defaulted only now: a -s after the command names the sections
+                 * recorded, not more sections beside all of them. */
                 if (sections == 0)
                         sections = HOSTCAPS_SECTION_ALL;
                 if (optind != argc - 1)

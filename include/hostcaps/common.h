@@ -57,19 +57,20 @@ extern "C" {
 
 /* Sections: the parts of a host's description a caller can ask for. */
 typedef enum hostcaps_section {
-        HOSTCAPS_SECTION_CPU = 1u << 0,     /* host CPU identity, features, topology counts */
-        HOSTCAPS_SECTION_NUMA = 1u << 1,    /* NUMA cells, distances, CPUs and their ids */
-        HOSTCAPS_SECTION_MEMORY = 1u << 2,  /* free memory and hugepages per cell (volatile) */
-        HOSTCAPS_SECTION_CACHE = 1u << 3,   /* cache banks of every level */
-        HOSTCAPS_SECTION_RESCTRL = 1u << 4, /* cache / memory bandwidth allocation, monitoring */
-        HOSTCAPS_SECTION_HOST = 1u << 5,    /* uuid, power management, IOMMU */
+        HOSTCAPS_SECTION_CPU = 1u << 0,       /* host CPU identity, features, topology counts */
+        HOSTCAPS_SECTION_NUMA = 1u << 1,      /* NUMA cells, distances, CPUs and their ids */
+        HOSTCAPS_SECTION_MEMORY = 1u << 2,    /* free memory and hugepages per cell (volatile) */
+        HOSTCAPS_SECTION_CACHE = 1u << 3,     /* cache banks of every level */
+        HOSTCAPS_SECTION_RESCTRL = 1u << 4,   /* cache / memory bandwidth allocation, monitoring */
+        HOSTCAPS_SECTION_HOST = 1u << 5,      /* uuid, power management, IOMMU */
+        HOSTCAPS_SECTION_ISOLATION = 1u << 6, /* isolated CPUs, SMT control, CPU vulnerabilities */
         /* The default set: what a request for "all" probes. */
-        HOSTCAPS_SECTION_ALL = (1u << 6) - 1,
+        HOSTCAPS_SECTION_ALL = (1u << 7) - 1,
         /* PCI devices, their locality and bound kernel names. Not in
          * HOSTCAPS_SECTION_ALL: it costs more than the default set together
          * on hosts with many devices (docs/performance.md); ask for it by
          * its flag or its name, "devices". */
-        HOSTCAPS_SECTION_DEVICES = 1u << 6,
+        HOSTCAPS_SECTION_DEVICES = 1u << 7,
 } hostcaps_section;
 
 /* Flags accepted by every get call. Unknown bits are rejected with -EINVAL. */

@@ -12,8 +12,10 @@
 static bool cpu_dir_id(const char *name, unsigned *ret) {
         const char *num = startswith(name, "cpu");
         uint64_t id;
-        if (!num || !num[0] || (num[0] == '0' && num[1]) || hostcaps_parse_u64(num, &id) < 0 ||
-            id >= HOSTCAPS_BITMAP_MAX)
+        /* Digits only before parsing: a failed parse leaves the thread's error
+         * message behind, which a later failure would then report. */
+        if (!num || !num[0] || num[strspn(num, "0123456789")] || (num[0] == '0' && num[1]) ||
+            hostcaps_parse_u64(num, &id) < 0 || id >= HOSTCAPS_BITMAP_MAX)
                 return false;
         *ret = (unsigned)id;
         return true;

@@ -41,9 +41,13 @@ struct hostcaps_node {
 };
 
 static const char *const section_names[HOSTCAPS_N_SECTIONS] = {
-        [HOSTCAPS_IDX_CPU] = "cpu",         [HOSTCAPS_IDX_NUMA] = "numa",
-        [HOSTCAPS_IDX_MEMORY] = "memory",   [HOSTCAPS_IDX_CACHE] = "cache",
-        [HOSTCAPS_IDX_RESCTRL] = "resctrl", [HOSTCAPS_IDX_HOST] = "host",
+        [HOSTCAPS_IDX_CPU] = "cpu",
+        [HOSTCAPS_IDX_NUMA] = "numa",
+        [HOSTCAPS_IDX_MEMORY] = "memory",
+        [HOSTCAPS_IDX_CACHE] = "cache",
+        [HOSTCAPS_IDX_RESCTRL] = "resctrl",
+        [HOSTCAPS_IDX_HOST] = "host",
+        [HOSTCAPS_IDX_ISOLATION] = "isolation",
         [HOSTCAPS_IDX_DEVICES] = "devices",
 };
 

@@ -26,6 +26,14 @@ static void usage(FILE *f) {
               "  --hybrid                Intel hybrid: cpu_core and cpu_atom PMUs\n"
               "  --old-kernel            topology without *_cpus_list, die and cluster files\n"
               "  --arch ARCH             architecture recorded in the snapshot (default x86_64)\n"
+              "CPU kinds and frequencies:\n"
+              "  --cpufreq KIND          none (default), per-cpu (intel_pstate) or per-cluster\n"
+              "  --big-little            cores of odd clusters are little (capacity, max frequency)\n"
+              "  --cpu-capacity          cpuN/cpu_capacity\n"
+              "Isolation:\n"
+              "  --isolated LIST         isolated CPUs (default none)\n"
+              "  --nohz-full LIST        nohz_full CPUs (default: no nohz_full file)\n"
+              "  --vulnerabilities       cpu/vulnerabilities/ with one file of each form\n"
               "NUMA and memory:\n"
               "  --nodes-per-socket N    NUMA nodes per socket (sub-NUMA clustering)\n"
               "  --memory-only-nodes N   extra nodes with memory and no CPUs\n"
@@ -104,6 +112,12 @@ enum {
         OPT_PCI_PER_NODE,
         OPT_PCI_UNKNOWN,
         OPT_PCI_OLD_KERNEL,
+        OPT_CPUFREQ,
+        OPT_BIG_LITTLE,
+        OPT_CPU_CAPACITY,
+        OPT_ISOLATED,
+        OPT_NOHZ_FULL,
+        OPT_VULNS,
 };
 
 static const struct option options[] = {
@@ -133,6 +147,12 @@ static const struct option options[] = {
         {"pci-per-node", required_argument, NULL, OPT_PCI_PER_NODE},
         {"pci-unknown", required_argument, NULL, OPT_PCI_UNKNOWN},
         {"pci-old-kernel", no_argument, NULL, OPT_PCI_OLD_KERNEL},
+        {"cpufreq", required_argument, NULL, OPT_CPUFREQ},
+        {"big-little", no_argument, NULL, OPT_BIG_LITTLE},
+        {"cpu-capacity", no_argument, NULL, OPT_CPU_CAPACITY},
+        {"isolated", required_argument, NULL, OPT_ISOLATED},
+        {"nohz-full", required_argument, NULL, OPT_NOHZ_FULL},
+        {"vulnerabilities", no_argument, NULL, OPT_VULNS},
         {"help", no_argument, NULL, 'h'},
         {},
 };
@@ -264,6 +284,32 @@ int main(int argc, char **argv) {
                         break;
                 case OPT_ARCH:
                         shape.arch = optarg;
+                        break;
+                case OPT_CPUFREQ:
+                        if (strcmp(optarg, "none") == 0)
+                                shape.cpufreq = GEN_CPUFREQ_NONE;
+                        else if (strcmp(optarg, "per-cpu") == 0)
+                                shape.cpufreq = GEN_CPUFREQ_PER_CPU;
+                        else if (strcmp(optarg, "per-cluster") == 0)
+                                shape.cpufreq = GEN_CPUFREQ_PER_CLUSTER;
+                        else
+                                return usage_error("--cpufreq: '%s' is none of none, per-cpu, per-cluster",
+                                                   optarg);
+                        break;
+                case OPT_BIG_LITTLE:
+                        shape.big_little = true;
+                        break;
+                case OPT_CPU_CAPACITY:
+                        shape.cpu_capacity = true;
+                        break;
+                case OPT_ISOLATED:
+                        shape.isolated_cpus = optarg;
+                        break;
+                case OPT_NOHZ_FULL:
+                        shape.nohz_full_cpus = optarg;
+                        break;
+                case OPT_VULNS:
+                        shape.vulnerabilities = true;
                         break;
                 default:
                         /* getopt_long has said what was wrong. */

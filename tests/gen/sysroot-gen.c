@@ -411,7 +411,35 @@ static void gen_cpu_compute(const gen_shape *s, const gen_dims *d, unsigned cpu,
         }
         if (s->hybrid)
                 ret->kind = c < (d->cores_per_socket + 1) / 2 ? GEN_KIND_CORE : GEN_KIND_ATOM;
+        ret->little = s->big_little && ret->cluster % 2 == 1;
+        ret->capacity = ret->little ? GEN_LITTLE_CAPACITY : 1024;
+        if (s->cpufreq != GEN_CPUFREQ_NONE) {
+                ret->min_khz = GEN_MIN_KHZ;
+                ret->max_khz = ret->kind == GEN_KIND_CORE   ? GEN_CORE_MAX_KHZ
+                               : ret->kind == GEN_KIND_ATOM ? GEN_ATOM_MAX_KHZ
+                               : ret->little                ? GEN_LITTLE_MAX_KHZ
+                                                            : GEN_MAX_KHZ;
+                ret->base_khz = s->cpufreq == GEN_CPUFREQ_PER_CPU ? GEN_BASE_KHZ : 0;
+        }
 }
+
+/* The kernel's words of hw-vuln's forms: one of each state, a KVM prefix,
+ * SMT left exposed, and a guest that cannot tell. */
+const gen_vulnerability gen_vulnerabilities[GEN_N_VULNERABILITIES] = {
+        {"gather_data_sampling", "Unknown: Dependent on hypervisor status", GEN_VULN_UNKNOWN, false},
+        {"itlb_multihit", "KVM: Mitigation: Split huge pages", GEN_VULN_MITIGATED, false},
+        {"l1tf", "Mitigation: PTE Inversion; VMX: conditional cache flushes, SMT vulnerable",
+         GEN_VULN_MITIGATED, true},
+        {"mds", "Vulnerable: Clear CPU buffers attempted, no microcode; SMT Host state unknown",
+         GEN_VULN_AFFECTED, true},
+        {"meltdown", "Not affected", GEN_VULN_NOT_AFFECTED, false},
+        {"spec_store_bypass", "Vulnerable", GEN_VULN_AFFECTED, false},
+        {"spectre_v1", "Mitigation: usercopy/swapgs barriers and __user pointer sanitization",
+         GEN_VULN_MITIGATED, false},
+        {"spectre_v2", "Mitigation: Enhanced / Automatic IBRS; IBPB: conditional; RSB filling",
+         GEN_VULN_MITIGATED, false},
+        {"srbds", "Processor vulnerable", GEN_VULN_AFFECTED, false},
+};
 
 int gen_cpu_get(const gen_shape *s, unsigned cpu, gen_cpu *ret) {
         gen_dims d;
@@ -1263,6 +1291,9 @@ static void write_cpu(gen_writer *w, int cpudir, unsigned cpu) {
                 w_printf(w, fd, "online", "%d\n", c->online);
         if (c->online) {
                 write_topology(w, fd, c);
+                /* Capacity relative to the biggest CPU (1024), since 4.10. */
+                if (w->s->cpu_capacity)
+                        w_printf(w, fd, "cpu_capacity", "%u\n", c->capacity);
                 write_caches(w, fd, c);
                 if (m) {
                         int mfd = w_dir(w, fd, "microcode");
@@ -1276,6 +1307,74 @@ static void write_cpu(gen_writer *w, int cpudir, unsigned cpu) {
                 snprintf(target, sizeof(target), "../../node/node%u", c->node_id);
                 w_symlink(w, fd, target, name);
         }
+        w_close(fd);
+}
+
+/* One policy: its CPUs (online ones in affected_cpus, all in
+ * related_cpus) and the frequencies of its first CPU. */
+static void write_policy(gen_writer *w, int freqfd, unsigned first, const gset *affected,
+                         const gset *related) {
+        const gen_cpu *c = &w->cpus[first];
+        char name[32];
+        int fd;
+        snprintf(name, sizeof(name), "policy%u", first);
+        if ((fd = w_dir(w, freqfd, name)) < 0)
+                return;
+        w_list(w, fd, "affected_cpus", affected);
+        w_list(w, fd, "related_cpus", related);
+        w_printf(w, fd, "cpuinfo_min_freq", "%llu\n", (unsigned long long)c->min_khz);
+        w_printf(w, fd, "cpuinfo_max_freq", "%llu\n", (unsigned long long)c->max_khz);
+        if (c->base_khz)
+                w_printf(w, fd, "base_frequency", "%llu\n", (unsigned long long)c->base_khz);
+        w_str(w, fd, "scaling_driver",
+              w->s->cpufreq == GEN_CPUFREQ_PER_CPU ? "intel_pstate\n" : "cppc_cpufreq\n");
+        w_close(fd);
+}
+
+/* cpufreq/: empty without a driver; a policy per online CPU, or per cluster
+ * with an online CPU. */
+static void write_cpufreq(gen_writer *w, int cpudir) {
+        int fd = w_dir(w, cpudir, "cpufreq");
+        gset affected, related;
+        if (fd < 0)
+                return;
+        if (gset_init(&affected, w->d.n_cpus) < 0 || gset_init(&related, w->d.n_cpus) < 0) {
+                w_fail(w, -ENOMEM);
+                w_close(fd);
+                return;
+        }
+        for (unsigned cpu = 0; w->s->cpufreq != GEN_CPUFREQ_NONE && cpu < w->d.n_cpus; cpu++) {
+                const gen_cpu *c = &w->cpus[cpu];
+                unsigned first = cpu;
+                gbuf_reset(&w->buf);
+                memset(affected.w, 0, ((w->d.n_cpus + 63) / 64) * sizeof(uint64_t));
+                memset(related.w, 0, ((w->d.n_cpus + 63) / 64) * sizeof(uint64_t));
+                if (w->s->cpufreq == GEN_CPUFREQ_PER_CPU) {
+                        if (!c->online)
+                                continue;
+                        gset_add(&affected, cpu);
+                        gset_add(&related, cpu);
+                } else {
+                        /* The cluster's first CPU names the policy: skip the others. */
+                        for (unsigned o = 0; o < w->d.n_cpus; o++) {
+                                const gen_cpu *x = &w->cpus[o];
+                                if (x->socket != c->socket || x->cluster != c->cluster)
+                                        continue;
+                                if (o < first)
+                                        first = o;
+                                gset_add(&related, o);
+                                if (x->online)
+                                        gset_add(&affected, o);
+                        }
+                        if (first != cpu || gset_count(&affected) == 0)
+                                continue;
+                }
+                write_policy(w, fd, cpu, &affected, &related);
+        }
+        if (w->s->cpufreq == GEN_CPUFREQ_PER_CLUSTER)
+                w_str(w, fd, "boost", "1\n");
+        gset_done(&affected);
+        gset_done(&related);
         w_close(fd);
 }
 
@@ -1314,7 +1413,16 @@ static void write_cpus(gen_writer *w) {
         gset_done(&all);
         /* NR_CPUS - 1 of distro kernels. */
         w_str(w, fd, "kernel_max", "8191\n");
-        w_str(w, fd, "isolated", "\n");
+        w_printf(w, fd, "isolated", "%s\n", w->s->isolated_cpus ? w->s->isolated_cpus : "");
+        if (w->s->nohz_full_cpus)
+                w_printf(w, fd, "nohz_full", "%s\n", w->s->nohz_full_cpus);
+        if (w->s->vulnerabilities) {
+                int vfd = w_dir(w, fd, "vulnerabilities");
+                for (unsigned i = 0; i < GEN_N_VULNERABILITIES; i++)
+                        w_printf(w, vfd, gen_vulnerabilities[i].name, "%s\n", gen_vulnerabilities[i].text);
+                w_close(vfd);
+        }
+        write_cpufreq(w, fd);
 
         /* smt/ since 4.19: "on" or "notsupported"; active 1 or 0. */
         int smt = w_dir(w, fd, "smt");

@@ -60,6 +60,14 @@ typedef enum gen_quirk {
                                                   second half has no cpuN directory (trimmed trees) */
 } gen_quirk;
 
+/* cpufreq policies (sys/devices/system/cpu/cpufreq/policyN). */
+typedef enum {
+        GEN_CPUFREQ_NONE,        /* no driver (virtual machines): an empty cpufreq/ */
+        GEN_CPUFREQ_PER_CPU,     /* intel_pstate: a policy per online CPU, with base_frequency */
+        GEN_CPUFREQ_PER_CLUSTER, /* arm64: a policy per cluster (named after its first CPU), a
+                                    "boost" file beside them; no base_frequency */
+} gen_cpufreq;
+
 typedef struct gen_shape {
         const char *arch; /* default "x86_64"; hostcaps-snapshot.txt gets arch=..., page_size=4096 */
         /* Counts per parent; 0 means 1. */
@@ -95,6 +103,14 @@ typedef struct gen_shape {
          * CONFIG_NUMA) and only the local_cpus mask. Both 0: no PCI bus. */
         unsigned pci_per_node, pci_unknown;
         bool pci_old_kernel;
+        /* CPU kinds and frequencies. */
+        gen_cpufreq cpufreq;
+        bool big_little;   /* cores of odd clusters are little: lower capacity and max frequency */
+        bool cpu_capacity; /* cpuN/cpu_capacity for every online CPU */
+        /* Isolation: NULL writes isolated as "\n" and no nohz_full (a kernel
+         * without NO_HZ_FULL). */
+        const char *isolated_cpus, *nohz_full_cpus;
+        bool vulnerabilities; /* cpu/vulnerabilities/: gen_vulnerabilities[] */
 } gen_shape;
 
 /* Write the sysroot into dir (created if missing). Files of an earlier tree
@@ -139,10 +155,33 @@ typedef struct gen_cpu {
         unsigned thread;                     /* index among its core's threads */
         unsigned core_index;                 /* physical core 0..gen_n_cores()-1 */
         unsigned node_index, node_id;
-        unsigned l2_id; /* cache/index2/id */
-        int l3_id;      /* cache/index3/id, -1 without L3 */
-        int kind;       /* GEN_KIND_* */
+        unsigned l2_id;                      /* cache/index2/id */
+        int l3_id;                           /* cache/index3/id, -1 without L3 */
+        int kind;                            /* GEN_KIND_* */
+        bool little;                         /* big_little: a core of an odd cluster */
+        unsigned capacity;                   /* cpu_capacity: 1024 big, GEN_LITTLE_CAPACITY little */
+        uint64_t min_khz, max_khz, base_khz; /* cpufreq; base 0 where the driver gives none */
 } gen_cpu;
+
+/* Frequencies in kHz and capacities the tree gives (see gen_cpu). */
+#define GEN_MIN_KHZ         800000u
+#define GEN_BASE_KHZ        2000000u
+#define GEN_MAX_KHZ         2800000u /* big cores; hybrid: GEN_CORE_MAX_KHZ / GEN_ATOM_MAX_KHZ */
+#define GEN_LITTLE_MAX_KHZ  1800000u
+#define GEN_CORE_MAX_KHZ    5000000u
+#define GEN_ATOM_MAX_KHZ    3800000u
+#define GEN_LITTLE_CAPACITY 446u
+
+/* The vulnerabilities written with `vulnerabilities`, sorted by name, and
+ * the state a reader must find: GEN_VULN_*. */
+enum { GEN_VULN_UNKNOWN, GEN_VULN_AFFECTED, GEN_VULN_MITIGATED, GEN_VULN_NOT_AFFECTED };
+typedef struct gen_vulnerability {
+        const char *name, *text;
+        int state;
+        bool smt_vulnerable;
+} gen_vulnerability;
+#define GEN_N_VULNERABILITIES 9
+extern const gen_vulnerability gen_vulnerabilities[GEN_N_VULNERABILITIES];
 /* -ERANGE when cpu >= gen_n_cpus(). */
 int gen_cpu_get(const gen_shape *s, unsigned cpu, gen_cpu *ret);
 
