@@ -23,6 +23,7 @@
 #include <hostcaps/cache.h>
 #include <hostcaps/resctrl.h>
 #include <hostcaps/host.h>
+#include <hostcaps/frequency.h>
 #include <hostcaps/isolation.h>
 #include <hostcaps/devices.h>
 #include <hostcaps/snapshot.h>

@@ -1440,7 +1440,6 @@ static bool allowed_live_path(const char *p) {
                 "sys/kernel/mm/hugepages/",
                 "sys/devices/cpu_core/cpus",
                 "sys/devices/cpu_atom/cpus",
-                "sys/devices/system/cpu/cpufreq/",
                 "dev/cpu/0/msr",
                 "dev/kvm",
                 "proc/cpuinfo",
@@ -1454,8 +1453,7 @@ static bool allowed_live_path(const char *p) {
         unsigned n;
         char rest[256];
         if (sscanf(p, "sys/devices/system/cpu/cpu%u/%255s", &n, rest) == 2)
-                return strncmp(rest, "topology/", 9) == 0 || strcmp(rest, "microcode/version") == 0 ||
-                       strcmp(rest, "cpu_capacity") == 0;
+                return strncmp(rest, "topology/", 9) == 0 || strcmp(rest, "microcode/version") == 0;
         return false;
 }
 

@@ -692,10 +692,9 @@ Test(faults, enomem_sysroot) {
 }
 
 #ifdef HOSTCAPS_HAVE_GEN
-/* Core kinds, frequency domains and the isolation section, where each has
- * something to allocate: capacities, cpufreq policies, isolated CPUs,
- * vulnerabilities. */
-Test(faults, enomem_kinds_and_isolation) {
+/* The frequency and isolation sections, where each has something to
+ * allocate: capacities, cpufreq policies, isolated CPUs, vulnerabilities. */
+Test(faults, enomem_frequency_and_isolation) {
         char *root = path_in(work, "root");
         gen_shape shape = {.clusters_per_die = 2,
                            .cores_per_cluster = 2,
@@ -709,16 +708,16 @@ Test(faults, enomem_kinds_and_isolation) {
         sweep s = {0};
         cr_assert_eq(gen_sysroot(root, &shape), 0);
         for (size_t f = 0; f < ELEMENTSOF(test_formats); f++)
-                sweep_allocations(root, HOSTCAPS_SECTION_CPU | HOSTCAPS_SECTION_ISOLATION, test_formats[f],
-                                  true, &s);
+                sweep_allocations(root, HOSTCAPS_SECTION_FREQUENCY | HOSTCAPS_SECTION_ISOLATION,
+                                  test_formats[f], true, &s);
         /* Kinds from maximum frequencies: no capacities, a policy per CPU. */
         char *root2 = path_in(work, "root2");
         shape.cpu_capacity = false;
         shape.cpufreq = GEN_CPUFREQ_PER_CPU;
         cr_assert_eq(gen_sysroot(root2, &shape), 0);
-        sweep_allocations(root2, HOSTCAPS_SECTION_CPU, HOSTCAPS_FORMAT_JSON, true, &s);
+        sweep_allocations(root2, HOSTCAPS_SECTION_FREQUENCY, HOSTCAPS_FORMAT_JSON, true, &s);
         free(root2);
-        sweep_report("kinds and isolation", &s);
+        sweep_report("frequency and isolation", &s);
         free(root);
 }
 #endif

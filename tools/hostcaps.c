@@ -24,7 +24,8 @@ static void help(FILE *f) {
                    "\n"
                    "Options:\n"
                    "  -s, --section NAME   cpu, numa, memory, cache, resctrl, host, isolation,\n"
-                   "                       devices or all; repeat or separate with commas\n"
+                   "                       frequency, devices or all; repeat or separate with\n"
+                   "                       commas\n"
                    "                       (default: all, which is every section but devices:\n"
                    "                       ask for it by name, e.g. -s all,devices)\n"
                    "  -f, --format FORMAT  xml (libvirt capabilities, default), json or text\n"
@@ -98,7 +99,7 @@ static int parse_sections(const char *arg, unsigned *sections) {
         const char *p = arg;
         if (!*arg)
                 return usage_error("%s", "--section needs a section name (cpu, numa, memory, cache, resctrl, "
-                                         "host, isolation, devices, all)");
+                                         "host, isolation, frequency, devices, all)");
         for (;;) {
                 size_t n = strcspn(p, ",");
                 char name[32];
@@ -110,7 +111,7 @@ static int parse_sections(const char *arg, unsigned *sections) {
                                                         : hostcaps_section_from_string(name);
                 if (!s)
                         return usage_error("unknown section '%.*s' (cpu, numa, memory, cache, resctrl, host, "
-                                           "isolation, devices, all)",
+                                           "isolation, frequency, devices, all)",
                                            (int)n, p);
                 *sections |= s;
                 if (!p[n])

@@ -64,13 +64,14 @@ typedef enum hostcaps_section {
         HOSTCAPS_SECTION_RESCTRL = 1u << 4,   /* cache / memory bandwidth allocation, monitoring */
         HOSTCAPS_SECTION_HOST = 1u << 5,      /* uuid, power management, IOMMU */
         HOSTCAPS_SECTION_ISOLATION = 1u << 6, /* isolated CPUs, SMT control, CPU vulnerabilities */
+        HOSTCAPS_SECTION_FREQUENCY = 1u << 7, /* cpufreq domains, CPU capacities, kinds from them */
         /* The default set: what a request for "all" probes. */
-        HOSTCAPS_SECTION_ALL = (1u << 7) - 1,
+        HOSTCAPS_SECTION_ALL = (1u << 8) - 1,
         /* PCI devices, their locality and bound kernel names. Not in
          * HOSTCAPS_SECTION_ALL: it costs more than the default set together
          * on hosts with many devices (docs/performance.md); ask for it by
          * its flag or its name, "devices". */
-        HOSTCAPS_SECTION_DEVICES = 1u << 7,
+        HOSTCAPS_SECTION_DEVICES = 1u << 8,
 } hostcaps_section;
 
 /* Flags accepted by every get call. Unknown bits are rejected with -EINVAL. */

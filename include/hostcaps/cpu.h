@@ -130,14 +130,9 @@ HOSTCAPS_EXPORT const char *hostcaps_cpu_feature_source(const hostcaps_cpu *cpu)
 HOSTCAPS_EXPORT size_t hostcaps_cpu_n_page_sizes(const hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT uint64_t hostcaps_cpu_page_size(const hostcaps_cpu *cpu, size_t i);
 
-/* Core kinds: CPUs that differ in kind, from the first source that tells
- * them apart: Intel hybrid PMUs ("core", "atom", from /sys/devices/cpu_core,
- * cpu_atom), then cpuN/cpu_capacity ("capacity-N", N the capacity, ARM
- * big.LITTLE and others), then cpufreq's maximum frequencies ("max-NkHz",
- * where no other source is there and every online CPU has one). Capacity and
- * frequency kinds come in ascending order. Zero kinds on a homogeneous host,
- * and when a file among them could not be read (then with a
- * hostcaps_cpu_unknown_reason(); JSON says null). */
+/* Hybrid core kinds ("core", "atom"), from /sys/devices/cpu_core, cpu_atom.
+ * Zero kinds on a non-hybrid host, and when a kind's CPU list could not be
+ * read (then with a hostcaps_cpu_unknown_reason(); JSON says null). */
 HOSTCAPS_EXPORT size_t hostcaps_cpu_n_core_kinds(const hostcaps_cpu *cpu);
 HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_name(const hostcaps_cpu *cpu, size_t i);
 /* The kind's CPUs as a kernel CPU list ("0-7,16"). */
@@ -145,42 +140,6 @@ HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_cpus(const hostcaps_cpu *cpu,
 /* The same as a new set, the caller's to free (hostcaps_cpuset_free()); -EINVAL
  * for a NULL cpu or ret or an index out of range. */
 HOSTCAPS_EXPORT int hostcaps_cpu_core_kind_cpuset(const hostcaps_cpu *cpu, size_t i, hostcaps_cpuset **ret);
-/* Where the kind comes from: "hybrid", "capacity" or "frequency". */
-HOSTCAPS_EXPORT const char *hostcaps_cpu_core_kind_source(const hostcaps_cpu *cpu, size_t i);
-/* The kind's cpu_capacity (1024 for the biggest CPUs); 0 when not known
- * (kinds of another source). */
-HOSTCAPS_EXPORT uint64_t hostcaps_cpu_core_kind_capacity(const hostcaps_cpu *cpu, size_t i);
-/* The maximum frequency in kHz all CPUs of the kind share; 0 when not known
- * or when they differ. */
-HOSTCAPS_EXPORT uint64_t hostcaps_cpu_core_kind_max_frequency(const hostcaps_cpu *cpu, size_t i);
-
-/* Frequency domains: the cpufreq policies of the online CPUs, each a set of
- * CPUs sharing one clock, with its frequencies in kHz
- * (/sys/devices/system/cpu/cpufreq/policyN: cpuinfo_min_freq,
- * cpuinfo_max_freq, base_frequency). None without a cpufreq driver (most
- * virtual machines). hostcaps_cpu_frequencies_known() is 0, or -ENODATA when
- * the policies could not be read (a hostcaps_cpu_unknown_reason() says why)
- * or the CPU section comes from a loaded document (libvirt's XML has no
- * place for them). */
-typedef enum hostcaps_cpu_frequency {
-        HOSTCAPS_CPU_FREQUENCY_MIN,  /* cpuinfo_min_freq: the lowest the hardware runs at */
-        HOSTCAPS_CPU_FREQUENCY_MAX,  /* cpuinfo_max_freq: the highest, turbo included */
-        HOSTCAPS_CPU_FREQUENCY_BASE, /* base_frequency: the guaranteed one (intel_pstate only) */
-} hostcaps_cpu_frequency;
-HOSTCAPS_EXPORT int hostcaps_cpu_frequencies_known(const hostcaps_cpu *cpu);
-HOSTCAPS_EXPORT size_t hostcaps_cpu_n_frequency_domains(const hostcaps_cpu *cpu);
-/* The domain's CPUs as a kernel CPU list, NULL for an index out of range. */
-HOSTCAPS_EXPORT const char *hostcaps_cpu_frequency_domain_cpus(const hostcaps_cpu *cpu, size_t i);
-/* The same as a new set, the caller's to free; -EINVAL as for core kinds. */
-HOSTCAPS_EXPORT int hostcaps_cpu_frequency_domain_cpuset(const hostcaps_cpu *cpu, size_t i,
-                                                         hostcaps_cpuset **ret);
-/* A frequency of domain i in kHz: 0, -EINVAL for an index out of range or an
- * unknown `which`, -ENODATA when the kernel gives none or it was bad. */
-HOSTCAPS_EXPORT int hostcaps_cpu_frequency_domain_get(const hostcaps_cpu *cpu, size_t i,
-                                                      hostcaps_cpu_frequency which, uint64_t *ret_khz);
-/* The index of the domain holding a CPU (per-CPU frequencies), -ENOENT when
- * no domain does. */
-HOSTCAPS_EXPORT int hostcaps_cpu_frequency_domain_of(const hostcaps_cpu *cpu, unsigned int cpu_id);
 
 #ifdef __cplusplus
 }

@@ -21,7 +21,11 @@ void hostcaps_cpu_free_fields(hostcaps_object *o) {
         hostcaps_strv_free(cpu->all_features);
         free(cpu->model_reason);
         free(cpu->page_sizes);
-        hostcaps_cpu_free_kinds(cpu);
+        for (size_t i = 0; i < cpu->n_kinds; i++) {
+                free(cpu->kinds[i].name);
+                free(cpu->kinds[i].cpus);
+        }
+        free(cpu->kinds);
 }
 
 int hostcaps_cpu_set_arch(hostcaps_cpu *cpu, const char *arch) {
@@ -233,10 +237,25 @@ static int probe_page_sizes(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
         return hostcaps_cpu_finish_page_sizes(cpu);
 }
 
+/* Optional: a bad PMU CPU list makes the hybrid layout unknown as a whole
+ * (one kind alone would describe the host wrongly). */
+static int probe_core_kinds(hostcaps_reader *r, hostcaps_cpu *cpu) {
+        int e = hostcaps_cpu_probe_core_kinds(r, cpu);
+        if (e >= 0 || e == -ENOMEM)
+                return e;
+        for (size_t i = 0; i < cpu->n_kinds; i++) {
+                free(cpu->kinds[i].name);
+                free(cpu->kinds[i].cpus);
+        }
+        free(cpu->kinds);
+        cpu->kinds = NULL;
+        cpu->n_kinds = 0;
+        return hostcaps_cpu_optional(cpu, e, HOSTCAPS_CPU_UNKNOWN_CORE_KINDS);
+}
+
 /* Required: the arch and the topology counts (from the online CPUs). The
  * rest is optional (the read policy, docs/architecture.md). */
 static int cpu_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
-        _cleanup_bitmap_ hostcaps_bitmap *online = NULL;
         int e = hostcaps_cpu_set_arch(cpu, ctx->arch);
         cpu->tsc_scaling = -1;
         if (e >= 0 && is_x86(ctx->arch)) {
@@ -246,11 +265,11 @@ static int cpu_probe_into(const hostcaps_probe_ctx *ctx, hostcaps_cpu *cpu) {
         } else if (e >= 0)
                 e = hostcaps_cpu_probe_cpuinfo(ctx->reader, ctx->arch, cpu);
         if (e >= 0)
-                e = hostcaps_cpu_probe_topology(ctx->reader, cpu, &online);
+                e = hostcaps_cpu_probe_topology(ctx->reader, cpu);
         if (e >= 0)
                 e = probe_page_sizes(ctx, cpu);
         if (e >= 0)
-                e = hostcaps_cpu_probe_kinds(ctx->reader, cpu, online);
+                e = probe_core_kinds(ctx->reader, cpu);
         if (e >= 0)
                 e = hostcaps_cpu_finish_features(cpu);
         if (e >= 0 && !cpu->model && !cpu->model_reason)
@@ -397,7 +416,18 @@ static int cpu_json(struct json_object *root, const hostcaps_object *o) {
         for (size_t i = 0; i < cpu->n_page_sizes; i++)
                 hostcaps_json_append(&e, a, json_object_new_uint64(cpu->page_sizes[i]));
         hostcaps_json_set(&e, j, "page_sizes_kib", a);
-        hostcaps_cpu_kinds_json(&e, j, cpu);
+        if (cpu->unknown & HOSTCAPS_CPU_UNKNOWN_CORE_KINDS)
+                hostcaps_json_set_null(&e, j, "core_kinds");
+        else {
+                a = json_object_new_array();
+                for (size_t i = 0; i < cpu->n_kinds; i++) {
+                        t = json_object_new_object();
+                        hostcaps_json_set_str(&e, t, "name", cpu->kinds[i].name);
+                        hostcaps_json_set_str(&e, t, "cpus", cpu->kinds[i].cpus);
+                        hostcaps_json_append(&e, a, t);
+                }
+                hostcaps_json_set(&e, j, "core_kinds", a);
+        }
         hostcaps_json_set(&e, root, "cpu", j);
         return e;
 }
@@ -438,7 +468,10 @@ static int cpu_text(hostcaps_buf *b, const hostcaps_object *o) {
         LINE("Clusters per die", "%u", cpu->topo.clusters);
         LINE("Cores per cluster", "%u", cpu->topo.cores);
         LINE("Threads per core", "%u", cpu->topo.threads);
-        hostcaps_cpu_kinds_text(b, cpu);
+        for (size_t i = 0; i < cpu->n_kinds; i++)
+                hostcaps_buf_printf(b, "%-24s %s\n", cpu->kinds[i].name, cpu->kinds[i].cpus);
+        if (unknown & HOSTCAPS_CPU_UNKNOWN_CORE_KINDS)
+                LINE("Core kinds", "%s", "unknown");
         hostcaps_buf_printf(b, "%-24s", "Page sizes:");
         for (size_t i = 0; i < cpu->n_page_sizes; i++)
                 hostcaps_buf_printf(b, " %llu KiB", (unsigned long long)cpu->page_sizes[i]);

@@ -7,19 +7,9 @@
 #include "hostcaps/cpu.h"
 
 typedef struct hostcaps_core_kind {
-        char *name;         /* "core", "atom"; "capacity-N", "max-NkHz" */
-        char *cpus;         /* kernel CPU list */
-        const char *source; /* "hybrid", "capacity", "frequency" (static) */
-        uint64_t capacity;  /* cpu_capacity of its CPUs, 0 when not known */
-        uint64_t max_khz;   /* cpuinfo_max_freq of its CPUs, 0 when not known */
-} hostcaps_core_kind;
-
-/* One cpufreq policy: CPUs that share a clock. 0 is "not known". */
-typedef struct hostcaps_freq_domain {
+        char *name; /* "core", "atom" */
         char *cpus; /* kernel CPU list */
-        hostcaps_bitmap *set;
-        uint64_t min_khz, max_khz, base_khz;
-} hostcaps_freq_domain;
+} hostcaps_core_kind;
 
 struct hostcaps_cpu {
         hostcaps_object obj;
@@ -43,8 +33,6 @@ struct hostcaps_cpu {
         size_t n_page_sizes;
         hostcaps_core_kind *kinds;
         size_t n_kinds;
-        hostcaps_freq_domain *freq; /* kinds.c */
-        size_t n_freq;
         /* The read policy: values made unknown by a bad file (the reason is
          * on obj), which the text shows as "unknown" instead of leaving out. */
         unsigned int unknown; /* HOSTCAPS_CPU_UNKNOWN_* */
@@ -57,8 +45,7 @@ enum {
         HOSTCAPS_CPU_UNKNOWN_PHYS_BITS = 1u << 3,
         HOSTCAPS_CPU_UNKNOWN_HUGE_PAGES = 1u << 4, /* page sizes beyond the base page */
         HOSTCAPS_CPU_UNKNOWN_CORE_KINDS = 1u << 5,
-        HOSTCAPS_CPU_UNKNOWN_CPUINFO = 1u << 6,     /* proc/cpuinfo unreadable: all it gives */
-        HOSTCAPS_CPU_UNKNOWN_FREQUENCIES = 1u << 7, /* cpufreq unreadable, or a loaded document */
+        HOSTCAPS_CPU_UNKNOWN_CPUINFO = 1u << 6, /* proc/cpuinfo unreadable: all it gives */
 };
 
 /* The read policy for an optional value of the CPU section: hostcaps_optional()
@@ -71,16 +58,9 @@ void hostcaps_cpu_free_fields(hostcaps_object *o);
 /* load.c: the CPU section from a saved document (the section's from_xml). */
 int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret);
 
-/* topology.c: counts from sysfs; the online CPUs in *ret_online. */
-int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu, hostcaps_bitmap **ret_online);
-
-/* kinds.c: core kinds (hybrid PMUs, cpu_capacity, max frequencies) and
- * cpufreq policies of the online CPUs; their share of the object's free,
- * JSON and text. */
-int hostcaps_cpu_probe_kinds(hostcaps_reader *r, hostcaps_cpu *cpu, const hostcaps_bitmap *online);
-void hostcaps_cpu_free_kinds(hostcaps_cpu *cpu);
-void hostcaps_cpu_kinds_json(int *e, struct json_object *j, const hostcaps_cpu *cpu);
-void hostcaps_cpu_kinds_text(hostcaps_buf *b, const hostcaps_cpu *cpu);
+/* topology.c: counts from sysfs, hybrid kinds. */
+int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu);
+int hostcaps_cpu_probe_core_kinds(hostcaps_reader *r, hostcaps_cpu *cpu);
 
 /* cpuinfo.c: identity from /proc/cpuinfo (every non-x86 architecture, and
  * x86 sysroots without a CPUID dump). */

@@ -54,8 +54,6 @@ int hostcaps_cpu_from_xml(const hostcaps_doc_ctx *d, hostcaps_object **ret) {
         cpu = (hostcaps_cpu *)o;
         cpu->tsc_scaling = -1;
         cpu->feature_source = "document";
-        /* libvirt's document has no place for cpufreq policies: unknown. */
-        cpu->unknown |= HOSTCAPS_CPU_UNKNOWN_FREQUENCIES;
 
         if ((e = hostcaps_cpu_set_arch(cpu, d->arch)) < 0)
                 goto fail;

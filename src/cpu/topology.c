@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Topology counts of the CPU section. */
+/* Topology counts and hybrid core kinds of the CPU section. */
 #include <stdio.h>
 
 #include "cpu.h"
@@ -9,7 +9,7 @@
 
 #define CPU_DIR "sys/devices/system/cpu"
 
-int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu, hostcaps_bitmap **ret_online) {
+int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu) {
         _cleanup_bitmap_ hostcaps_bitmap *online = NULL, *absent = NULL, *possible = NULL;
         hostcaps_cpu_topo t;
         int e;
@@ -45,7 +45,34 @@ int hostcaps_cpu_probe_topology(hostcaps_reader *r, hostcaps_cpu *cpu, hostcaps_
         cpu->topo.online_cpus = hostcaps_bitmap_count(online);
         cpu->topo.possible_cpus = hostcaps_bitmap_count(possible);
         hostcaps_cpu_topo_done(&t);
-        *ret_online = online;
-        online = NULL;
+        return 0;
+}
+
+int hostcaps_cpu_probe_core_kinds(hostcaps_reader *r, hostcaps_cpu *cpu) {
+        /* Intel hybrid parts register one PMU per core type, each with a
+         * "cpus" list (since 5.13). */
+        static const struct {
+                const char *dir, *name;
+        } kinds[] = {
+                {"sys/devices/cpu_core", "core"},
+                {"sys/devices/cpu_atom", "atom"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
+                _cleanup_bitmap_ hostcaps_bitmap *b = NULL;
+                int e = hostcaps_readf_cpulist(r, &b, "%s/cpus", kinds[i].dir);
+                if (e == -ENOENT || e == -ENOTDIR)
+                        continue;
+                if (e < 0)
+                        return e;
+                hostcaps_core_kind *k = realloc(cpu->kinds, (cpu->n_kinds + 1) * sizeof(*k));
+                if (!k)
+                        return -ENOMEM;
+                cpu->kinds = k;
+                k[cpu->n_kinds].name = strdup(kinds[i].name);
+                k[cpu->n_kinds].cpus = hostcaps_bitmap_format(b);
+                cpu->n_kinds++;
+                if (!k[cpu->n_kinds - 1].name || !k[cpu->n_kinds - 1].cpus)
+                        return -ENOMEM;
+        }
         return 0;
 }

@@ -48,6 +48,7 @@ static const char *const section_names[HOSTCAPS_N_SECTIONS] = {
         [HOSTCAPS_IDX_RESCTRL] = "resctrl",
         [HOSTCAPS_IDX_HOST] = "host",
         [HOSTCAPS_IDX_ISOLATION] = "isolation",
+        [HOSTCAPS_IDX_FREQUENCY] = "frequency",
         [HOSTCAPS_IDX_DEVICES] = "devices",
 };
 

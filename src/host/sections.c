@@ -9,6 +9,7 @@ extern const hostcaps_section_ops hostcaps_numa_ops;
 extern const hostcaps_section_ops hostcaps_memory_ops;
 extern const hostcaps_section_ops hostcaps_cache_ops, hostcaps_resctrl_ops;
 extern const hostcaps_section_ops hostcaps_isolation_ops;
+extern const hostcaps_section_ops hostcaps_frequency_ops;
 extern const hostcaps_section_ops hostcaps_devices_ops;
 
 const hostcaps_section_ops *const hostcaps_sections[HOSTCAPS_N_SECTIONS] = {
@@ -19,5 +20,6 @@ const hostcaps_section_ops *const hostcaps_sections[HOSTCAPS_N_SECTIONS] = {
         [HOSTCAPS_IDX_RESCTRL] = &hostcaps_resctrl_ops,
         [HOSTCAPS_IDX_HOST] = &hostcaps_host_ops,
         [HOSTCAPS_IDX_ISOLATION] = &hostcaps_isolation_ops,
+        [HOSTCAPS_IDX_FREQUENCY] = &hostcaps_frequency_ops,
         [HOSTCAPS_IDX_DEVICES] = &hostcaps_devices_ops,
 };

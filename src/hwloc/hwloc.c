@@ -374,6 +374,7 @@ static const struct {
         {HOSTCAPS_IDX_RESCTRL, "hwloc topologies record no resctrl information"},
         {HOSTCAPS_IDX_HOST, "hwloc topologies record no host identity"},
         {HOSTCAPS_IDX_ISOLATION, "hwloc topologies record no isolation or vulnerability facts"},
+        {HOSTCAPS_IDX_FREQUENCY, "hwloc topologies record no cpufreq policies or CPU capacities"},
         /* hwloc's PCI objects are not converted (yet): the tree written
          * from the topology has no devices to probe. */
         {HOSTCAPS_IDX_DEVICES, "hostcaps reads no PCI devices from hwloc topologies"},
