@@ -62,7 +62,7 @@ grep -q '"devices": {' "$tmp/out" && grep -q 'no PCI bus' "$tmp/out" ||
 expect all-without-devices 0 "" -- --root "$root" -s all -f json
 ! grep -q '"devices"' "$tmp/out" ||
         { echo "FAIL: all-without-devices: 'all' holds devices"; failed=$((failed + 1)); }
-expect unknown-section-lists-devices 2 "host, devices, all" -- -s cpux
+expect unknown-section-lists-devices 2 "frequency, devices, all" -- -s cpux
 # A snapshot records the sections named after the command, and only them.
 expect snapshot-devices 0 "" -- snapshot -s devices "$tmp/snap"
 if find "$tmp/snap" -type f | grep -qE 'system/cpu/|system/node/|/proc/cpuinfo'; then
@@ -82,6 +82,7 @@ fi
 # snapshot -s SECTION records that section's files only (a -s after the
 # command once added to every section instead of naming them).
 if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
+        rm -rf "$tmp/snap"
         if "$tool" snapshot -s isolation "$tmp/snap" 2>"$tmp/err" &&
                 [ -f "$tmp/snap/sys/devices/system/cpu/smt/control" ] &&
                 [ ! -e "$tmp/snap/proc/cpuinfo" ] && [ ! -e "$tmp/snap/sys/devices/system/node" ] &&
@@ -94,6 +95,24 @@ if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
         fi
 else
         echo "NOTE: no /sys/devices/system/cpu/vulnerabilities here: the isolation snapshot check was not run"
+fi
+# The frequency section's snapshot holds its files (cpu_capacity, the
+# cpufreq policies) and replays to the live answer.
+if [ -f /sys/devices/system/cpu/cpu0/cpu_capacity ] || [ -d /sys/devices/system/cpu/cpufreq/policy0 ]; then
+        rm -rf "$tmp/fsnap"
+        if "$tool" snapshot -s frequency "$tmp/fsnap" 2>"$tmp/err" &&
+                { [ -f "$tmp/fsnap/sys/devices/system/cpu/cpu0/cpu_capacity" ] ||
+                        [ -f "$tmp/fsnap/sys/devices/system/cpu/cpufreq/policy0/cpuinfo_max_freq" ]; } &&
+                [ ! -e "$tmp/fsnap/proc/cpuinfo" ] && [ ! -e "$tmp/fsnap/sys/devices/system/node" ] &&
+                "$tool" --root "$tmp/fsnap" -s frequency -f json >"$tmp/replay" &&
+                "$tool" -s frequency -f json >"$tmp/live" && cmp -s "$tmp/replay" "$tmp/live"; then
+                passed=$((passed + 1))
+        else
+                echo "FAIL: snapshot -s frequency: $(cat "$tmp/err"); $(cd "$tmp/fsnap" 2>/dev/null && find . -type f | head -5)"
+                failed=$((failed + 1))
+        fi
+else
+        echo "NOTE: no cpu_capacity or cpufreq policy here: the frequency snapshot check was not run"
 fi
 if [ -w /dev/full ]; then
         "$tool" --root "$root" -s cpu >/dev/full 2>"$tmp/err"

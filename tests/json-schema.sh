@@ -32,7 +32,7 @@ add() {
 }
 
 add "live, all sections"
-for s in cpu numa memory cache resctrl host isolation devices; do
+for s in cpu numa memory cache resctrl host isolation frequency devices; do
         add "live, $s" -s "$s"
 done
 add "live, all and devices" -s all,devices
