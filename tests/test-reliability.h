@@ -47,7 +47,8 @@ static inline unsigned test_existing_sections(void) {
 /* A host with every section's files: one socket, two cores of two threads,
  * a NUMA node with the CPUs and a memory-only one, hugepages, resctrl with
  * L3 CAT, MBA and monitoring, the host section's files, and PCI devices (a
- * NIC, an NVMe drive and a GPU behind a root port, one without locality). The synthetic
+ * NIC, an NVMe drive and a GPU behind a root port, one without locality), a
+ * cpufreq policy and a cpu_capacity per CPU (the frequency section). The synthetic
  * sysroot generator writes it when it is built; otherwise a small
  * hand-written tree covers the CPU and host sections. */
 static inline void test_write_base_tree(const char *root) {
@@ -63,6 +64,8 @@ static inline void test_write_base_tree(const char *root) {
                 .resctrl = GEN_RESCTRL_INTEL_MBA,
                 .pci_per_node = 3,
                 .pci_unknown = 1,
+                .cpufreq = GEN_CPUFREQ_PER_CPU,
+                .cpu_capacity = true,
         };
         cr_assert_eq(gen_sysroot(root, &shape), 0, "gen_sysroot(%s) failed", root);
 #else
