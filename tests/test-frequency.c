@@ -380,6 +380,9 @@ Test(frequency, xml_unchanged) {
         generate(&s);
         char *rich = document(HOSTCAPS_SECTION_ALL, HOSTCAPS_FORMAT_XML);
         cr_expect_str_eq(rich, plain);
+        char *without = document(HOSTCAPS_SECTION_ALL & ~HOSTCAPS_SECTION_FREQUENCY, HOSTCAPS_FORMAT_XML);
+        cr_expect_str_eq(rich, without, "the frequency section writes no XML");
+        free(without);
         char *json = document(HOSTCAPS_SECTION_FREQUENCY, HOSTCAPS_FORMAT_JSON),
              *text = document(HOSTCAPS_SECTION_FREQUENCY, HOSTCAPS_FORMAT_TEXT),
              *cpu_json = document(HOSTCAPS_SECTION_CPU, HOSTCAPS_FORMAT_JSON);
