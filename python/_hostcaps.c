@@ -1068,8 +1068,8 @@ static PyMethodDef devices_methods[] = {
 PyDoc_STRVAR(devices_doc, "The devices section: the host's PCI devices, where they sit (NUMA node,\n"
                           "local CPUs) and the kernel names bound to them (network interfaces, disks,\n"
                           "DRM cards, RDMA devices).\n\n"
-                          "Volatile: on a live host Node.devices() reads it again at every call\n"
-                          "unless cached=True; each returned object is a snapshot of that moment.\n"
+                          "Volatile: on a live host Node.devices() reads it again at every call,\n"
+                          "whatever the flags; each returned object is a snapshot of that moment.\n"
                           "A loaded document has none: absent_reason says so.");
 
 /* ---- the section types and their table ---- */
@@ -1445,9 +1445,10 @@ PyDoc_STRVAR(node_devices_doc,
              "classes, reading the files of the others' class only. A filtered request\n"
              "probes every time and returns a new object (the node memoizes the whole\n"
              "section only). A class out of range raises ValueError, a non-int TypeError.\n\n"
-             "Volatile: on a live host an unfiltered request reads the section again unless\n"
-             "cached=True (the memoized object, no I/O). refresh=True: probe again. The GIL\n"
-             "is released while probing. Raises hostcaps.Error when the section cannot be\n"
+             "Volatile: on a live host every request reads the section again, whatever\n"
+             "the flags; a recorded root is probed once and memoized (cached=True: the\n"
+             "memoized object without any I/O, refresh=True: probe again). The GIL is\n"
+             "released while probing. Raises hostcaps.Error when the section cannot be\n"
              "probed.");
 static PyObject *node_devices(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
         PyObject *classes = NULL;
