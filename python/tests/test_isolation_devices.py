@@ -185,8 +185,6 @@ def test_class_filter(tmp_path):
     assert nics.find_name("nvme0n1") is None and every.find_name("nvme0n1") is not None
 
 
-@pytest.mark.xfail(strict=True, reason="libhostcaps: a filter keeping a bridge but not the devices behind it "
-                   "gives the bridge their names (owner() in src/devices/probe.c)")
 def test_class_filter_bridge_has_no_names_of_its_endpoints(tmp_path):
     node = hostcaps.Node(generate(tmp_path / "t", TREES["isolated"]))
     bridges = tuple(d for d in node.devices().pci if d.pci_class >> 16 == hostcaps.PCI_CLASS_BRIDGE)
