@@ -23,8 +23,8 @@
 static PyObject *Error;          /* hostcaps.Error(OSError) */
 static PyObject *SectionWarning; /* hostcaps.SectionWarning(UserWarning) */
 static PyTypeObject *CellType, *CpuIdType, *MemoryCellType, *CacheBankType, *CacheControlType,
-        *MemoryBandwidthType, *MonitorType;
-static PyObject *str_cached, *str_refresh, *str_strict;
+        *MemoryBandwidthType, *MonitorType, *VulnerabilityType, *PciDeviceType;
+static PyObject *str_cached, *str_refresh, *str_strict, *str_classes;
 
 /* Raise hostcaps.Error for a library failure `r` (a negative errno), with
  * the library's message of this thread. */
@@ -834,6 +834,244 @@ static PyGetSetDef host_getset[] = {
 
 PyDoc_STRVAR(host_doc, "The host section: UUID, power management, IOMMU support.");
 
+/* ---- Isolation ---- */
+
+G_SECTION_COMMON(isolation, hostcaps_isolation, hostcaps_isolation)
+G_SET(isolation, hostcaps_isolation, isolated_cpus, hostcaps_isolation_isolated_cpus(o))
+G_SET(isolation, hostcaps_isolation, nohz_full_cpus, hostcaps_isolation_nohz_full_cpus(o))
+G_STR(isolation, hostcaps_isolation, smt_control, hostcaps_isolation_smt_control(o))
+
+static PyObject *get_isolation_smt_active(PyObject *self, void *c) {
+        bool v;
+        if (hostcaps_isolation_smt_active(OBJ(self, hostcaps_isolation), &v) < 0)
+                Py_RETURN_NONE;
+        return PyBool_FromLong(v);
+}
+
+static PyObject *vulnerability(const hostcaps_isolation *iso, size_t i) {
+        PyObject *text = str_or_none(hostcaps_isolation_vulnerability_text(iso, i));
+        PyObject *v = text ? make_value(VulnerabilityType, "(sOsO)",
+                                        hostcaps_isolation_vulnerability_name(iso, i), text,
+                                        hostcaps_vulnerability_state_to_string(
+                                                hostcaps_isolation_vulnerability_state(iso, i)),
+                                        hostcaps_isolation_vulnerability_smt_vulnerable(iso, i) ? Py_True
+                                                                                                : Py_False)
+                           : NULL;
+        Py_XDECREF(text);
+        return v;
+}
+
+/* The vulnerabilities, built once per object; None when not known. */
+static PyObject *get_isolation_vulnerabilities(PyObject *self, void *c) {
+        Section *s = (Section *)self;
+        const hostcaps_isolation *iso = s->obj;
+        if (hostcaps_isolation_vulnerabilities_known(iso) < 0)
+                Py_RETURN_NONE;
+        if (!s->slot[SLOT_A]) {
+                size_t n = hostcaps_isolation_n_vulnerabilities(iso);
+                PyObject *t = PyTuple_New((Py_ssize_t)n);
+                for (size_t i = 0; t && i < n; i++) {
+                        PyObject *v = vulnerability(iso, i);
+                        if (!v)
+                                Py_CLEAR(t);
+                        else
+                                PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
+                }
+                s->slot[SLOT_A] = t;
+        }
+        Py_XINCREF(s->slot[SLOT_A]);
+        return s->slot[SLOT_A];
+}
+
+/* Item `r` of the tuple an attribute getter returns (an index from the
+ * library's lookup), or None for a negative `r`. */
+static PyObject *item_of(PyObject *self, PyObject *(*get)(PyObject *, void *), int r) {
+        if (r < 0)
+                Py_RETURN_NONE;
+        PyObject *t = get(self, NULL);
+        if (!t)
+                return NULL;
+        PyObject *item = r < PyTuple_GET_SIZE(t) ? Py_NewRef(PyTuple_GET_ITEM(t, r)) : Py_NewRef(Py_None);
+        Py_DECREF(t);
+        return item;
+}
+
+static const char *name_arg(PyObject *arg, const char *what) {
+        if (!PyUnicode_Check(arg)) {
+                PyErr_Format(PyExc_TypeError, "%s must be a str, not %.100s", what, Py_TYPE(arg)->tp_name);
+                return NULL;
+        }
+        return PyUnicode_AsUTF8(arg);
+}
+
+PyDoc_STRVAR(isolation_vulnerability_doc,
+             "vulnerability($self, name, /)\n--\n\n"
+             "The Vulnerability named `name` ('mds', 'spectre_v2': the kernel's file name),\n"
+             "or None when the kernel lists none of that name or the list is not known.");
+static PyObject *isolation_vulnerability(PyObject *self, PyObject *arg) {
+        const char *name = name_arg(arg, "a vulnerability name");
+        if (!name)
+                return NULL;
+        const hostcaps_isolation *iso = OBJ(self, hostcaps_isolation);
+        if (hostcaps_isolation_vulnerabilities_known(iso) < 0)
+                Py_RETURN_NONE;
+        return item_of(self, get_isolation_vulnerabilities,
+                       hostcaps_isolation_vulnerability_index(iso, name));
+}
+
+static PyGetSetDef isolation_getset[] = {
+        GS(isolation, isolated_cpus,
+           "The CPUs isolated from the scheduler's balancing (isolcpus=): a frozenset of\n"
+           "int, empty for none; None when not known."),
+        GS(isolation, nohz_full_cpus,
+           "The adaptive-tick CPUs (nohz_full=): a frozenset of int, empty for none;\n"
+           "None when not known (a kernel without NO_HZ_FULL has no such file)."),
+        GS(isolation, smt_control,
+           "SMT control as the kernel words it: 'on', 'off', 'forceoff', 'notsupported',\n"
+           "'notimplemented' or a thread count; None when not known."),
+        GS(isolation, smt_active, "Whether SMT siblings are running; None when not known."),
+        GS(isolation, vulnerabilities,
+           "The CPU vulnerabilities, sorted by name: a tuple of Vulnerability(name, text,\n"
+           "state, smt_vulnerable), state 'affected', 'mitigated', 'not_affected' or\n"
+           "'unknown'; None when not known (no cpu/vulnerabilities, before Linux 4.15)."),
+        GS_COMMON(isolation),
+        {},
+};
+
+static PyMethodDef isolation_methods[] = {
+        {"vulnerability", isolation_vulnerability, METH_O, isolation_vulnerability_doc},
+        {},
+};
+
+PyDoc_STRVAR(isolation_doc, "The isolation section: the CPUs the kernel keeps apart (isolcpus=,\n"
+                            "nohz_full=), SMT control, and the kernel's report on CPU vulnerabilities:\n"
+                            "what a scheduler reads to decide whether SMT siblings may be shared\n"
+                            "between tenants.\n\n"
+                            "Get one with Node.isolation(); it is an immutable snapshot. A loaded\n"
+                            "document has none: absent_reason says so.");
+
+/* ---- Devices ---- */
+
+G_SECTION_COMMON(devices, hostcaps_devices, hostcaps_devices)
+
+/* An id of an errno-style accessor: an int, or None when unknown. */
+static PyObject *id_or_none(int r, unsigned int v) {
+        if (r < 0)
+                Py_RETURN_NONE;
+        return PyLong_FromUnsignedLong(v);
+}
+
+static PyObject *device_names(const hostcaps_devices *d, size_t i) {
+        size_t n = hostcaps_devices_n_names(d, i);
+        PyObject *t = PyTuple_New((Py_ssize_t)n);
+        for (size_t k = 0; t && k < n; k++) {
+                const char *kind = hostcaps_device_kind_to_string(hostcaps_devices_name_kind(d, i, k));
+                PyObject *name = str_or_none(hostcaps_devices_name(d, i, k));
+                PyObject *pair = name ? Py_BuildValue("(zO)", kind, name) : NULL;
+                Py_XDECREF(name);
+                if (!pair)
+                        Py_CLEAR(t);
+                else
+                        PyTuple_SET_ITEM(t, (Py_ssize_t)k, pair);
+        }
+        return t;
+}
+
+static PyObject *pci_device(const hostcaps_devices *d, size_t i) {
+        int (*const ids[])(const hostcaps_devices *, size_t, unsigned int *) = {
+                hostcaps_devices_class,
+                hostcaps_devices_vendor,
+                hostcaps_devices_device,
+                hostcaps_devices_subsystem_vendor,
+                hostcaps_devices_subsystem_device,
+        };
+        enum { N_IDS = sizeof(ids) / sizeof(ids[0]) };
+        PyObject *id[N_IDS] = {NULL}, *node = NULL, *cpus = NULL, *names = NULL, *dev = NULL;
+        bool ok = true;
+        for (size_t k = 0; k < N_IDS; k++) {
+                unsigned int v = 0;
+                int r = ids[k](d, i, &v); /* before v is read */
+                id[k] = id_or_none(r, v);
+                ok = ok && id[k];
+        }
+        int numa_node = hostcaps_devices_numa_node(d, i);
+        node = numa_node < 0 ? Py_NewRef(Py_None) : PyLong_FromLong(numa_node);
+        cpus = frozenset_of_list(hostcaps_devices_local_cpus(d, i));
+        names = device_names(d, i);
+        if (ok && node && cpus && names)
+                dev = make_value(PciDeviceType, "(sOOOOOOOO)", hostcaps_devices_address(d, i), id[0], id[1],
+                                 id[2], id[3], id[4], node, cpus, names);
+        for (size_t k = 0; k < N_IDS; k++)
+                Py_XDECREF(id[k]);
+        Py_XDECREF(node);
+        Py_XDECREF(cpus);
+        Py_XDECREF(names);
+        return dev;
+}
+
+static PyObject *get_devices_pci(PyObject *self, void *c) {
+        Section *s = (Section *)self;
+        if (!s->slot[SLOT_A]) {
+                size_t n = hostcaps_devices_n_devices(s->obj);
+                PyObject *t = PyTuple_New((Py_ssize_t)n);
+                for (size_t i = 0; t && i < n; i++) {
+                        PyObject *dev = pci_device(s->obj, i);
+                        if (!dev)
+                                Py_CLEAR(t);
+                        else
+                                PyTuple_SET_ITEM(t, (Py_ssize_t)i, dev);
+                }
+                s->slot[SLOT_A] = t;
+        }
+        Py_XINCREF(s->slot[SLOT_A]);
+        return s->slot[SLOT_A];
+}
+
+PyDoc_STRVAR(devices_find_address_doc,
+             "find_address($self, address, /)\n--\n\n"
+             "The PciDevice at a PCI address ('0000:02:00.0', as the kernel names it), or\n"
+             "None when there is none.");
+static PyObject *devices_find_address(PyObject *self, PyObject *arg) {
+        const char *address = name_arg(arg, "a PCI address");
+        if (!address)
+                return NULL;
+        return item_of(self, get_devices_pci,
+                       hostcaps_devices_find_address(OBJ(self, hostcaps_devices), address));
+}
+
+PyDoc_STRVAR(devices_find_name_doc,
+             "find_name($self, name, /)\n--\n\n"
+             "The PciDevice a kernel name is bound to (a network interface 'eth0', a disk\n"
+             "'nvme0n1', 'card0', 'mlx5_0'), or None when no device has that name.");
+static PyObject *devices_find_name(PyObject *self, PyObject *arg) {
+        const char *name = name_arg(arg, "a device name");
+        if (!name)
+                return NULL;
+        return item_of(self, get_devices_pci, hostcaps_devices_find_name(OBJ(self, hostcaps_devices), name));
+}
+
+static PyGetSetDef devices_getset[] = {
+        GS(devices, pci,
+           "The PCI devices in address order: a tuple of PciDevice(address, pci_class,\n"
+           "vendor, device, subsystem_vendor, subsystem_device, numa_node, local_cpus,\n"
+           "names); unknown values are None."),
+        GS_COMMON(devices),
+        {},
+};
+
+static PyMethodDef devices_methods[] = {
+        {"find_address", devices_find_address, METH_O, devices_find_address_doc},
+        {"find_name", devices_find_name, METH_O, devices_find_name_doc},
+        {},
+};
+
+PyDoc_STRVAR(devices_doc, "The devices section: the host's PCI devices, where they sit (NUMA node,\n"
+                          "local CPUs) and the kernel names bound to them (network interfaces, disks,\n"
+                          "DRM cards, RDMA devices).\n\n"
+                          "Volatile: on a live host Node.devices() reads it again at every call,\n"
+                          "whatever the flags; each returned object is a snapshot of that moment.\n"
+                          "A loaded document has none: absent_reason says so.");
+
 /* ---- the section types and their table ---- */
 
 #define SECTION_TYPE(T, Name)                                                                                \
@@ -854,6 +1092,8 @@ SECTION_TYPE(memory, "Memory")
 SECTION_TYPE(cache, "Cache")
 SECTION_TYPE(resctrl, "Resctrl")
 SECTION_TYPE(host, "Host")
+SECTION_TYPE(isolation, "Isolation")
+SECTION_TYPE(devices, "Devices")
 
 /* Typed getters and unrefs through one signature each. */
 #define SECTION_CALLS(T)                                                                                     \
@@ -873,6 +1113,8 @@ SECTION_CALLS(memory)
 SECTION_CALLS(cache)
 SECTION_CALLS(resctrl)
 SECTION_CALLS(host)
+SECTION_CALLS(isolation)
+SECTION_CALLS(devices)
 
 static const char *const cpu_repr[] = {"arch",    "vendor", "model",   "signature",
                                        "sockets", "cores",  "threads", NULL};
@@ -882,8 +1124,11 @@ static const char *const cache_repr[] = {"banks", NULL};
 static const char *const resctrl_repr[] = {"absent_reason", "cache_allocation", "memory_bandwidth",
                                            "monitoring", NULL};
 static const char *const host_repr[] = {"uuid", "power_management", "iommu", NULL};
+static const char *const isolation_repr[] = {"absent_reason", "isolated_cpus", "nohz_full_cpus",
+                                             "smt_control",   "smt_active",    NULL};
+static const char *const devices_repr[] = {"absent_reason", "pci", NULL};
 
-enum { K_CPU, K_NUMA, K_MEMORY, K_CACHE, K_RESCTRL, K_HOST, N_KINDS };
+enum { K_CPU, K_NUMA, K_MEMORY, K_CACHE, K_RESCTRL, K_HOST, K_ISOLATION, K_DEVICES, N_KINDS };
 static const struct section_kind kinds[N_KINDS] = {
         [K_CPU] = {HOSTCAPS_SECTION_CPU, &cpu_type, get_cpu, unref_cpu, cpu_repr},
         [K_NUMA] = {HOSTCAPS_SECTION_NUMA, &numa_type, get_numa, unref_numa, numa_repr},
@@ -891,6 +1136,9 @@ static const struct section_kind kinds[N_KINDS] = {
         [K_CACHE] = {HOSTCAPS_SECTION_CACHE, &cache_type, get_cache, unref_cache, cache_repr},
         [K_RESCTRL] = {HOSTCAPS_SECTION_RESCTRL, &resctrl_type, get_resctrl, unref_resctrl, resctrl_repr},
         [K_HOST] = {HOSTCAPS_SECTION_HOST, &host_type, get_host, unref_host, host_repr},
+        [K_ISOLATION] = {HOSTCAPS_SECTION_ISOLATION, &isolation_type, get_isolation, unref_isolation,
+                         isolation_repr},
+        [K_DEVICES] = {HOSTCAPS_SECTION_DEVICES, &devices_type, get_devices, unref_devices, devices_repr},
 };
 
 static const struct section_kind *kind_of_type(PyTypeObject *type) {
@@ -1019,11 +1267,20 @@ static PyObject *node_from_hwloc(PyObject *cls, PyObject *arg) {
 }
 
 /* Keyword flags of a get, parsed without building a dict (the memoized
- * get is meant to cost about as much as a call). */
+ * get is meant to cost about as much as a call). With `ret_classes`, the
+ * get also takes `classes` (devices()): one positional argument or the
+ * keyword, NULL in *ret_classes when not given. */
 static int parse_flags(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, bool allow_strict,
-                       unsigned int *ret) {
+                       PyObject **ret_classes, unsigned int *ret) {
         unsigned int flags = 0;
-        if (nargs != 0) {
+        PyObject *classes = NULL;
+        if (ret_classes && nargs == 1)
+                classes = args[0];
+        else if (ret_classes && nargs > 1) {
+                PyErr_Format(PyExc_TypeError, "takes at most 1 positional argument (classes), %zd given",
+                             nargs);
+                return -1;
+        } else if (nargs != 0) {
                 PyErr_SetString(PyExc_TypeError, "flags are keyword arguments: cached=, refresh=");
                 return -1;
         }
@@ -1037,7 +1294,15 @@ static int parse_flags(PyObject *const *args, Py_ssize_t nargs, PyObject *kwname
                         bit = HOSTCAPS_FLAG_REFRESH;
                 else if (allow_strict && (k == str_strict || PyUnicode_Compare(k, str_strict) == 0))
                         bit = HOSTCAPS_FLAG_STRICT;
-                else {
+                else if (ret_classes && (k == str_classes || PyUnicode_Compare(k, str_classes) == 0)) {
+                        if (classes) {
+                                PyErr_SetString(PyExc_TypeError,
+                                                "got multiple values for argument 'classes'");
+                                return -1;
+                        }
+                        classes = args[nargs + i];
+                        continue;
+                } else {
                         if (!PyErr_Occurred())
                                 PyErr_Format(PyExc_TypeError, "unexpected keyword argument '%U'", k);
                         return -1;
@@ -1052,18 +1317,29 @@ static int parse_flags(PyObject *const *args, Py_ssize_t nargs, PyObject *kwname
                 PyErr_SetString(PyExc_ValueError, "cached=True and refresh=True contradict each other");
                 return -1;
         }
+        if (ret_classes)
+                *ret_classes = classes;
         *ret = flags;
         return 0;
 }
 
-static PyObject *node_get(Node *self, int k, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+/* A new wrapper of a library object, which it takes over. */
+static Section *section_wrap(const struct section_kind *kind, void *obj) {
+        Section *s = PyObject_New(Section, kind->type);
+        if (!s) {
+                kind->unref(obj);
+                return NULL;
+        }
+        s->obj = obj;
+        memset(s->slot, 0, sizeof(s->slot));
+        return s;
+}
+
+static PyObject *node_get_flags(Node *self, int k, unsigned int flags) {
         const struct section_kind *kind = &kinds[k];
-        unsigned int flags;
         void *obj = NULL;
         char *msg = NULL;
         int r;
-        if (parse_flags(args, nargs, kwnames, false, &flags) < 0)
-                return NULL;
         PyThreadState *ts = PyEval_SaveThread();
         r = kind->get(self->node, flags, &obj);
         if (r < 0)
@@ -1080,17 +1356,20 @@ static PyObject *node_get(Node *self, int k, PyObject *const *args, Py_ssize_t n
                 Py_INCREF(last);
                 return (PyObject *)last;
         }
-        Section *s = PyObject_New(Section, kind->type);
-        if (!s) {
-                kind->unref(obj);
+        Section *s = section_wrap(kind, obj);
+        if (!s)
                 return NULL;
-        }
-        s->obj = obj;
-        memset(s->slot, 0, sizeof(s->slot));
         Py_INCREF(s);
         self->last[k] = s;
         Py_XDECREF(last);
         return (PyObject *)s;
+}
+
+static PyObject *node_get(Node *self, int k, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+        unsigned int flags;
+        if (parse_flags(args, nargs, kwnames, false, NULL, &flags) < 0)
+                return NULL;
+        return node_get_flags(self, k, flags);
 }
 
 #define NODE_GET(T, K, doc_text)                                                                             \
@@ -1111,6 +1390,93 @@ NODE_GET(memory, K_MEMORY,
 NODE_GET(cache, K_CACHE, "The cache section: a Cache." FLAGS_DOC)
 NODE_GET(resctrl, K_RESCTRL, "The resctrl section: a Resctrl." FLAGS_DOC)
 NODE_GET(host, K_HOST, "The host section: a Host." FLAGS_DOC)
+NODE_GET(isolation, K_ISOLATION,
+         "The isolation section: an Isolation, isolated and nohz_full CPUs, SMT\n"
+         "control and the CPU vulnerabilities." FLAGS_DOC)
+
+/* PCI base classes: an int or an iterable of ints, each 0 to 0xff; each
+ * class once in ret (at most 256), in ascending order. */
+static int parse_classes(PyObject *o, unsigned int ret[256], size_t *ret_n) {
+        bool seen[256] = {false};
+        size_t n = 0;
+        PyObject *it = NULL, *item = NULL;
+        bool single = PyLong_Check(o);
+        if (!single && !(it = PyObject_GetIter(o))) {
+                PyErr_Format(PyExc_TypeError,
+                             "classes must be a PCI base class or an iterable of them, not %.100s",
+                             Py_TYPE(o)->tp_name);
+                return -1;
+        }
+        while ((item = single ? Py_NewRef(o) : PyIter_Next(it))) {
+                long v = -1;
+                if (!PyLong_Check(item) || PyBool_Check(item))
+                        PyErr_Format(PyExc_TypeError, "a PCI base class is an int, not %.100s",
+                                     Py_TYPE(item)->tp_name);
+                else if ((v = PyLong_AsLong(item)) == -1 && PyErr_Occurred())
+                        PyErr_Clear();
+                if (!PyErr_Occurred() && (v < 0 || v > 0xff))
+                        PyErr_Format(PyExc_ValueError, "PCI base class %R out of range (0 to 0xff)", item);
+                Py_DECREF(item);
+                if (PyErr_Occurred())
+                        break;
+                seen[v] = true;
+                if (single)
+                        break;
+        }
+        Py_XDECREF(it);
+        if (PyErr_Occurred())
+                return -1;
+        for (unsigned int c = 0; c < 256; c++)
+                if (seen[c])
+                        ret[n++] = c;
+        if (n == 0) {
+                PyErr_SetString(PyExc_ValueError, "no PCI base class given (None means every device)");
+                return -1;
+        }
+        *ret_n = n;
+        return 0;
+}
+
+PyDoc_STRVAR(node_devices_doc,
+             "devices($self, /, classes=None, *, cached=False, refresh=False)\n--\n\n"
+             "The devices section: a Devices, the host's PCI devices.\n\n"
+             "classes: None for every device, or a PCI base class or an iterable of them\n"
+             "(hostcaps.PCI_CLASS_NETWORK, ...; ints 0 to 0xff): only the devices of those\n"
+             "classes, reading the files of the others' class only. A filtered request\n"
+             "probes every time and returns a new object (the node memoizes the whole\n"
+             "section only). A class out of range raises ValueError, a non-int TypeError.\n\n"
+             "Volatile: on a live host every request reads the section again, whatever\n"
+             "the flags; a recorded root is probed once and memoized (cached=True: the\n"
+             "memoized object without any I/O, refresh=True: probe again). The GIL is\n"
+             "released while probing. Raises hostcaps.Error when the section cannot be\n"
+             "probed.");
+static PyObject *node_devices(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+        PyObject *classes = NULL;
+        unsigned int flags, list[256];
+        size_t n = 0;
+        hostcaps_devices *obj = NULL;
+        char *msg = NULL;
+        int r;
+        if (parse_flags(args, nargs, kwnames, false, &classes, &flags) < 0)
+                return NULL;
+        if (!classes || classes == Py_None)
+                return node_get_flags((Node *)self, K_DEVICES, flags);
+        if (parse_classes(classes, list, &n) < 0)
+                return NULL;
+        PyThreadState *ts = PyEval_SaveThread();
+        r = hostcaps_node_get_devices_filtered(((Node *)self)->node, flags, list, n, &obj);
+        if (r < 0)
+                msg = copy_message();
+        PyEval_RestoreThread(ts);
+        if (r < 0) {
+                raise_error(r, msg);
+                free(msg);
+                return NULL;
+        }
+        /* A new object each call: not the node's memoized one, so not kept
+         * as the last one returned. */
+        return (PyObject *)section_wrap(&kinds[K_DEVICES], obj);
+}
 
 static int section_of_name(PyObject *name, unsigned int *sections) {
         if (!PyUnicode_Check(name)) {
@@ -1312,6 +1678,10 @@ static PyMethodDef node_methods[] = {
         {"resctrl", (PyCFunction)(void (*)(void))node_resctrl, METH_FASTCALL | METH_KEYWORDS,
          node_resctrl_doc},
         {"host", (PyCFunction)(void (*)(void))node_host, METH_FASTCALL | METH_KEYWORDS, node_host_doc},
+        {"isolation", (PyCFunction)(void (*)(void))node_isolation, METH_FASTCALL | METH_KEYWORDS,
+         node_isolation_doc},
+        {"devices", (PyCFunction)(void (*)(void))node_devices, METH_FASTCALL | METH_KEYWORDS,
+         node_devices_doc},
         {"cgroup_cpus", node_cgroup_cpus, METH_O, node_cgroup_cpus_doc},
         {},
 };
@@ -1323,8 +1693,9 @@ PyDoc_STRVAR(node_doc, "Node(root=None, *, cpuid=None)\n--\n\n"
                        "<cpudata> or libcpuid's raw format) instead of executing CPUID.\n"
                        "Node.from_document() and Node.from_hwloc() read saved descriptions.\n\n"
                        "Sections are probed on demand, independently of each other, and memoized in\n"
-                       "the node: cpu(), numa(), memory(), cache(), resctrl(), host() each return an\n"
-                       "immutable snapshot object; capabilities() returns a whole document.\n"
+                       "the node: cpu(), numa(), memory(), cache(), resctrl(), host(), isolation(),\n"
+                       "devices() each return an immutable snapshot object; capabilities() returns\n"
+                       "a whole document.\n"
                        "A node may be shared by threads: the library is thread-safe, the GIL is\n"
                        "released while it probes, and concurrent first requests probe once.\n\n"
                        "Raises hostcaps.Error (an OSError: ENOENT, ENOTDIR, EACCES...) for a bad root.");
@@ -1409,6 +1780,30 @@ static PyStructSequence_Field monitor_fields[] = {
         {},
 };
 
+static PyStructSequence_Field vulnerability_fields[] = {
+        {"name", "the kernel's file name: 'spectre_v2', 'mds', ..."},
+        {"text", "the kernel's words ('Mitigation: Clear CPU buffers; SMT vulnerable'); None when\n"
+                 "the file could not be read (a reason says why)"},
+        {"state", "their reading: 'affected', 'mitigated', 'not_affected' or 'unknown'"},
+        {"smt_vulnerable", "whether SMT siblings stay exposed: they should not be shared between tenants"},
+        {},
+};
+static PyStructSequence_Field pci_device_fields[] = {
+        {"address", "the PCI address, 'DDDD:BB:DD.F' as the kernel names the device"},
+        {"pci_class", "the 24-bit class code (0x020000 an Ethernet controller; the base class is\n"
+                      "pci_class >> 16); None when unknown"},
+        {"vendor", "the vendor id (int); None when unknown"},
+        {"device", "the device id; None when unknown"},
+        {"subsystem_vendor", "the subsystem vendor id; None when unknown"},
+        {"subsystem_device", "the subsystem device id; None when unknown"},
+        {"numa_node", "the NUMA node it is attached to; None when unknown (the firmware gave no\n"
+                      "locality: the kernel says -1)"},
+        {"local_cpus", "the CPUs local to it: a frozenset of int; None when unknown"},
+        {"names", "the kernel names bound to it, sorted by kind then name: a tuple of (kind, name),\n"
+                  "kind 'net', 'block', 'drm' or 'infiniband'"},
+        {},
+};
+
 static struct value_type {
         PyTypeObject **type;
         PyStructSequence_Desc desc;
@@ -1428,6 +1823,12 @@ static struct value_type {
           memory_bandwidth_fields, 6}},
         {&MonitorType,
          {"hostcaps.Monitor", "resctrl monitoring (CMT, MBM) from info/L3_MON.", monitor_fields, 4}},
+        {&VulnerabilityType,
+         {"hostcaps.Vulnerability", "A CPU vulnerability as the kernel reports it, and its reading.",
+          vulnerability_fields, 4}},
+        {&PciDeviceType,
+         {"hostcaps.PciDevice", "A PCI device: its ids, where it sits, the kernel names bound to it.",
+          pci_device_fields, 9}},
 };
 
 /* ---- module ---- */
@@ -1465,6 +1866,19 @@ static int add_int(PyObject *m, const char *name, long v) {
         return PyModule_AddIntConstant(m, name, v);
 }
 
+/* The PCI base classes of <hostcaps/devices.h>: hostcaps.PCI_CLASS_NETWORK is
+ * HOSTCAPS_PCI_CLASS_NETWORK, each name written once. */
+#define PCI_CLASS(NAME)                                                                                      \
+        { "PCI_CLASS_" #NAME, HOSTCAPS_PCI_CLASS_##NAME }
+static const struct {
+        const char *name;
+        long value;
+} pci_classes[] = {
+        PCI_CLASS(STORAGE),    PCI_CLASS(NETWORK),    PCI_CLASS(DISPLAY),
+        PCI_CLASS(MULTIMEDIA), PCI_CLASS(MEMORY),     PCI_CLASS(BRIDGE),
+        PCI_CLASS(SYSTEM),     PCI_CLASS(SERIAL_BUS), PCI_CLASS(PROCESSING_ACCELERATOR),
+};
+
 PyMODINIT_FUNC PyInit__hostcaps(void);
 PyMODINIT_FUNC PyInit__hostcaps(void) {
         PyObject *m = PyModule_Create(&module);
@@ -1473,7 +1887,8 @@ PyMODINIT_FUNC PyInit__hostcaps(void) {
         str_cached = PyUnicode_InternFromString("cached");
         str_refresh = PyUnicode_InternFromString("refresh");
         str_strict = PyUnicode_InternFromString("strict");
-        if (!str_cached || !str_refresh || !str_strict)
+        str_classes = PyUnicode_InternFromString("classes");
+        if (!str_cached || !str_refresh || !str_strict || !str_classes)
                 goto fail;
 
         Error = PyErr_NewExceptionWithDoc(
@@ -1498,6 +1913,10 @@ PyMODINIT_FUNC PyInit__hostcaps(void) {
                         t->tp_methods = cpu_methods;
                 if (t == &numa_type)
                         t->tp_methods = numa_methods;
+                if (t == &isolation_type)
+                        t->tp_methods = isolation_methods;
+                if (t == &devices_type)
+                        t->tp_methods = devices_methods;
                 if (PyType_Ready(t) < 0 ||
                     PyModule_AddObjectRef(m, strchr(t->tp_name, '.') + 1, (PyObject *)t) < 0)
                         goto fail;
@@ -1518,6 +1937,8 @@ PyMODINIT_FUNC PyInit__hostcaps(void) {
             add_int(m, "SECTION_CACHE", HOSTCAPS_SECTION_CACHE) < 0 ||
             add_int(m, "SECTION_RESCTRL", HOSTCAPS_SECTION_RESCTRL) < 0 ||
             add_int(m, "SECTION_HOST", HOSTCAPS_SECTION_HOST) < 0 ||
+            add_int(m, "SECTION_ISOLATION", HOSTCAPS_SECTION_ISOLATION) < 0 ||
+            add_int(m, "SECTION_DEVICES", HOSTCAPS_SECTION_DEVICES) < 0 ||
             add_int(m, "FLAG_CACHED", HOSTCAPS_FLAG_CACHED) < 0 ||
             add_int(m, "FLAG_REFRESH", HOSTCAPS_FLAG_REFRESH) < 0 ||
             add_int(m, "FLAG_STRICT", HOSTCAPS_FLAG_STRICT) < 0 ||
@@ -1534,6 +1955,9 @@ PyMODINIT_FUNC PyInit__hostcaps(void) {
             PyModule_AddStringConstant(m, "HEADER_VERSION", HOSTCAPS_VERSION_STRING) < 0 ||
             PyModule_AddStringConstant(m, "version", hostcaps_version()) < 0)
                 goto fail;
+        for (size_t i = 0; i < sizeof(pci_classes) / sizeof(pci_classes[0]); i++)
+                if (add_int(m, pci_classes[i].name, pci_classes[i].value) < 0)
+                        goto fail;
         return m;
 fail:
         Py_DECREF(m);

@@ -62,7 +62,7 @@ grep -q '"devices": {' "$tmp/out" && grep -q 'no PCI bus' "$tmp/out" ||
 expect all-without-devices 0 "" -- --root "$root" -s all -f json
 ! grep -q '"devices"' "$tmp/out" ||
         { echo "FAIL: all-without-devices: 'all' holds devices"; failed=$((failed + 1)); }
-expect unknown-section-lists-devices 2 "frequency, devices, all" -- -s cpux
+expect unknown-section-lists-devices 2 "host, isolation, frequency, devices, all" -- -s cpux
 # A snapshot records the sections named after the command, and only them.
 expect snapshot-devices 0 "" -- snapshot -s devices "$tmp/snap"
 if find "$tmp/snap" -type f | grep -qE 'system/cpu/|system/node/|/proc/cpuinfo'; then
@@ -82,15 +82,14 @@ fi
 # snapshot -s SECTION records that section's files only (a -s after the
 # command once added to every section instead of naming them).
 if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
-        rm -rf "$tmp/snap"
-        if "$tool" snapshot -s isolation "$tmp/snap" 2>"$tmp/err" &&
-                [ -f "$tmp/snap/sys/devices/system/cpu/smt/control" ] &&
-                [ ! -e "$tmp/snap/proc/cpuinfo" ] && [ ! -e "$tmp/snap/sys/devices/system/node" ] &&
-                "$tool" --root "$tmp/snap" -s isolation -f json >"$tmp/replay" &&
+        if "$tool" snapshot -s isolation "$tmp/snap-isolation" 2>"$tmp/err" &&
+                [ -f "$tmp/snap-isolation/sys/devices/system/cpu/smt/control" ] &&
+                [ ! -e "$tmp/snap-isolation/proc/cpuinfo" ] && [ ! -e "$tmp/snap-isolation/sys/devices/system/node" ] &&
+                "$tool" --root "$tmp/snap-isolation" -s isolation -f json >"$tmp/replay" &&
                 "$tool" -s isolation -f json >"$tmp/live" && cmp -s "$tmp/replay" "$tmp/live"; then
                 passed=$((passed + 1))
         else
-                echo "FAIL: snapshot -s isolation: $(cat "$tmp/err"); $(cd "$tmp/snap" 2>/dev/null && find . -type f | head -5)"
+                echo "FAIL: snapshot -s isolation: $(cat "$tmp/err"); $(cd "$tmp/snap-isolation" 2>/dev/null && find . -type f | head -5)"
                 failed=$((failed + 1))
         fi
 else

@@ -85,6 +85,18 @@ if [ -x "$prefix/device-placement" ] && [ -x "$gen" ]; then
                         failed=$((failed + 1))
                 fi
         done
+        # The kernel's isolated CPUs are left out of the CPUs to pin to.
+        rm -rf "$prefix/tree-isolated"
+        "$gen" --sockets 2 --cores 4 --pci-per-node 1 --isolated 5,7 "$prefix/tree-isolated" >/dev/null
+        out=$("$prefix/device-placement" eth1 "$prefix/tree-isolated" 2>&1)
+        if printf '%s\n' "$out" | grep -qxF "pin to:   4,6 (the device's local CPUs)"; then
+                echo "PASS: device-placement leaves the isolated CPUs out"
+                passed=$((passed + 1))
+        else
+                echo "FAIL: device-placement eth1 with CPUs 5 and 7 isolated: expected 'pin to:   4,6', got:"
+                printf '%s\n' "$out"
+                failed=$((failed + 1))
+        fi
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

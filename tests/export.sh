@@ -130,6 +130,7 @@ gen_case snc-cdp-offline --sockets 2 --cores 4 --threads 2 --nodes-per-socket 2 
 gen_case amd-ccx --cores 8 --threads 2 --l3 cores:4 --resctrl amd --hugepages
 gen_case hybrid-no-l3 --cores 4 --hybrid --l3 none --node-ids 2
 gen_case old-kernel --sockets 2 --cores 2 --old-kernel --no-cache-ids
+gen_case isolated-smt --cores 4 --threads 2 --isolated 2-3,6-7 --nohz-full 2-3,6-7 --vulnerabilities
 
 # The committed snapshots of real machines. Their CPU model comes from the
 # installed libvirt CPU map (libvirt0): the expected files were made with

@@ -7,10 +7,12 @@
     for cell in node.numa().cells:              # NUMA cells: CPUs, memory, distances
         print(cell.id, sorted(cell.cpus))
     print(node.capabilities(("cpu", "numa"), format="json"))
+    nic = node.devices(hostcaps.PCI_CLASS_NETWORK).find_name("eth0")  # PCI devices
+    print(node.isolation().isolated_cpus)       # isolcpus=, nohz_full=, SMT, vulnerabilities
 
 A Node probes each section on demand, only that section, and memoizes it;
-cpu(), numa(), memory(), cache(), resctrl() and host() return immutable
-snapshot objects that stay valid after a refresh and after the node is gone.
+cpu(), numa(), memory(), cache(), resctrl(), host(), isolation() and
+devices() return immutable snapshot objects that stay valid after a refresh and after the node is gone.
 Failures raise hostcaps.Error, an OSError carrying the library's errno and
 message. See docs/python.md and `python3 -m hostcaps --help`.
 
@@ -34,7 +36,9 @@ from hostcaps._hostcaps import (  # noqa: F401
     SECTION_ALL,
     SECTION_CACHE,
     SECTION_CPU,
+    SECTION_DEVICES,
     SECTION_HOST,
+    SECTION_ISOLATION,
     SECTION_MEMORY,
     SECTION_NUMA,
     SECTION_RESCTRL,
@@ -44,19 +48,28 @@ from hostcaps._hostcaps import (  # noqa: F401
     Cell,
     Cpu,
     CpuId,
+    Devices,
     Error,
     Host,
+    Isolation,
     Memory,
     MemoryBandwidth,
     MemoryCell,
     Monitor,
     Node,
     Numa,
+    PciDevice,
     Resctrl,
     SectionWarning,
+    Vulnerability,
     sections,
     version,
 )
+from hostcaps import _hostcaps
+
+# The PCI base classes of <hostcaps/devices.h> (PCI_CLASS_NETWORK, ...), as
+# the extension defines them from the header: not listed a second time here.
+globals().update({_name: getattr(_hostcaps, _name) for _name in dir(_hostcaps) if _name.startswith("PCI_CLASS_")})
 
 #: The version of the library in use (libhostcaps.so.0), e.g. "0.2.0".
 __version__ = version
@@ -68,7 +81,8 @@ SECTIONS = sections()
 FORMATS = ("xml", "json", "text", "nfd", "prometheus")
 
 __all__ = [
-    "Node", "Cpu", "Numa", "Memory", "Cache", "Resctrl", "Host",
+    "Node", "Cpu", "Numa", "Memory", "Cache", "Resctrl", "Host", "Isolation", "Devices",
     "Cell", "CpuId", "MemoryCell", "CacheBank", "CacheControl", "MemoryBandwidth", "Monitor",
+    "Vulnerability", "PciDevice",
     "Error", "SectionWarning", "SECTIONS", "FORMATS", "version",
-]
+] + sorted(_name for _name in dir(_hostcaps) if _name.startswith("PCI_CLASS_"))

@@ -11,6 +11,7 @@ import pytest
 
 import hostcaps
 from conftest import FIXTURES, fixture_roots, have_fixtures, parse_list, root_id, tool_json
+from test_isolation_devices import check_devices, check_isolation
 
 ROOTS = fixture_roots()
 
@@ -140,7 +141,7 @@ def check_host(host, d):
 
 
 CHECKS = {"cpu": check_cpu, "numa": check_numa, "memory": check_memory, "cache": check_cache,
-          "resctrl": check_resctrl, "host": check_host}
+          "resctrl": check_resctrl, "host": check_host, "isolation": check_isolation}
 
 
 def check_node(node, doc):
@@ -162,13 +163,15 @@ def test_root(root):
     assert not node.is_live
     assert node.arch == tool_json("--root", root, "-s", "cpu")["arch"]
     check_node(node, tool_json("--root", root))
+    # devices is outside the default set: asked for by name.
+    check_devices(node.devices(), tool_json("--root", root, "-s", "devices")["devices"])
 
 
 def test_live_host():
     node = hostcaps.Node()
     assert node.is_live and node.root == "/"
     doc = tool_json()
-    for section in ("cpu", "cache", "host"):
+    for section in ("cpu", "cache", "host", "isolation"):
         CHECKS[section](getattr(node, section)(), doc[section])
     # NUMA keeps memory and CPUs; free memory moves between two reads.
     numa = node.numa()

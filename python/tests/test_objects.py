@@ -11,7 +11,7 @@ import pytest
 import hostcaps
 from conftest import fixture_roots
 
-SECTIONS = ("cpu", "numa", "memory", "cache", "resctrl", "host")
+SECTIONS = ("cpu", "numa", "memory", "cache", "resctrl", "host", "isolation", "devices")
 
 
 def values(obj):
@@ -72,7 +72,8 @@ def test_refresh_gives_a_new_equal_object():
 def test_docstrings():
     public = [hostcaps.Node, hostcaps.Cpu, hostcaps.Numa, hostcaps.Memory, hostcaps.Cache, hostcaps.Resctrl,
               hostcaps.Host, hostcaps.Cell, hostcaps.CpuId, hostcaps.MemoryCell, hostcaps.CacheBank,
-              hostcaps.CacheControl, hostcaps.MemoryBandwidth, hostcaps.Monitor, hostcaps.Error,
+              hostcaps.CacheControl, hostcaps.MemoryBandwidth, hostcaps.Monitor, hostcaps.Isolation,
+              hostcaps.Devices, hostcaps.Vulnerability, hostcaps.PciDevice, hostcaps.Error,
               hostcaps.SectionWarning]
     assert hostcaps.__doc__ and hostcaps.sections.__doc__
     for cls in public:

@@ -252,8 +252,29 @@ static int cmp_names(const void *a, const void *b) {
         return strverscmp(x->name, y->name);
 }
 
+/* Whether a path below a device's directory passes through another PCI
+ * function's directory (a device behind a bridge). */
+static bool below_other_function(const char *rest) {
+        char comp[64];
+        for (const char *p = rest; *p;) {
+                size_t n = strcspn(p, "/");
+                if (n < sizeof(comp)) {
+                        memcpy(comp, p, n);
+                        comp[n] = '\0';
+                        if (address_valid(comp))
+                                return true;
+                }
+                p += n;
+                p += strspn(p, "/");
+        }
+        return false;
+}
+
 /* The device whose directory holds `path`: the longest directory that is a
- * prefix of it (a device behind a bridge sits below the bridge's). */
+ * prefix of it (a device behind a bridge sits below the bridge's), and none
+ * when the path passes through the directory of a function that is not in
+ * the object (left out by a class filter): a bridge never takes the names of
+ * the devices behind it. */
 static hostcaps_pci_device *owner(hostcaps_devices *d, const char *path) {
         hostcaps_pci_device *best = NULL;
         size_t best_len = 0;
@@ -265,7 +286,7 @@ static hostcaps_pci_device *owner(hostcaps_devices *d, const char *path) {
                         best_len = l;
                 }
         }
-        return best;
+        return best && !below_other_function(path + best_len + 1) ? best : NULL;
 }
 
 static bool in_list(char **names, const char *s, size_t len) {

@@ -100,17 +100,9 @@ static void put_label_value(hostcaps_buf *b, const char *s) {
         }
 }
 
-void hostcaps_prom_sample_label(hostcaps_export *x, const char *name, uint64_t value, const char *key,
-                                const char *label_value) {
-        hostcaps_buf_printf(&x->out, "%s{%s=\"", name, key);
-        put_label_value(&x->out, label_value);
-        hostcaps_buf_printf(&x->out, "\"} %llu\n", (unsigned long long)value);
-}
-
-void hostcaps_prom_info(hostcaps_export *x, const char *name, const char *help, const char *const (*pairs)[2],
-                        size_t n_pairs) {
+void hostcaps_prom_sample_labels(hostcaps_export *x, const char *name, uint64_t value,
+                                 const char *const (*pairs)[2], size_t n_pairs) {
         bool first = true;
-        hostcaps_prom_family(x, name, help);
         hostcaps_buf_puts(&x->out, name);
         for (size_t i = 0; i < n_pairs; i++) {
                 if (!pairs[i][1])
@@ -120,5 +112,17 @@ void hostcaps_prom_info(hostcaps_export *x, const char *name, const char *help, 
                 hostcaps_buf_puts(&x->out, "\"");
                 first = false;
         }
-        hostcaps_buf_puts(&x->out, first ? " 1\n" : "} 1\n");
+        hostcaps_buf_printf(&x->out, "%s %llu\n", first ? "" : "}", (unsigned long long)value);
+}
+
+void hostcaps_prom_sample_label(hostcaps_export *x, const char *name, uint64_t value, const char *key,
+                                const char *label_value) {
+        const char *const pair[][2] = {{key, label_value}};
+        hostcaps_prom_sample_labels(x, name, value, pair, 1);
+}
+
+void hostcaps_prom_info(hostcaps_export *x, const char *name, const char *help, const char *const (*pairs)[2],
+                        size_t n_pairs) {
+        hostcaps_prom_family(x, name, help);
+        hostcaps_prom_sample_labels(x, name, 1, pairs, n_pairs);
 }

@@ -47,6 +47,10 @@ void hostcaps_prom_sample(hostcaps_export *x, const char *name, uint64_t value, 
  * `name{key="value"} N`. */
 void hostcaps_prom_sample_label(hostcaps_export *x, const char *name, uint64_t value, const char *key,
                                 const char *label_value);
+/* One sample with label pairs read from the host (each value escaped; a
+ * pair whose value is NULL is left out): `name{k="v",...} N`. */
+void hostcaps_prom_sample_labels(hostcaps_export *x, const char *name, uint64_t value,
+                                 const char *const (*pairs)[2], size_t n_pairs);
 /* An info metric: `name{k="v",...} 1`, each value escaped as the format
  * wants (\\, \", \n); a pair whose value is NULL is left out. */
 void hostcaps_prom_info(hostcaps_export *x, const char *name, const char *help, const char *const (*pairs)[2],

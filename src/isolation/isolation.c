@@ -5,6 +5,7 @@
  * XML (the document stays valid against libvirt's schema), and JSON and
  * text carry it. */
 #include "host/error.h"
+#include "host/export.h"
 #include "host/jsonout.h"
 #include "isolation.h"
 
@@ -125,6 +126,10 @@ static int isolation_text(hostcaps_buf *b, const hostcaps_object *o) {
         return 0;
 }
 
+/* Fleet exports: at the end of this file. */
+static int isolation_nfd(hostcaps_export *x, const hostcaps_object *o);
+static int isolation_prometheus(hostcaps_export *x, const hostcaps_object *o);
+
 const hostcaps_section_ops hostcaps_isolation_ops = {
         .name = "isolation",
         .flag = HOSTCAPS_SECTION_ISOLATION,
@@ -136,6 +141,8 @@ const hostcaps_section_ops hostcaps_isolation_ops = {
         .json = isolation_json,
         .text = isolation_text,
         .from_xml = hostcaps_isolation_from_xml,
+        .nfd = isolation_nfd,
+        .prometheus = isolation_prometheus,
 };
 
 HOSTCAPS_DEFINE_SECTION_API(isolation, HOSTCAPS_SECTION_ISOLATION);
@@ -210,4 +217,97 @@ HOSTCAPS_EXPORT int hostcaps_isolation_vulnerability_index(const hostcaps_isolat
                 if (strcmp(iso->vulns[i].name, name) == 0)
                         return (int)i;
         return hostcaps_error(ENOENT, "no vulnerability '%.64s'", name);
+}
+
+/* ---- fleet exports (docs/fleet.md) ------------------------------------ */
+
+/* The number of CPUs of a known list; -1 when unknown or unreadable. */
+static long list_count(const char *list) {
+        hostcaps_cpuset *set = NULL;
+        long n;
+        if (!list || hostcaps_cpuset_from_list(list, &set) < 0)
+                return -1;
+        n = (long)hostcaps_cpuset_count(set);
+        hostcaps_cpuset_free(set);
+        return n;
+}
+
+/* Whether any vulnerability leaves SMT siblings exposed: 1, 0, -1 unknown. */
+static int smt_exposed(const hostcaps_isolation *iso) {
+        if (!iso->vulns_known)
+                return -1;
+        for (size_t i = 0; i < iso->n_vulns; i++)
+                if (iso->vulns[i].smt_vulnerable)
+                        return 1;
+        return 0;
+}
+
+/* NFD: what a scheduler selects nodes by before it lets tenants share a
+ * core: SMT control and state, whether a vulnerability leaves SMT siblings
+ * exposed, each vulnerability's state, and how many CPUs the kernel keeps
+ * out of load balancing (a count: selectors compare it with Gt/Lt). */
+static int isolation_nfd(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_isolation *iso = (const hostcaps_isolation *)o;
+        long n;
+        if (iso->smt_control)
+                hostcaps_nfd_label(x, "isolation.smt-control", NULL, iso->smt_control);
+        if (iso->smt_active >= 0)
+                hostcaps_nfd_label(x, "isolation.smt-active", NULL, iso->smt_active ? "true" : "false");
+        if (smt_exposed(iso) >= 0)
+                hostcaps_nfd_label(x, "isolation.smt-vulnerable", NULL, smt_exposed(iso) ? "true" : "false");
+        if ((n = list_count(iso->isolated)) >= 0)
+                hostcaps_nfd_labelf(x, "isolation.isolated-cpus", NULL, "%ld", n);
+        if ((n = list_count(iso->nohz_full)) >= 0)
+                hostcaps_nfd_labelf(x, "isolation.nohz-full-cpus", NULL, "%ld", n);
+        for (size_t i = 0; iso->vulns_known && i < iso->n_vulns; i++)
+                hostcaps_nfd_label(x, "isolation.vulnerability.", iso->vulns[i].name,
+                                   hostcaps_vulnerability_state_to_string(iso->vulns[i].state));
+        return 0;
+}
+
+/* Prometheus: counts and states as gauges; a vulnerability is one series
+ * per name and state (about twenty per host). */
+static int isolation_prometheus(hostcaps_export *x, const hostcaps_object *o) {
+        const hostcaps_isolation *iso = (const hostcaps_isolation *)o;
+        long n;
+        if ((n = list_count(iso->isolated)) >= 0) {
+                hostcaps_prom_family(x, "hostcaps_isolation_isolated_cpus",
+                                     "CPUs isolated from the scheduler's load balancing (isolcpus=).");
+                hostcaps_prom_sample(x, "hostcaps_isolation_isolated_cpus", (uint64_t)n, NULL);
+        }
+        if ((n = list_count(iso->nohz_full)) >= 0) {
+                hostcaps_prom_family(x, "hostcaps_isolation_nohz_full_cpus",
+                                     "Adaptive-tick CPUs (nohz_full=).");
+                hostcaps_prom_sample(x, "hostcaps_isolation_nohz_full_cpus", (uint64_t)n, NULL);
+        }
+        if (iso->smt_control) {
+                const char *const pair[][2] = {{"control", iso->smt_control}};
+                hostcaps_prom_info(x, "hostcaps_isolation_smt_info",
+                                   "SMT control as the kernel words it; the value is always 1.", pair, 1);
+        }
+        if (iso->smt_active >= 0) {
+                hostcaps_prom_family(x, "hostcaps_isolation_smt_active",
+                                     "1 when SMT siblings are online, else 0.");
+                hostcaps_prom_sample(x, "hostcaps_isolation_smt_active", (uint64_t)iso->smt_active, NULL);
+        }
+        if (smt_exposed(iso) >= 0) {
+                hostcaps_prom_family(
+                        x, "hostcaps_isolation_smt_vulnerable",
+                        "1 when the kernel reports a CPU vulnerability that SMT siblings stay exposed to.");
+                hostcaps_prom_sample(x, "hostcaps_isolation_smt_vulnerable", (uint64_t)smt_exposed(iso),
+                                     NULL);
+        }
+        if (iso->vulns_known && iso->n_vulns) {
+                hostcaps_prom_family(
+                        x, "hostcaps_isolation_vulnerability",
+                        "A CPU vulnerability the kernel reports, with its state (affected, mitigated, "
+                        "not_affected, unknown); the value is always 1.");
+                for (size_t i = 0; i < iso->n_vulns; i++) {
+                        const char *const pairs[][2] = {
+                                {"name", iso->vulns[i].name},
+                                {"state", hostcaps_vulnerability_state_to_string(iso->vulns[i].state)}};
+                        hostcaps_prom_sample_labels(x, "hostcaps_isolation_vulnerability", 1, pairs, 2);
+                }
+        }
+        return 0;
 }
