@@ -225,8 +225,13 @@ HOSTCAPS_EXPORT int hostcaps_isolation_vulnerability_index(const hostcaps_isolat
 static long list_count(const char *list) {
         hostcaps_cpuset *set = NULL;
         long n;
-        if (!list || hostcaps_cpuset_from_list(list, &set) < 0)
-                return -1;
+        int e;
+        if (!list)
+                return -ENODATA;
+        /* Our own formatting: only -ENOMEM can fail, and the export must
+         * fail with it rather than leave the label out. */
+        if ((e = hostcaps_cpuset_from_list(list, &set)) < 0)
+                return e;
         n = (long)hostcaps_cpuset_count(set);
         hostcaps_cpuset_free(set);
         return n;
@@ -255,9 +260,13 @@ static int isolation_nfd(hostcaps_export *x, const hostcaps_object *o) {
                 hostcaps_nfd_label(x, "isolation.smt-active", NULL, iso->smt_active ? "true" : "false");
         if (smt_exposed(iso) >= 0)
                 hostcaps_nfd_label(x, "isolation.smt-vulnerable", NULL, smt_exposed(iso) ? "true" : "false");
-        if ((n = list_count(iso->isolated)) >= 0)
+        if ((n = list_count(iso->isolated)) == -ENOMEM)
+                return -ENOMEM;
+        if (n >= 0)
                 hostcaps_nfd_labelf(x, "isolation.isolated-cpus", NULL, "%ld", n);
-        if ((n = list_count(iso->nohz_full)) >= 0)
+        if ((n = list_count(iso->nohz_full)) == -ENOMEM)
+                return -ENOMEM;
+        if (n >= 0)
                 hostcaps_nfd_labelf(x, "isolation.nohz-full-cpus", NULL, "%ld", n);
         for (size_t i = 0; iso->vulns_known && i < iso->n_vulns; i++)
                 hostcaps_nfd_label(x, "isolation.vulnerability.", iso->vulns[i].name,
@@ -270,12 +279,16 @@ static int isolation_nfd(hostcaps_export *x, const hostcaps_object *o) {
 static int isolation_prometheus(hostcaps_export *x, const hostcaps_object *o) {
         const hostcaps_isolation *iso = (const hostcaps_isolation *)o;
         long n;
-        if ((n = list_count(iso->isolated)) >= 0) {
+        if ((n = list_count(iso->isolated)) == -ENOMEM)
+                return -ENOMEM;
+        if (n >= 0) {
                 hostcaps_prom_family(x, "hostcaps_isolation_isolated_cpus",
                                      "CPUs isolated from the scheduler's load balancing (isolcpus=).");
                 hostcaps_prom_sample(x, "hostcaps_isolation_isolated_cpus", (uint64_t)n, NULL);
         }
-        if ((n = list_count(iso->nohz_full)) >= 0) {
+        if ((n = list_count(iso->nohz_full)) == -ENOMEM)
+                return -ENOMEM;
+        if (n >= 0) {
                 hostcaps_prom_family(x, "hostcaps_isolation_nohz_full_cpus",
                                      "Adaptive-tick CPUs (nohz_full=).");
                 hostcaps_prom_sample(x, "hostcaps_isolation_nohz_full_cpus", (uint64_t)n, NULL);
