@@ -14,6 +14,7 @@
 #include <structmember.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include <hostcaps.h>
@@ -23,7 +24,8 @@
 static PyObject *Error;          /* hostcaps.Error(OSError) */
 static PyObject *SectionWarning; /* hostcaps.SectionWarning(UserWarning) */
 static PyTypeObject *CellType, *CpuIdType, *MemoryCellType, *CacheBankType, *CacheControlType,
-        *MemoryBandwidthType, *MonitorType, *VulnerabilityType, *PciDeviceType;
+        *MemoryBandwidthType, *MonitorType, *VulnerabilityType, *PciDeviceType, *FrequencyDomainType,
+        *FrequencyKindType;
 static PyObject *str_cached, *str_refresh, *str_strict, *str_classes;
 
 /* Raise hostcaps.Error for a library failure `r` (a negative errno), with
@@ -950,6 +952,136 @@ PyDoc_STRVAR(isolation_doc, "The isolation section: the CPUs the kernel keeps ap
                             "Get one with Node.isolation(); it is an immutable snapshot. A loaded\n"
                             "document has none: absent_reason says so.");
 
+/* ---- Frequency ---- */
+
+G_SECTION_COMMON(frequency, hostcaps_frequency, hostcaps_frequency)
+
+static PyObject *khz_of(const hostcaps_frequency *f, size_t i, hostcaps_frequency_which which) {
+        uint64_t khz = 0;
+        return u64_or_none(hostcaps_frequency_domain_get(f, i, which, &khz) < 0 ? 0 : khz);
+}
+
+static PyObject *frequency_domain(const hostcaps_frequency *f, size_t i) {
+        PyObject *cpus = frozenset_of_list(hostcaps_frequency_domain_cpus(f, i));
+        PyObject *min = cpus ? khz_of(f, i, HOSTCAPS_FREQUENCY_MIN) : NULL;
+        PyObject *max = min ? khz_of(f, i, HOSTCAPS_FREQUENCY_MAX) : NULL;
+        PyObject *base = max ? khz_of(f, i, HOSTCAPS_FREQUENCY_BASE) : NULL;
+        PyObject *v = base ? make_value(FrequencyDomainType, "(OOOO)", cpus, min, max, base) : NULL;
+        Py_XDECREF(cpus);
+        Py_XDECREF(min);
+        Py_XDECREF(max);
+        Py_XDECREF(base);
+        return v;
+}
+
+static PyObject *frequency_kind(const hostcaps_frequency *f, size_t i) {
+        PyObject *cpus = frozenset_of_list(hostcaps_frequency_kind_cpus(f, i));
+        PyObject *capacity = cpus ? u64_or_none(hostcaps_frequency_kind_capacity(f, i)) : NULL;
+        PyObject *max = capacity ? u64_or_none(hostcaps_frequency_kind_max_frequency(f, i)) : NULL;
+        PyObject *v = max ? make_value(FrequencyKindType, "(sOsOO)", hostcaps_frequency_kind_name(f, i), cpus,
+                                       hostcaps_frequency_kind_source(f, i), capacity, max)
+                          : NULL;
+        Py_XDECREF(cpus);
+        Py_XDECREF(capacity);
+        Py_XDECREF(max);
+        return v;
+}
+
+/* A tuple of n values built by make(f, i), kept in `slot` once built. */
+static PyObject *tuple_in_slot(Section *s, int slot, size_t n,
+                               PyObject *(*make)(const hostcaps_frequency *, size_t)) {
+        if (!s->slot[slot]) {
+                PyObject *t = PyTuple_New((Py_ssize_t)n);
+                for (size_t i = 0; t && i < n; i++) {
+                        PyObject *v = make(s->obj, i);
+                        if (!v)
+                                Py_CLEAR(t);
+                        else
+                                PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
+                }
+                s->slot[slot] = t;
+        }
+        Py_XINCREF(s->slot[slot]);
+        return s->slot[slot];
+}
+
+/* The domains, built once per object; None when not known. */
+static PyObject *get_frequency_domains(PyObject *self, void *c) {
+        const hostcaps_frequency *f = OBJ(self, hostcaps_frequency);
+        if (hostcaps_frequency_known(f) < 0)
+                Py_RETURN_NONE;
+        return tuple_in_slot((Section *)self, SLOT_A, hostcaps_frequency_n_domains(f), frequency_domain);
+}
+
+static PyObject *get_frequency_kinds(PyObject *self, void *c) {
+        const hostcaps_frequency *f = OBJ(self, hostcaps_frequency);
+        return tuple_in_slot((Section *)self, SLOT_B, hostcaps_frequency_n_kinds(f), frequency_kind);
+}
+
+static int cpu_arg(PyObject *arg, unsigned int *ret) {
+        unsigned long v = PyLong_AsUnsignedLong(arg);
+        if (v == (unsigned long)-1 && PyErr_Occurred())
+                return -1;
+        if (v > UINT_MAX) {
+                PyErr_SetString(PyExc_OverflowError, "CPU number too large");
+                return -1;
+        }
+        *ret = (unsigned int)v;
+        return 0;
+}
+
+PyDoc_STRVAR(frequency_domain_of_doc,
+             "domain_of($self, cpu, /)\n--\n\n"
+             "The FrequencyDomain holding online CPU `cpu`, or None when none does.");
+static PyObject *frequency_domain_of(PyObject *self, PyObject *arg) {
+        unsigned int cpu;
+        if (cpu_arg(arg, &cpu) < 0)
+                return NULL;
+        const hostcaps_frequency *f = OBJ(self, hostcaps_frequency);
+        if (hostcaps_frequency_known(f) < 0)
+                Py_RETURN_NONE;
+        return item_of(self, get_frequency_domains, hostcaps_frequency_domain_of(f, cpu));
+}
+
+PyDoc_STRVAR(frequency_capacity_of_doc,
+             "capacity_of($self, cpu, /)\n--\n\n"
+             "The cpu_capacity of online CPU `cpu` (1024 for the biggest CPUs), or None when\n"
+             "the kernel gives none, they could not be read, or there is no such CPU.");
+static PyObject *frequency_capacity_of(PyObject *self, PyObject *arg) {
+        unsigned int cpu;
+        uint64_t capacity = 0;
+        if (cpu_arg(arg, &cpu) < 0)
+                return NULL;
+        if (hostcaps_frequency_capacity_of(OBJ(self, hostcaps_frequency), cpu, &capacity) < 0)
+                Py_RETURN_NONE;
+        return PyLong_FromUnsignedLongLong(capacity);
+}
+
+static PyGetSetDef frequency_getset[] = {
+        GS(frequency, domains,
+           "The cpufreq policies of the online CPUs: a tuple of FrequencyDomain(cpus,\n"
+           "min_khz, max_khz, base_khz), each frequency None when not known; empty without a\n"
+           "cpufreq driver; None when the policies could not be read."),
+        GS(frequency, kinds,
+           "Kinds of CPUs from cpu_capacity, else from differing maximum frequencies: a\n"
+           "tuple of FrequencyKind(name, cpus, source, capacity, max_frequency_khz), in\n"
+           "ascending order; empty on a homogeneous host or when not known (reasons say why)."),
+        GS_COMMON(frequency),
+        {},
+};
+
+static PyMethodDef frequency_methods[] = {
+        {"domain_of", frequency_domain_of, METH_O, frequency_domain_of_doc},
+        {"capacity_of", frequency_capacity_of, METH_O, frequency_capacity_of_doc},
+        {},
+};
+
+PyDoc_STRVAR(frequency_doc, "The frequency section: cpufreq policies with their minimum, maximum and\n"
+                            "base frequencies, each CPU's capacity, and the kinds of CPUs they tell\n"
+                            "apart (Intel hybrid kinds are Cpu.core_kinds).\n\n"
+                            "Get one with Node.frequency(); it is an immutable snapshot. A loaded\n"
+                            "document has none: absent_reason says so.");
+
 /* ---- Devices ---- */
 
 G_SECTION_COMMON(devices, hostcaps_devices, hostcaps_devices)
@@ -1093,6 +1225,7 @@ SECTION_TYPE(cache, "Cache")
 SECTION_TYPE(resctrl, "Resctrl")
 SECTION_TYPE(host, "Host")
 SECTION_TYPE(isolation, "Isolation")
+SECTION_TYPE(frequency, "Frequency")
 SECTION_TYPE(devices, "Devices")
 
 /* Typed getters and unrefs through one signature each. */
@@ -1114,6 +1247,7 @@ SECTION_CALLS(cache)
 SECTION_CALLS(resctrl)
 SECTION_CALLS(host)
 SECTION_CALLS(isolation)
+SECTION_CALLS(frequency)
 SECTION_CALLS(devices)
 
 static const char *const cpu_repr[] = {"arch",    "vendor", "model",   "signature",
@@ -1126,9 +1260,10 @@ static const char *const resctrl_repr[] = {"absent_reason", "cache_allocation", 
 static const char *const host_repr[] = {"uuid", "power_management", "iommu", NULL};
 static const char *const isolation_repr[] = {"absent_reason", "isolated_cpus", "nohz_full_cpus",
                                              "smt_control",   "smt_active",    NULL};
+static const char *const frequency_repr[] = {"absent_reason", "kinds", NULL};
 static const char *const devices_repr[] = {"absent_reason", "pci", NULL};
 
-enum { K_CPU, K_NUMA, K_MEMORY, K_CACHE, K_RESCTRL, K_HOST, K_ISOLATION, K_DEVICES, N_KINDS };
+enum { K_CPU, K_NUMA, K_MEMORY, K_CACHE, K_RESCTRL, K_HOST, K_ISOLATION, K_FREQUENCY, K_DEVICES, N_KINDS };
 static const struct section_kind kinds[N_KINDS] = {
         [K_CPU] = {HOSTCAPS_SECTION_CPU, &cpu_type, get_cpu, unref_cpu, cpu_repr},
         [K_NUMA] = {HOSTCAPS_SECTION_NUMA, &numa_type, get_numa, unref_numa, numa_repr},
@@ -1138,6 +1273,8 @@ static const struct section_kind kinds[N_KINDS] = {
         [K_HOST] = {HOSTCAPS_SECTION_HOST, &host_type, get_host, unref_host, host_repr},
         [K_ISOLATION] = {HOSTCAPS_SECTION_ISOLATION, &isolation_type, get_isolation, unref_isolation,
                          isolation_repr},
+        [K_FREQUENCY] = {HOSTCAPS_SECTION_FREQUENCY, &frequency_type, get_frequency, unref_frequency,
+                         frequency_repr},
         [K_DEVICES] = {HOSTCAPS_SECTION_DEVICES, &devices_type, get_devices, unref_devices, devices_repr},
 };
 
@@ -1393,6 +1530,9 @@ NODE_GET(host, K_HOST, "The host section: a Host." FLAGS_DOC)
 NODE_GET(isolation, K_ISOLATION,
          "The isolation section: an Isolation, isolated and nohz_full CPUs, SMT\n"
          "control and the CPU vulnerabilities." FLAGS_DOC)
+NODE_GET(frequency, K_FREQUENCY,
+         "The frequency section: a Frequency, cpufreq domains, CPU capacities and the\n"
+         "kinds of CPUs they tell apart." FLAGS_DOC)
 
 /* PCI base classes: an int or an iterable of ints, each 0 to 0xff; each
  * class once in ret (at most 256), in ascending order. */
@@ -1680,25 +1820,28 @@ static PyMethodDef node_methods[] = {
         {"host", (PyCFunction)(void (*)(void))node_host, METH_FASTCALL | METH_KEYWORDS, node_host_doc},
         {"isolation", (PyCFunction)(void (*)(void))node_isolation, METH_FASTCALL | METH_KEYWORDS,
          node_isolation_doc},
+        {"frequency", (PyCFunction)(void (*)(void))node_frequency, METH_FASTCALL | METH_KEYWORDS,
+         node_frequency_doc},
         {"devices", (PyCFunction)(void (*)(void))node_devices, METH_FASTCALL | METH_KEYWORDS,
          node_devices_doc},
         {"cgroup_cpus", node_cgroup_cpus, METH_O, node_cgroup_cpus_doc},
         {},
 };
 
-PyDoc_STRVAR(node_doc, "Node(root=None, *, cpuid=None)\n--\n\n"
-                       "A host: the live one (root None or '/'), or a recorded sysroot (a directory\n"
-                       "holding sys/... and proc/... as a live host has them; nothing is then read\n"
-                       "from the live machine). cpuid= takes x86 CPUID from a dump (libvirt's\n"
-                       "<cpudata> or libcpuid's raw format) instead of executing CPUID.\n"
-                       "Node.from_document() and Node.from_hwloc() read saved descriptions.\n\n"
-                       "Sections are probed on demand, independently of each other, and memoized in\n"
-                       "the node: cpu(), numa(), memory(), cache(), resctrl(), host(), isolation(),\n"
-                       "devices() each return an immutable snapshot object; capabilities() returns\n"
-                       "a whole document.\n"
-                       "A node may be shared by threads: the library is thread-safe, the GIL is\n"
-                       "released while it probes, and concurrent first requests probe once.\n\n"
-                       "Raises hostcaps.Error (an OSError: ENOENT, ENOTDIR, EACCES...) for a bad root.");
+PyDoc_STRVAR(node_doc,
+             "Node(root=None, *, cpuid=None)\n--\n\n"
+             "A host: the live one (root None or '/'), or a recorded sysroot (a directory\n"
+             "holding sys/... and proc/... as a live host has them; nothing is then read\n"
+             "from the live machine). cpuid= takes x86 CPUID from a dump (libvirt's\n"
+             "<cpudata> or libcpuid's raw format) instead of executing CPUID.\n"
+             "Node.from_document() and Node.from_hwloc() read saved descriptions.\n\n"
+             "Sections are probed on demand, independently of each other, and memoized in\n"
+             "the node: cpu(), numa(), memory(), cache(), resctrl(), host(), isolation(),\n"
+             "frequency(), devices() each return an immutable snapshot object; capabilities() returns\n"
+             "a whole document.\n"
+             "A node may be shared by threads: the library is thread-safe, the GIL is\n"
+             "released while it probes, and concurrent first requests probe once.\n\n"
+             "Raises hostcaps.Error (an OSError: ENOENT, ENOTDIR, EACCES...) for a bad root.");
 
 static PyTypeObject node_type = {
         PyVarObject_HEAD_INIT(NULL, 0).tp_name = "hostcaps.Node",
@@ -1788,6 +1931,21 @@ static PyStructSequence_Field vulnerability_fields[] = {
         {"smt_vulnerable", "whether SMT siblings stay exposed: they should not be shared between tenants"},
         {},
 };
+static PyStructSequence_Field frequency_domain_fields[] = {
+        {"cpus", "the online CPUs sharing the clock: a frozenset of int"},
+        {"min_khz", "cpuinfo_min_freq in kHz, or None"},
+        {"max_khz", "cpuinfo_max_freq in kHz (turbo included), or None"},
+        {"base_khz", "base_frequency in kHz (intel_pstate only), or None"},
+        {},
+};
+static PyStructSequence_Field frequency_kind_fields[] = {
+        {"name", "'capacity-N' or 'max-NkHz'"},
+        {"cpus", "its CPUs: a frozenset of int"},
+        {"source", "'capacity' or 'frequency'"},
+        {"capacity", "the cpu_capacity of its CPUs, or None (frequency kinds)"},
+        {"max_frequency_khz", "the maximum frequency all its CPUs share in kHz, or None"},
+        {},
+};
 static PyStructSequence_Field pci_device_fields[] = {
         {"address", "the PCI address, 'DDDD:BB:DD.F' as the kernel names the device"},
         {"pci_class", "the 24-bit class code (0x020000 an Ethernet controller; the base class is\n"
@@ -1826,6 +1984,12 @@ static struct value_type {
         {&VulnerabilityType,
          {"hostcaps.Vulnerability", "A CPU vulnerability as the kernel reports it, and its reading.",
           vulnerability_fields, 4}},
+        {&FrequencyDomainType,
+         {"hostcaps.FrequencyDomain", "A cpufreq policy: CPUs sharing a clock, and its frequencies.",
+          frequency_domain_fields, 4}},
+        {&FrequencyKindType,
+         {"hostcaps.FrequencyKind", "A kind of CPUs: those of one capacity or maximum frequency.",
+          frequency_kind_fields, 5}},
         {&PciDeviceType,
          {"hostcaps.PciDevice", "A PCI device: its ids, where it sits, the kernel names bound to it.",
           pci_device_fields, 9}},
@@ -1915,6 +2079,8 @@ PyMODINIT_FUNC PyInit__hostcaps(void) {
                         t->tp_methods = numa_methods;
                 if (t == &isolation_type)
                         t->tp_methods = isolation_methods;
+                if (t == &frequency_type)
+                        t->tp_methods = frequency_methods;
                 if (t == &devices_type)
                         t->tp_methods = devices_methods;
                 if (PyType_Ready(t) < 0 ||
@@ -1938,6 +2104,7 @@ PyMODINIT_FUNC PyInit__hostcaps(void) {
             add_int(m, "SECTION_RESCTRL", HOSTCAPS_SECTION_RESCTRL) < 0 ||
             add_int(m, "SECTION_HOST", HOSTCAPS_SECTION_HOST) < 0 ||
             add_int(m, "SECTION_ISOLATION", HOSTCAPS_SECTION_ISOLATION) < 0 ||
+            add_int(m, "SECTION_FREQUENCY", HOSTCAPS_SECTION_FREQUENCY) < 0 ||
             add_int(m, "SECTION_DEVICES", HOSTCAPS_SECTION_DEVICES) < 0 ||
             add_int(m, "FLAG_CACHED", HOSTCAPS_FLAG_CACHED) < 0 ||
             add_int(m, "FLAG_REFRESH", HOSTCAPS_FLAG_REFRESH) < 0 ||

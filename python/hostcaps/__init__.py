@@ -11,8 +11,8 @@
     print(node.isolation().isolated_cpus)       # isolcpus=, nohz_full=, SMT, vulnerabilities
 
 A Node probes each section on demand, only that section, and memoizes it;
-cpu(), numa(), memory(), cache(), resctrl(), host(), isolation() and
-devices() return immutable snapshot objects that stay valid after a refresh and after the node is gone.
+cpu(), numa(), memory(), cache(), resctrl(), host(), isolation(),
+frequency() and devices() return immutable snapshot objects that stay valid after a refresh and after the node is gone.
 Failures raise hostcaps.Error, an OSError carrying the library's errno and
 message. See docs/python.md and `python3 -m hostcaps --help`.
 
@@ -37,6 +37,7 @@ from hostcaps._hostcaps import (  # noqa: F401
     SECTION_CACHE,
     SECTION_CPU,
     SECTION_DEVICES,
+    SECTION_FREQUENCY,
     SECTION_HOST,
     SECTION_ISOLATION,
     SECTION_MEMORY,
@@ -50,6 +51,9 @@ from hostcaps._hostcaps import (  # noqa: F401
     CpuId,
     Devices,
     Error,
+    Frequency,
+    FrequencyDomain,
+    FrequencyKind,
     Host,
     Isolation,
     Memory,
@@ -81,8 +85,8 @@ SECTIONS = sections()
 FORMATS = ("xml", "json", "text", "nfd", "prometheus")
 
 __all__ = [
-    "Node", "Cpu", "Numa", "Memory", "Cache", "Resctrl", "Host", "Isolation", "Devices",
+    "Node", "Cpu", "Numa", "Memory", "Cache", "Resctrl", "Host", "Isolation", "Frequency", "Devices",
     "Cell", "CpuId", "MemoryCell", "CacheBank", "CacheControl", "MemoryBandwidth", "Monitor",
-    "Vulnerability", "PciDevice",
+    "Vulnerability", "PciDevice", "FrequencyDomain", "FrequencyKind",
     "Error", "SectionWarning", "SECTIONS", "FORMATS", "version",
 ] + sorted(_name for _name in dir(_hostcaps) if _name.startswith("PCI_CLASS_"))

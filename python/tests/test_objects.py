@@ -11,7 +11,7 @@ import pytest
 import hostcaps
 from conftest import fixture_roots
 
-SECTIONS = ("cpu", "numa", "memory", "cache", "resctrl", "host", "isolation", "devices")
+SECTIONS = ("cpu", "numa", "memory", "cache", "resctrl", "host", "isolation", "frequency", "devices")
 
 
 def values(obj):
