@@ -455,6 +455,13 @@ int hostcaps_read_file(hostcaps_reader *r, const char *path, char **ret, size_t 
                                       relative(r, path), HOSTCAPS_READ_MAX);
         if (!buf && !(buf = malloc(1)))
                 return -ENOMEM;
+        /* Most files are a few bytes read into a page: give the rest back, so
+         * that a value kept in an object holds its size, not 4 KiB. */
+        if (cap - len > 256) {
+                char *nb = realloc(buf, len + 1);
+                if (nb)
+                        buf = nb;
+        }
         buf[len] = '\0';
         len = strip_trailing_nul(buf, len);
         if (memchr(buf, '\0', len))
