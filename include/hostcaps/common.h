@@ -109,7 +109,7 @@ typedef enum hostcaps_format {
  * or NULL if none failed yet. Valid until the next failing call on this thread. */
 HOSTCAPS_EXPORT const char *hostcaps_error_message(void);
 
-/* The version of the library in use ("0.2.0"), which may be newer than the
+/* The version of the library in use ("0.3.0"), which may be newer than the
  * HOSTCAPS_VERSION_STRING a program was built with. */
 HOSTCAPS_EXPORT const char *hostcaps_version(void);
 

@@ -75,7 +75,7 @@ from hostcaps import _hostcaps
 # the extension defines them from the header: not listed a second time here.
 globals().update({_name: getattr(_hostcaps, _name) for _name in dir(_hostcaps) if _name.startswith("PCI_CLASS_")})
 
-#: The version of the library in use (libhostcaps.so.0), e.g. "0.2.0".
+#: The version of the library in use (libhostcaps.so.0), e.g. "0.3.0".
 __version__ = version
 
 #: The section names the library knows, in flag order ("cpu", "numa", ...).
