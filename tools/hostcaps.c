@@ -229,8 +229,42 @@ static void report_left_out(const char *doc) {
         }
 }
 
+enum { OPT_CPUID = 256, OPT_FROM, OPT_FROM_HWLOC, OPT_STRICT };
+
+/* Where the description comes from, and how partial it may be: the options
+ * the main command line and export's share. */
+typedef struct source {
+        const char *root, *cpuid, *from, *from_hwloc;
+        unsigned flags;
+} source;
+
+/* -1 when option `c` is not a source option; 0 when it was taken; an exit
+ * status when its argument is wrong. */
+static int source_option(int c, const char *arg, source *s) {
+        switch (c) {
+        case 'r':
+                if (!*arg)
+                        return usage_error("%s",
+                                           "--root needs a directory (an empty one would read this host)");
+                s->root = arg;
+                return 0;
+        case OPT_STRICT:
+                s->flags |= HOSTCAPS_FLAG_STRICT;
+                return 0;
+        case OPT_CPUID:
+                s->cpuid = arg;
+                return 0;
+        case OPT_FROM:
+                s->from = arg;
+                return 0;
+        case OPT_FROM_HWLOC:
+                s->from_hwloc = arg;
+                return 0;
+        }
+        return -1;
+}
+
 int main(int argc, char **argv) {
-        enum { OPT_CPUID = 256, OPT_FROM, OPT_FROM_HWLOC, OPT_STRICT };
         static const struct option options[] = {
                 {"section", required_argument, NULL, 's'},
                 {"format", required_argument, NULL, 'f'},
@@ -246,8 +280,7 @@ int main(int argc, char **argv) {
         unsigned sections = 0, export_sections = 0;
         bool format_set = false;
         hostcaps_format format = HOSTCAPS_FORMAT_XML;
-        const char *root = NULL, *cpuid = NULL, *from = NULL, *from_hwloc = NULL;
-        unsigned flags = 0;
+        source src = {0};
         hostcaps_node *node = NULL;
         char *doc = NULL;
         int c, r;
@@ -255,6 +288,11 @@ int main(int argc, char **argv) {
         /* getopt's own messages would name the invoked path; ours say hostcaps. */
         opterr = 0;
         while ((c = getopt_long(argc, argv, "+:s:f:r:hV", options, NULL)) >= 0) {
+                if ((r = source_option(c, optarg, &src)) >= 0) {
+                        if (r > 0)
+                                return r;
+                        continue;
+                }
                 switch (c) {
                 case 's':
                         if ((r = parse_sections(optarg, &sections)) != 0)
@@ -270,24 +308,6 @@ int main(int argc, char **argv) {
                                 format = HOSTCAPS_FORMAT_TEXT;
                         else
                                 return usage_error("unknown format '%s' (xml, json, text)", optarg);
-                        break;
-                case 'r':
-                        if (!*optarg)
-                                return usage_error(
-                                        "%s", "--root needs a directory (an empty one would read this host)");
-                        root = optarg;
-                        break;
-                case OPT_STRICT:
-                        flags |= HOSTCAPS_FLAG_STRICT;
-                        break;
-                case OPT_CPUID:
-                        cpuid = optarg;
-                        break;
-                case OPT_FROM:
-                        from = optarg;
-                        break;
-                case OPT_FROM_HWLOC:
-                        from_hwloc = optarg;
                         break;
                 case 'h':
                         help(stdout);
@@ -318,7 +338,7 @@ int main(int argc, char **argv) {
                         sections = HOSTCAPS_SECTION_ALL;
                 if (optind != argc - 1)
                         return usage_error("%s", "snapshot needs exactly one directory");
-                if (root || cpuid || from || from_hwloc)
+                if (src.root || src.cpuid || src.from || src.from_hwloc)
                         return usage_error(
                                 "%s",
                                 "snapshot records this live host; --root, --from and --cpuid do not apply");
@@ -350,28 +370,15 @@ int main(int argc, char **argv) {
                 export = true;
                 optind++;
                 while ((c = getopt_long(argc, argv, ":s:r:h", options, NULL)) >= 0) {
+                        if ((r = source_option(c, optarg, &src)) >= 0) {
+                                if (r > 0)
+                                        return r;
+                                continue;
+                        }
                         switch (c) {
                         case 's':
                                 if ((r = parse_sections(optarg, &export_sections)) != 0)
                                         return r < 0 ? EXIT_RUNTIME : r;
-                                break;
-                        case 'r':
-                                if (!*optarg)
-                                        return usage_error("%s", "--root needs a directory (an empty one "
-                                                                 "would read this host)");
-                                root = optarg;
-                                break;
-                        case OPT_STRICT:
-                                flags |= HOSTCAPS_FLAG_STRICT;
-                                break;
-                        case OPT_CPUID:
-                                cpuid = optarg;
-                                break;
-                        case OPT_FROM:
-                                from = optarg;
-                                break;
-                        case OPT_FROM_HWLOC:
-                                from_hwloc = optarg;
                                 break;
                         case 'h':
                                 export_help(stdout);
@@ -403,6 +410,7 @@ int main(int argc, char **argv) {
         if (sections == 0)
                 sections = HOSTCAPS_SECTION_ALL;
 
+        const char *root = src.root, *cpuid = src.cpuid, *from = src.from, *from_hwloc = src.from_hwloc;
         if ((from || from_hwloc) && (root || cpuid || (from && from_hwloc)))
                 return usage_error("%s", "--from and --from-hwloc read a file: no other source applies");
         if (from_hwloc)
@@ -416,7 +424,7 @@ int main(int argc, char **argv) {
                 hostcaps_node_unref(node);
                 return runtime_error(cpuid, r);
         }
-        r = hostcaps_node_get_capabilities(node, sections, flags, format, &doc);
+        r = hostcaps_node_get_capabilities(node, sections, src.flags, format, &doc);
         hostcaps_node_unref(node);
         if (r < 0)
                 return runtime_error(from ? from : root ? root : "this host", r);
