@@ -415,19 +415,8 @@ Test(devices, snapshot_replays) {
         if (access("/sys/bus/pci/devices", F_OK) != 0)
                 cr_skip_test("this host has no PCI bus");
         char *dir = test_mkdtemp(), snap[4096];
-        hostcaps_node *live = NULL, *replay = NULL;
-        char *a = NULL, *b = NULL;
         test_pathf(snap, sizeof(snap), "%s/snap", dir);
-        cr_assert_eq(hostcaps_snapshot(snap, HOSTCAPS_SECTION_DEVICES, 0), 0, "%s", hostcaps_error_message());
-        cr_assert_eq(hostcaps_node_open(&live, NULL, 0), 0);
-        cr_assert_eq(hostcaps_node_open(&replay, snap, 0), 0);
-        cr_assert_eq(
-                hostcaps_node_get_capabilities(live, HOSTCAPS_SECTION_DEVICES, 0, HOSTCAPS_FORMAT_JSON, &a),
-                0);
-        cr_assert_eq(
-                hostcaps_node_get_capabilities(replay, HOSTCAPS_SECTION_DEVICES, 0, HOSTCAPS_FORMAT_JSON, &b),
-                0);
-        cr_assert_str_eq(b, a);
+        test_snapshot_replays(snap, HOSTCAPS_SECTION_DEVICES);
         /* The bus entries are links again, into sys/devices. */
         char cmd[8300];
         test_pathf(cmd, sizeof(cmd),
@@ -436,10 +425,6 @@ Test(devices, snapshot_replays) {
                    "! find . -type f | grep -E 'system/cpu/|system/node/|resctrl|meminfo'",
                    snap);
         cr_assert_eq(system(cmd), 0, "the recording is not made of the bus's links and devices files");
-        free(a);
-        free(b);
-        hostcaps_node_unref(live);
-        hostcaps_node_unref(replay);
         test_rm_rf(dir);
         free(dir);
 }

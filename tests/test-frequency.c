@@ -479,24 +479,9 @@ Test(frequency, stamp_follows_online_cpus) {
 /* A snapshot of the section replays to what the live host says, and holds
  * the section's files where the host has them. */
 Test(frequency, live_snapshot_replays) {
-        char *snap = NULL, *live = NULL, *replay = NULL;
-        hostcaps_node *node = NULL;
+        char *snap = NULL;
         cr_assert(asprintf(&snap, "%s/snap", root) > 0);
-        cr_assert_eq(hostcaps_snapshot(snap, HOSTCAPS_SECTION_FREQUENCY, 0), 0, "%s",
-                     hostcaps_error_message());
-        cr_assert_eq(hostcaps_node_open(&node, NULL, 0), 0);
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_FREQUENCY, 0, HOSTCAPS_FORMAT_JSON,
-                                                    &live),
-                     0);
-        hostcaps_node_unref(node);
-        cr_assert_eq(hostcaps_node_open(&node, snap, 0), 0, "%s", hostcaps_error_message());
-        cr_assert_eq(hostcaps_node_get_capabilities(node, HOSTCAPS_SECTION_FREQUENCY, 0, HOSTCAPS_FORMAT_JSON,
-                                                    &replay),
-                     0);
-        hostcaps_node_unref(node);
-        cr_expect_str_eq(replay, live);
-        free(live);
-        free(replay);
+        test_snapshot_replays(snap, HOSTCAPS_SECTION_FREQUENCY);
         free(snap);
 }
 

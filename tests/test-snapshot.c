@@ -16,16 +16,6 @@ static unsigned implemented(void) {
         return m;
 }
 
-static char *document(const char *root, unsigned sections, hostcaps_format format) {
-        hostcaps_node *node = NULL;
-        char *doc = NULL;
-        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0, "%s", hostcaps_error_message());
-        cr_assert_eq(hostcaps_node_get_capabilities(node, sections, 0, format, &doc), 0, "%s",
-                     hostcaps_error_message());
-        hostcaps_node_unref(node);
-        return doc;
-}
-
 Test(snapshot, replays_identically) {
         char *dir = test_mkdtemp(), *snap = NULL;
         /* Free memory moves between two reads: the volatile section is
@@ -34,8 +24,8 @@ Test(snapshot, replays_identically) {
         cr_assert(asprintf(&snap, "%s/snap", dir) >= 0);
         cr_assert_eq(hostcaps_snapshot(snap, sections, 0), 0, "%s", hostcaps_error_message());
         for (int f = HOSTCAPS_FORMAT_XML; f <= HOSTCAPS_FORMAT_TEXT; f++) {
-                char *live = document(NULL, sections, (hostcaps_format)f);
-                char *replay = document(snap, sections, (hostcaps_format)f);
+                char *live = test_document(NULL, sections, (hostcaps_format)f);
+                char *replay = test_document(snap, sections, (hostcaps_format)f);
                 cr_assert_str_eq(replay, live, "format %d differs", f);
                 free(live);
                 free(replay);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hostcaps.h"
+
 /* The shared fixtures folder ($HOSTCAPS_FIXTURES, else ../shared/fixtures
  * beside the source tree), or NULL when it is not there. */
 static inline const char *test_fixtures_dir(void) {
@@ -154,4 +156,27 @@ static inline char *test_vircaps2xml_root(const char *fixtures, const char *name
         test_replace_placeholder(fixtures, sys, "cpu");
         test_replace_placeholder(fixtures, sys, "node");
         return dst;
+}
+
+/* The document of `sections` in `format` of a root (NULL: this host); the
+ * caller's to free. */
+static inline char *test_document(const char *root, unsigned sections, hostcaps_format format) {
+        hostcaps_node *node = NULL;
+        char *doc = NULL;
+        cr_assert_eq(hostcaps_node_open(&node, root, 0), 0, "%s", hostcaps_error_message());
+        cr_assert_eq(hostcaps_node_get_capabilities(node, sections, 0, format, &doc), 0, "%s",
+                     hostcaps_error_message());
+        hostcaps_node_unref(node);
+        return doc;
+}
+
+/* Records this host's `sections` into `snap` (which must not exist) and
+ * checks that the recording's JSON document is the live host's. */
+static inline void test_snapshot_replays(const char *snap, unsigned sections) {
+        cr_assert_eq(hostcaps_snapshot(snap, sections, 0), 0, "%s", hostcaps_error_message());
+        char *live = test_document(NULL, sections, HOSTCAPS_FORMAT_JSON);
+        char *replay = test_document(snap, sections, HOSTCAPS_FORMAT_JSON);
+        cr_expect_str_eq(replay, live);
+        free(live);
+        free(replay);
 }
