@@ -9,19 +9,7 @@
 #include "sysroot-gen.h"
 #include "test-util.h"
 
-static char *root;
-
-static void setup(void) {
-        root = test_mkdtemp();
-        cr_assert(root);
-}
-
-static void teardown(void) {
-        test_rm_rf(root);
-        free(root);
-}
-
-TestSuite(frequency, .init = setup, .fini = teardown);
+TEST_SUITE_WITH_ROOT(frequency);
 
 static void generate(const gen_shape *s) {
         cr_assert_eq(gen_sysroot(root, s), 0, "%s", gen_shape_error(s) ? gen_shape_error(s) : "gen_sysroot");

@@ -21,19 +21,7 @@
 
 #include "gen/sysroot-gen.h"
 
-static char *root;
-
-static void setup(void) {
-        root = test_mkdtemp();
-        cr_assert(root);
-}
-
-static void teardown(void) {
-        test_rm_rf(root);
-        free(root);
-}
-
-TestSuite(load, .init = setup, .fini = teardown);
+TEST_SUITE_WITH_ROOT(load);
 
 /* ---- helpers ------------------------------------------------------------ */
 

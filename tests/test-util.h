@@ -180,3 +180,17 @@ static inline void test_snapshot_replays(const char *snap, unsigned sections) {
         free(live);
         free(replay);
 }
+
+/* A test suite whose tests each get a fresh temporary directory in `root`,
+ * removed after the test. */
+#define TEST_SUITE_WITH_ROOT(suite)                                                                          \
+        static char *root;                                                                                   \
+        static void suite##_setup(void) {                                                                    \
+                root = test_mkdtemp();                                                                       \
+                cr_assert(root);                                                                             \
+        }                                                                                                    \
+        static void suite##_teardown(void) {                                                                 \
+                test_rm_rf(root);                                                                            \
+                free(root);                                                                                  \
+        }                                                                                                    \
+        TestSuite(suite, .init = suite##_setup, .fini = suite##_teardown)
