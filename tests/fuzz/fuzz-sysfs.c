@@ -2,11 +2,11 @@
 /* One section's files in a sysroot, as the kernel would write them and as
  * nothing should: built once per section (FUZZ_SECTION: "cpu", "numa",
  * "memory" for meminfo and hugepages, "cache", "resctrl" for resctrl's info
- * files, "host", "devices" for the PCI devices' files and links). At start the target generates a host and
- * records, with the reader's trace, every file the section's probe opens. An input is a list of chunks
- * separated by NUL bytes (which no sysfs file holds); a chunk's first byte picks one of those files, the rest
- * is its new content, and a chunk of that byte alone removes the file. Each input is probed on a fresh node;
- * every document must be readable, every error must have a message.
+ * files, "host", "devices" for the PCI devices' files and links, "isolation", "frequency"). At start the
+ * target generates a host and records, with the reader's trace, every file the section's probe opens. An
+ * input is a list of chunks separated by NUL bytes (which no sysfs file holds); a chunk's first byte picks
+ * one of those files, the rest is its new content, and a chunk of that byte alone removes the file. Each
+ * input is probed on a fresh node; every document must be readable, every error must have a message.
  *
  * HOSTCAPS_FUZZ_SEEDS=DIR writes one seed per file (its generated content)
  * into DIR and exits: that is how corpus/sysfs-<section>/ was made. */
@@ -49,6 +49,13 @@ static void write_base_tree(void) {
                  * device without locality: only the devices section reads them. */
                 .pci_per_node = 3,
                 .pci_unknown = 1,
+                /* Only the frequency and isolation sections read these. */
+                .cpufreq = GEN_CPUFREQ_PER_CLUSTER,
+                .big_little = true,
+                .cpu_capacity = true,
+                .isolated_cpus = "1,3",
+                .nohz_full_cpus = "1-3",
+                .vulnerabilities = true,
         };
         if (gen_sysroot(root, &shape) < 0)
                 fuzz_finding("gen_sysroot failed");
@@ -106,10 +113,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                         dup = strcmp(files[j].path, trace[i]) == 0;
                 if (dup)
                         continue;
-                files = realloc(files, (n_files + 1) * sizeof(*files));
                 char full[4096];
                 snprintf(full, sizeof(full), "%s/%s", root, trace[i]);
                 struct stat st;
+                /* Links and directories the probe met (a bus entry it read
+                 * the link of, a listing) are the tree's shape, not content:
+                 * only files, and paths the tree lacks, are mutated. */
+                if (lstat(full, &st) == 0 && !S_ISREG(st.st_mode))
+                        continue;
+                files = realloc(files, (n_files + 1) * sizeof(*files));
                 files[n_files] = (file){.path = strdup(trace[i])};
                 if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
                         files[n_files].base = slurp(full, &files[n_files].base_len);
