@@ -3,7 +3,9 @@
 # live host and two generated sysroots with every combination of sections in
 # every format; a third generated sysroot (aarch64), a snapshot of this host
 # recorded by the tool (itself under valgrind), a saved capabilities document
-# and an hwloc topology with each section alone and all six, in every format.
+# and an hwloc topology with each section alone and all six, in every format;
+# every source also with the isolation, frequency and devices sections, alone
+# and together with the rest, and both fleet exports.
 # Any error or leak valgrind finds fails the run.
 #
 #   scripts/memcheck.sh [BUILD_DIR]      (default: build; JOBS=N runs in parallel)
@@ -60,6 +62,16 @@ while read -r sets src; do
                 fi
                 mask=$((mask + 1))
         done
+        # The sections beyond the first six, alone and with every other, and
+        # the fleet exports of them all.
+        for set in isolation frequency devices all,devices; do
+                for f in xml json text; do
+                        echo "$src -s $set -f $f" >>"$runs"
+                done
+        done
+        for e in nfd prometheus; do
+                echo "$src export $e -s all,devices" >>"$runs"
+        done
 done <"$sources"
 
 # One valgrind per run; a run's log is kept only when valgrind complained.
@@ -82,7 +94,7 @@ xargs -P "$jobs" -L 1 sh -c '
 total=$(wc -l <"$runs")
 failed=$(find "$work/logs" -name '*.fail' | wc -l)
 refused=$(cat "$work"/logs/*.rc 2>/dev/null | grep -cv '^0$' || true)
-echo "memcheck: $((total + 1)) runs of the tool under valgrind ($(grep -c '^all' "$sources") sources x 63 section sets x 3 formats, $(grep -c '^each' "$sources") sources x 7 section sets x 3 formats, a snapshot): $failed with errors or leaks, $refused answered an error (exit 1), the rest a document"
+echo "memcheck: $((total + 1)) runs of the tool under valgrind ($(grep -c '^all' "$sources") sources x 63 sets of the first six sections x 3 formats, $(grep -c '^each' "$sources") sources x 7 of those sets x 3 formats, every source with isolation, frequency, devices and all of them in 3 formats and both exports, a snapshot): $failed with errors or leaks, $refused answered an error (exit 1), the rest a document"
 if [ "$failed" -ne 0 ]; then
         cat "$work"/logs/*.fail
         exit 1
