@@ -210,7 +210,7 @@ Test(devices, filter_reads_class_only_of_others, .fini = cleanup) {
                 for (size_t i = 0; trace[i]; i++) {
                         const char *at = strstr(trace[i], p.address);
                         /* The device's own files (not a device behind it). */
-                        if (!at || strchr(at + strlen(p.address) + 1, '/') || at[strlen(p.address)] != '/')
+                        if (!at || at[strlen(p.address)] != '/' || strchr(at + strlen(p.address) + 1, '/'))
                                 continue;
                         n_files++;
                         if (!is_net)

@@ -385,7 +385,8 @@ static int probe_all(hostcaps_reader *r, bool live, const uint64_t *filter, host
         hostcaps_strv_free(names);
         if (e < 0)
                 return e;
-        qsort(d->devices, d->n_devices, sizeof(*d->devices), cmp_devices);
+        if (d->n_devices > 1)
+                qsort(d->devices, d->n_devices, sizeof(*d->devices), cmp_devices);
         /* Nothing kept, nothing to name. */
         for (size_t k = 0; k < ELEMENTSOF(name_classes) && d->n_devices && e >= 0; k++)
                 e = probe_names(r, live, d, name_classes[k].kind, name_classes[k].dir);
